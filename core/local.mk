@@ -1,0 +1,15 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# The core: nfpiped itself, and libnfpcore for the unit tests, which link
+# plugins statically against the same code.
+CORE_SOURCES = core/nfp.h core/core.h core/engine.h \
+	core/diag.c core/config.c core/option.c \
+	core/record.c core/engine.c core/loader.c core/loop.c core/log.c
+
+noinst_LTLIBRARIES += libnfpcore.la
+libnfpcore_la_SOURCES = $(CORE_SOURCES)
+libnfpcore_la_LIBADD = $(LTDL_LIBS)
+
+sbin_PROGRAMS += nfpiped
+nfpiped_SOURCES = $(CORE_SOURCES) core/main.c
+nfpiped_LDADD = $(LTDL_LIBS)
+nfpiped_LDFLAGS = $(AM_LDFLAGS) -export-dynamic

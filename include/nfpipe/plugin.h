@@ -1,0 +1,120 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * nfpipe/plugin.h - the contract between the core and every plugin
+ *
+ * A plugin is a const, versioned data struct. A module built from
+ * plugins/<kind>/<name>/ exports it as nfp_<kind>_<name> (NFP_PLUGIN below),
+ * so the loader finds it from the file name and tests can link it
+ * statically. The core parses the plugin's options into its private area,
+ * binds its keys, and calls it from the main thread only:
+ *
+ *   configure  (optional) options are parsed; may replace the key tables
+ *   start      open resources; inputs register fds and timers
+ *   process    filters and outputs, once per record and stack position
+ *   flush      outputs: after each wakeup's batch, and on stop
+ *   reopen     SIGHUP: reopen files
+ *   stop       flush, close, free what the plugin allocated
+ *
+ * An input fills a record from nfp_rec_new() and hands it to nfp_rec_push(),
+ * which runs it through every stack that starts at the input. A filter
+ * declared NFP_PF_EMITS may do the same with its own instance: the records
+ * go to the stacks that start with that filter's instance name.
+ */
+#ifndef NFPIPE_PLUGIN_H
+#define NFPIPE_PLUGIN_H
+
+#include <stddef.h>
+
+#include <nfpipe/api.h>
+#include <stdint.h>
+
+#include <nfpipe/key.h>
+#include <nfpipe/log.h>
+#include <nfpipe/loop.h>
+#include <nfpipe/option.h>
+
+
+/* Bumped whenever struct nfp_plugin or struct nfp_inst change layout. */
+#define NFP_PLUGIN_ABI 1
+
+enum nfp_kind {
+	NFP_INPUT = 1,
+	NFP_FILTER,
+	NFP_OUTPUT,
+};
+
+enum nfp_ret {
+	NFP_OK = 0,	/* go on down the stack */
+	NFP_STOP,	/* drop this record for the rest of this stack */
+	NFP_ERROR,	/* counted; the record stops here like NFP_STOP */
+};
+
+/* Plugin flags. */
+#define NFP_PF_ALL_KEYS	0x1	/* consumes every key upstream (OPRINT) */
+#define NFP_PF_EMITS	0x2	/* filter that emits records of its own */
+
+struct nfp_inst;
+
+struct nfp_plugin {
+	uint32_t abi;			/* NFP_PLUGIN_ABI, checked at load */
+	uint32_t size;			/* sizeof(struct nfp_plugin) */
+	enum nfp_kind kind;		/* NFP_INPUT, NFP_FILTER, NFP_OUTPUT */
+	const char *name;		/* "LOGEMU", as written in configs */
+	const char *summary;		/* one line for --list-plugins */
+	uint32_t flags;			/* NFP_PF_* */
+	const struct nfp_option *options; /* { 0 }-terminated, or NULL */
+	const struct nfp_key *in_keys;	/* consumed; NULL for inputs */
+	const struct nfp_key *out_keys; /* produced; NULL for outputs */
+	const char *const *counters;	/* NULL-terminated names, or NULL */
+	size_t priv_size;		/* zeroed per-instance state */
+	int (*configure)(struct nfp_inst *inst);		/* optional */
+	int (*start)(struct nfp_inst *inst);			/* optional */
+	enum nfp_ret (*process)(struct nfp_inst *inst, struct nfp_rec *rec);
+	int (*flush)(struct nfp_inst *inst);			/* optional */
+	void (*reopen)(struct nfp_inst *inst);			/* optional */
+	void (*stop)(struct nfp_inst *inst);			/* optional */
+};
+
+struct nfp_core_inst;
+
+/* A configured plugin: "emu1:LOGEMU" and its [emu1] section. */
+struct nfp_inst {
+	const struct nfp_plugin *plugin; /* what this is an instance of */
+	const char *name;		/* "emu1"; owned by the core */
+	void *priv;			/* plugin->priv_size zeroed bytes */
+	uint64_t *ctr;			/* one per plugin->counters name */
+	const struct nfp_key *in_keys;	/* plugin's, or set by configure */
+	const struct nfp_key *out_keys; /* plugin's, or set by configure */
+	struct nfp_core_inst *core;	/* the core's own state */
+};
+
+#define NFP_PLUGIN(kind, name)                                               \
+	NFP_API extern const struct nfp_plugin nfp_##kind##_##name;          \
+	NFP_API const struct nfp_plugin nfp_##kind##_##name
+
+/*
+ * Replace the instance's key tables (from configure only), e.g. with the
+ * columns a database table has. The tables are { 0 }-terminated and owned
+ * by the plugin, which keeps them valid until stop.
+ */
+NFP_API int nfp_inst_set_keys(struct nfp_inst *inst,
+			      const struct nfp_key *in_keys,
+			      const struct nfp_key *out_keys);
+
+/*
+ * Inputs and emitting filters: a reset record laid out for the stacks that
+ * start at @inst, or NULL when none does (a filter nobody listens to). The
+ * record belongs to the core; fill it, then push it.
+ */
+NFP_API struct nfp_rec *nfp_rec_new(struct nfp_inst *inst);
+
+/* Run @rec through every stack that starts at @inst. */
+NFP_API void nfp_rec_push(struct nfp_inst *inst, struct nfp_rec *rec);
+
+/* The config file line of this instance's section, for messages. */
+NFP_API const char *nfp_inst_where(const struct nfp_inst *inst);
+
+/* True once SIGTERM/SIGINT asked the daemon to stop: inputs stop reading. */
+NFP_API int nfp_stopping(void);
+
+#endif /* NFPIPE_PLUGIN_H */
