@@ -1,1 +1,3 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
+nfpipeconfdir = $(sysconfdir)/nfpipe
+dist_nfpipeconf_DATA = etc/nfpiped.conf

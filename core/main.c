@@ -1,0 +1,387 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * core/main - nfpiped: command line, start-up, privileges, signals
+ *
+ * Order of start-up: parse the config and build every stack (all errors at
+ * once, exit 1, nothing started); daemonize if asked; open the log; start
+ * outputs, filters, inputs (inputs open their netlink sockets as root); drop
+ * to -u USER; then run the loop. SIGTERM/SIGINT stop reading, drain what the
+ * sockets still hold, flush every output and exit 0. SIGHUP reopens files,
+ * SIGUSR1 writes every instance's counters to the log.
+ */
+#include "nfp.h"
+
+#include <fcntl.h>
+#include <getopt.h>
+#include <grp.h>
+#include <pwd.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "engine.h"
+
+#ifndef SYSCONFDIR
+#define SYSCONFDIR "/etc"
+#endif
+#define DEFAULT_CONFIG SYSCONFDIR "/nfpipe/nfpiped.conf"
+
+enum {
+	OPT_CHECK = 256,
+	OPT_LIST,
+	OPT_HELP_PLUGIN,
+};
+
+/* One table drives getopt_long and --help. */
+static const struct cli_opt {
+	struct option o;	/* getopt_long entry */
+	const char *arg;	/* argument name for --help, or NULL */
+	const char *help;	/* one line */
+} cli[] = {
+	{ { "configfile", required_argument, NULL, 'c' }, "FILE",
+	  "config file (default " DEFAULT_CONFIG ")" },
+	{ { "daemon", no_argument, NULL, 'd' }, NULL,
+	  "detach and run in the background" },
+	{ { "uid", required_argument, NULL, 'u' }, "USER",
+	  "drop to USER after opening the sockets" },
+	{ { "pidfile", required_argument, NULL, 'p' }, "FILE",
+	  "write the daemon's PID to FILE" },
+	{ { "verbose", no_argument, NULL, 'v' }, NULL,
+	  "log debug messages (loglevel=1)" },
+	{ { "loglevel", required_argument, NULL, 'l' }, "N",
+	  "log level: 1 debug, 3 info, 5 notice, 7 error, 8 fatal" },
+	{ { "check", no_argument, NULL, OPT_CHECK }, NULL,
+	  "only check the config: every error, exit 1 if any" },
+	{ { "list-plugins", no_argument, NULL, OPT_LIST }, NULL,
+	  "list the plugins that can be loaded" },
+	{ { "help-plugin", required_argument, NULL, OPT_HELP_PLUGIN }, "NAME",
+	  "options and keys of plugin NAME" },
+	{ { "info", required_argument, NULL, 'i' }, "NAME",
+	  "same as --help-plugin (ulogd's -i)" },
+	{ { "version", no_argument, NULL, 'V' }, NULL, "print the version" },
+	{ { "help", no_argument, NULL, 'h' }, NULL, "this help" },
+};
+
+static void usage(FILE *f)
+{
+	size_t i;
+
+	fprintf(f, "Usage: nfpiped [OPTIONS]\n"
+		   "A netfilter logging pipeline: NFLOG, conntrack and nfacct in, "
+		   "files and databases out.\n\n");
+	for (i = 0; i < ARRAY_SIZE(cli); i++) {
+		char left[64];
+
+		if (cli[i].o.val < 256)
+			snprintf(left, sizeof(left), "-%c, --%s%s%s",
+				 cli[i].o.val, cli[i].o.name,
+				 cli[i].arg ? " " : "",
+				 cli[i].arg ? cli[i].arg : "");
+		else
+			snprintf(left, sizeof(left), "    --%s%s%s",
+				 cli[i].o.name, cli[i].arg ? " " : "",
+				 cli[i].arg ? cli[i].arg : "");
+		fprintf(f, "  %-28s %s\n", left, cli[i].help);
+	}
+}
+
+static struct {
+	struct nfp_engine *eng;	/* the running engine */
+	int exit_code;		/* for a signal-driven stop */
+} G;
+
+static void on_signal(int sig)
+{
+	switch (sig) {
+	case SIGTERM:
+	case SIGINT:
+		nfp_log(NULL, NFP_LOG_INFO, "signal %d: stopping", sig);
+		nfp_loop_stop();
+		break;
+	case SIGHUP:
+		nfp_log(NULL, NFP_LOG_INFO, "SIGHUP: reopening files");
+		nfp_log_reopen();
+		nfp_engine_reopen(G.eng);
+		break;
+	case SIGUSR1:
+		nfp_engine_dump_counters(G.eng);
+		break;
+	}
+}
+
+static int list_plugins(void)
+{
+	const struct nfp_plugin **all = nfp_plugin_all(NULL);
+	size_t i;
+
+	for (i = 0; all[i]; i++)
+		printf("%-7s %-10s %s\n",
+		       all[i]->kind == NFP_INPUT ? "input" :
+		       all[i]->kind == NFP_FILTER ? "filter" : "output",
+		       all[i]->name, all[i]->summary ? all[i]->summary : "");
+	if (!i)
+		fprintf(stderr, "nfpiped: no plugins found in %s%s%s\n",
+			getenv("NFPIPE_PLUGIN_DIR") ? getenv("NFPIPE_PLUGIN_DIR") : "",
+			getenv("NFPIPE_PLUGIN_DIR") ? ":" : "", PKGLIBDIR);
+	free(all);
+	return i ? 0 : 1;
+}
+
+static void print_keys(const char *title, const struct nfp_key *k)
+{
+	unsigned int i;
+
+	if (!k || !k[0].name)
+		return;
+	printf("\n%s:\n", title);
+	for (i = 0; k[i].name; i++)
+		printf("  %-22s %-7s %s%s\n", k[i].name, nfp_type_name(k[i].type),
+		       (k[i].flags & NFP_KEYF_OPTIONAL) ? "(optional) " : "",
+		       k[i].help ? k[i].help : "");
+}
+
+static int help_plugin(const char *name)
+{
+	const struct nfp_plugin *p;
+	const char *why;
+
+	p = nfp_plugin_find(name, NULL, &why);
+	if (!p) {
+		fprintf(stderr, "nfpiped: plugin %s: %s\n", name, why);
+		return 1;
+	}
+	printf("%s (%s): %s\n", p->name,
+	       p->kind == NFP_INPUT ? "input" :
+	       p->kind == NFP_FILTER ? "filter" : "output",
+	       p->summary ? p->summary : "");
+	if (p->options && p->options[0].name) {
+		printf("\nOptions:\n");
+		nfp_opts_help(p->options, stdout);
+	} else {
+		printf("\nOptions: none\n");
+	}
+	if (p->flags & NFP_PF_ALL_KEYS)
+		printf("\nKeys in: every key produced before it in the stack\n");
+	print_keys("Keys in", p->in_keys);
+	print_keys("Keys out", p->out_keys);
+	return 0;
+}
+
+static int drop_privileges(const char *user)
+{
+	struct passwd *pw = getpwnam(user);
+
+	if (!pw) {
+		nfp_log(NULL, NFP_LOG_FATAL, "unknown user \"%s\"", user);
+		return -ENOENT;
+	}
+	if (initgroups(pw->pw_name, pw->pw_gid) < 0 ||
+	    setgid(pw->pw_gid) < 0 || setuid(pw->pw_uid) < 0) {
+		int err = errno;
+
+		nfp_log(NULL, NFP_LOG_FATAL, "cannot drop to user %s: %s",
+			user, strerror(err));
+		return -err;
+	}
+	if (setuid(0) == 0) {
+		nfp_log(NULL, NFP_LOG_FATAL,
+			"privileges could be regained after dropping to %s",
+			user);
+		return -EPERM;
+	}
+	nfp_log(NULL, NFP_LOG_INFO, "running as %s (uid %u)", user,
+		(unsigned int)pw->pw_uid);
+	return 0;
+}
+
+static int daemonize(void)
+{
+	pid_t pid = fork();
+	int fd;
+
+	if (pid < 0)
+		return -errno;
+	if (pid > 0)
+		_exit(0);
+	if (setsid() < 0)
+		return -errno;
+	pid = fork();
+	if (pid < 0)
+		return -errno;
+	if (pid > 0)
+		_exit(0);
+	if (chdir("/") < 0)
+		return -errno;
+	fd = open("/dev/null", O_RDWR | O_CLOEXEC);
+	if (fd >= 0) {
+		dup2(fd, 0);
+		dup2(fd, 1);
+		dup2(fd, 2);
+		if (fd > 2)
+			close(fd);
+	}
+	return 0;
+}
+
+static int write_pidfile(const char *path)
+{
+	char buf[32];
+	int fd, n;
+
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return -errno;
+	n = snprintf(buf, sizeof(buf), "%d\n", (int)getpid());
+	if (write(fd, buf, (size_t)n) != n) {
+		close(fd);
+		return -EIO;
+	}
+	close(fd);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	static const int sigs[] = { SIGTERM, SIGINT, SIGHUP, SIGUSR1 };
+	struct option longopts[ARRAY_SIZE(cli) + 1];
+	const char *config = DEFAULT_CONFIG, *user = NULL, *pidfile = NULL;
+	bool daemon_mode = false, check = false;
+	int loglevel = 0, c, err, ret = 1;
+	struct nfp_diags d;
+	struct nfp_conf *conf = NULL;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(cli); i++)
+		longopts[i] = cli[i].o;
+	memset(&longopts[i], 0, sizeof(longopts[i]));
+	while ((c = getopt_long(argc, argv, "c:du:p:vl:i:Vh", longopts,
+				NULL)) != -1) {
+		switch (c) {
+		case 'c':
+			config = optarg;
+			break;
+		case 'd':
+			daemon_mode = true;
+			break;
+		case 'u':
+			user = optarg;
+			break;
+		case 'p':
+			pidfile = optarg;
+			break;
+		case 'v':
+			loglevel = NFP_LOG_DEBUG;
+			break;
+		case 'l':
+			loglevel = atoi(optarg);
+			if (loglevel < 1 || loglevel > 8) {
+				fprintf(stderr, "nfpiped: --loglevel takes 1 to 8\n");
+				return 1;
+			}
+			break;
+		case OPT_CHECK:
+			check = true;
+			break;
+		case OPT_LIST:
+			return list_plugins();
+		case 'i':
+		case OPT_HELP_PLUGIN:
+			return help_plugin(optarg);
+		case 'V':
+			printf("nfpiped %s\n", PACKAGE_VERSION);
+			return 0;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return 1;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "nfpiped: unexpected argument \"%s\"\n",
+			argv[optind]);
+		usage(stderr);
+		return 1;
+	}
+	if (loglevel)
+		nfp_log_set_level(loglevel);
+
+	nfp_diags_init(&d);
+	nfp_conf_parse(config, NULL, &conf, &d);
+	if (conf)
+		G.eng = nfp_engine_new(conf, NULL, &d);
+	nfp_diags_print(&d, stderr);
+	if (d.errors || !G.eng) {
+		fprintf(stderr, "nfpiped: %u error%s in %s; nothing started\n",
+			d.errors, d.errors == 1 ? "" : "s", config);
+		goto out;
+	}
+	if (check) {
+		printf("%s: OK (%u warning%s)\n", config, d.warnings,
+		       d.warnings == 1 ? "" : "s");
+		ret = 0;
+		goto out;
+	}
+	if (!loglevel && G.eng->loglevel)
+		nfp_log_set_level(G.eng->loglevel);
+	if (daemon_mode && (err = daemonize()) < 0) {
+		fprintf(stderr, "nfpiped: cannot daemonize: %s\n",
+			strerror(-err));
+		goto out;
+	}
+	if (G.eng->logfile && !(daemon_mode && !strcmp(G.eng->logfile, "stderr"))) {
+		err = nfp_log_open(G.eng->logfile, 0);
+		if (err < 0) {
+			fprintf(stderr, "nfpiped: cannot open logfile %s: %s\n",
+				G.eng->logfile, strerror(-err));
+			goto out;
+		}
+	} else if (daemon_mode) {
+		nfp_log_open("syslog", 0);
+	}
+	if (pidfile && (err = write_pidfile(pidfile)) < 0) {
+		nfp_log(NULL, NFP_LOG_FATAL, "cannot write pidfile %s: %s",
+			pidfile, strerror(-err));
+		goto out;
+	}
+	err = nfp_loop_init();
+	if (!err)
+		err = nfp_loop_signals(sigs, ARRAY_SIZE(sigs), on_signal);
+	if (err < 0) {
+		nfp_log(NULL, NFP_LOG_FATAL, "event loop: %s", strerror(-err));
+		goto out;
+	}
+	if (nfp_engine_start(G.eng) < 0) {
+		nfp_log(NULL, NFP_LOG_FATAL, "start-up failed; stopping");
+		goto out;
+	}
+	if (user && drop_privileges(user) < 0)
+		goto out;
+	nfp_log(NULL, NFP_LOG_INFO, "nfpiped %s started with %s",
+		PACKAGE_VERSION, config);
+	err = nfp_loop_run(G.eng);
+	if (err < 0) {
+		nfp_log(NULL, NFP_LOG_FATAL, "event loop failed: %s",
+			strerror(-err));
+		goto out;
+	}
+	/* Read what the sockets still hold before the inputs close them. */
+	nfp_loop_drain();
+	nfp_engine_flush(G.eng);
+	ret = 0;
+out:
+	nfp_engine_free(G.eng);
+	if (!G.eng && conf)
+		nfp_conf_free(conf);
+	G.eng = NULL;
+	if (ret == 0 && !check)
+		nfp_log(NULL, NFP_LOG_INFO, "stopped");
+	nfp_loop_exit();
+	nfp_loader_exit();
+	nfp_diags_free(&d);
+	if (pidfile && !check)
+		unlink(pidfile);
+	nfp_log_close();
+	return ret;
+}

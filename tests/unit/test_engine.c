@@ -1,0 +1,410 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * tests/unit/test_engine - stacks, key binding, emitting filters, the loop
+ *
+ * Small test-only plugins exercise what the core promises: binding errors
+ * that name the key and who could produce it, shared stack prefixes run
+ * once, an output named in two stacks is one instance, NFP_STOP ends a
+ * branch, an emitting filter feeds the stacks that start with its name, and
+ * the loop's timers and fds fire.
+ */
+#include "nfp.h"
+
+#include <arpa/inet.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "engine.h"
+#include "harness.h"
+#include "tap.h"
+
+/* PRODX: produces x.y (u32) = oob.mark + 1. */
+static const struct nfp_key prodx_in[] = {
+	{ "oob.mark", NFP_T_U32 },
+	{ 0 }
+};
+static const struct nfp_key prodx_out[] = {
+	{ "x.y", NFP_T_U32, 0, "mark plus one" },
+	{ "x.unused", NFP_T_STRING, 0, "nobody binds it" },
+	{ 0 }
+};
+static unsigned int prodx_calls;
+
+static enum nfp_ret prodx_process(struct nfp_inst *inst, struct nfp_rec *rec)
+{
+	const struct nfp_value *m = nfp_get(rec, 0);
+
+	prodx_calls++;
+	if (!m)
+		return NFP_ERROR;
+	nfp_set_u32(rec, 0, m->u32 + 1);
+	inst->ctr[0] += nfp_wanted(rec, 1) ? 100 : 1;
+	return NFP_OK;
+}
+
+static const char *const prodx_counters[] = { "wanted_probe", NULL };
+
+static const struct nfp_plugin prodx = {
+	.abi = NFP_PLUGIN_ABI,
+	.size = sizeof(struct nfp_plugin),
+	.kind = NFP_FILTER,
+	.name = "PRODX",
+	.in_keys = prodx_in,
+	.out_keys = prodx_out,
+	.counters = prodx_counters,
+	.process = prodx_process,
+};
+
+/* NEEDX: needs x.y; stops records whose x.y is even. */
+static const struct nfp_key needx_in[] = {
+	{ "x.y", NFP_T_U32 },
+	{ 0 }
+};
+
+static enum nfp_ret needx_process(struct nfp_inst *inst, struct nfp_rec *rec)
+{
+	const struct nfp_value *v = nfp_get(rec, 0);
+
+	return v && (v->u32 & 1) ? NFP_OK : NFP_STOP;
+}
+
+static const struct nfp_plugin needx = {
+	.abi = NFP_PLUGIN_ABI,
+	.size = sizeof(struct nfp_plugin),
+	.kind = NFP_FILTER,
+	.name = "NEEDX",
+	.in_keys = needx_in,
+	.process = needx_process,
+};
+
+/* WANTSTR: wants x.y as a string: a type error. */
+static const struct nfp_key wantstr_in[] = {
+	{ "x.y", NFP_T_STRING },
+	{ 0 }
+};
+
+static const struct nfp_plugin wantstr = {
+	.abi = NFP_PLUGIN_ABI,
+	.size = sizeof(struct nfp_plugin),
+	.kind = NFP_FILTER,
+	.name = "WANTSTR",
+	.in_keys = wantstr_in,
+	.process = needx_process,
+};
+
+/* EMIT: for every record with mark % 3 == 0, emits alert.mark = mark * 10. */
+static const struct nfp_key emit_in[] = {
+	{ "oob.mark", NFP_T_U32 },
+	{ 0 }
+};
+static const struct nfp_key emit_out[] = {
+	{ "alert.mark", NFP_T_U32 },
+	{ "alert.text", NFP_T_STRING },
+	{ 0 }
+};
+
+static enum nfp_ret emit_process(struct nfp_inst *inst, struct nfp_rec *rec)
+{
+	const struct nfp_value *m = nfp_get(rec, 0);
+	struct nfp_rec *er;
+	uint32_t len;
+	const char *s;
+
+	if (!m || m->u32 % 3)
+		return NFP_OK;
+	er = nfp_rec_new(inst);
+	if (!er)
+		return NFP_OK;
+	nfp_set_u32(er, 0, m->u32 * 10);
+	s = nfp_rec_printf(er, &len, "alert for mark %u", m->u32);
+	nfp_set_str(er, 1, s, len);
+	nfp_rec_push(inst, er);
+	return NFP_OK;
+}
+
+static const struct nfp_plugin emit = {
+	.abi = NFP_PLUGIN_ABI,
+	.size = sizeof(struct nfp_plugin),
+	.kind = NFP_FILTER,
+	.name = "EMIT",
+	.flags = NFP_PF_EMITS,
+	.in_keys = emit_in,
+	.out_keys = emit_out,
+	.process = emit_process,
+};
+
+static const struct nfp_plugin *const plugins[] = {
+	&prodx, &needx, &wantstr, &emit, NULL,
+};
+
+static void feed_mark(struct nfpt *t, const char *in, uint32_t mark)
+{
+	static const uint8_t pkt[20] = { 0x45 };
+	struct nfpt_pkt p = {
+		.family = AF_INET, .data = pkt, .len = sizeof(pkt),
+		.mark = mark, .prefix = "p ",
+	};
+
+	nfpt_feed(t, in, &p);
+}
+
+static void test_binding(void)
+{
+	struct nfpt *t;
+	struct nfp_inst *px;
+
+	t = nfpt_new("[global]\n"
+		     "stack=in:PKTIN,px:PRODX,cap:CAPTURE\n",
+		     plugins);
+	feed_mark(t, "in", 41);
+	is_int(nfpt_count(t, "cap"), 1, "capture got the record");
+	is_str(nfpt_get(t, "cap", "x.y"), "42", "x.y bound and computed");
+	is_str(nfpt_get(t, "cap", "oob.mark"), "41", "input keys visible");
+	is_str(nfpt_get(t, "cap", "oob.prefix"), "p ", "prefix visible");
+	is_str(nfpt_get(t, "cap", "x.unused"), NULL, "unset key is absent");
+	px = nfpt_inst(t, "px");
+	is_int((int64_t)px->ctr[0], 100, "ALL_KEYS consumer makes keys wanted");
+	nfpt_free(t);
+
+	t = nfpt_new("[global]\n"
+		     "stack=in:PKTIN,px:PRODX,nx:NEEDX,cap:CAPTURE\n",
+		     plugins);
+	feed_mark(t, "in", 2); /* x.y = 3: passes */
+	feed_mark(t, "in", 3); /* x.y = 4: stopped */
+	is_int(nfpt_count(t, "cap"), 1, "NFP_STOP ends the stack");
+	is_str(nfpt_get(t, "cap", "x.y"), "3", "the record that passed");
+	nfpt_free(t);
+}
+
+static void test_sharing(void)
+{
+	struct nfpt *t;
+	struct nfp_inst *px;
+
+	prodx_calls = 0;
+	t = nfpt_new("[global]\n"
+		     "stack=in:PKTIN,px:PRODX,c1:CAPTURE\n"
+		     "stack=in:PKTIN,px:PRODX,nx:NEEDX,c2:CAPTURE\n"
+		     "stack=in2:PKTIN,c1:CAPTURE\n",
+		     plugins);
+	feed_mark(t, "in", 4);
+	is_int(prodx_calls, 1, "shared prefix runs once for two stacks");
+	is_int(nfpt_count(t, "c1"), 1, "first branch got it");
+	is_int(nfpt_count(t, "c2"), 1, "second branch got it");
+	feed_mark(t, "in2", 7);
+	is_int(nfpt_count(t, "c1"), 2, "one output instance in two stacks");
+	is_str(nfpt_get(t, "c1", "x.y"), NULL,
+	       "other tree's keys are not visible");
+	is_str(nfpt_get(t, "c1", "oob.mark"), "7", "its own tree's keys are");
+	px = nfpt_inst(t, "px");
+	is_int((int64_t)px->ctr[0], 100, "counter of a shared instance");
+	nfpt_free(t);
+}
+
+static void test_emit(void)
+{
+	struct nfpt *t;
+
+	t = nfpt_new("[global]\n"
+		     "stack=in:PKTIN,em:EMIT,c1:CAPTURE\n"
+		     "stack=em:EMIT,alerts:CAPTURE\n",
+		     plugins);
+	feed_mark(t, "in", 1);
+	feed_mark(t, "in", 3);
+	feed_mark(t, "in", 5);
+	is_int(nfpt_count(t, "c1"), 3, "emitting filter passes records on");
+	is_int(nfpt_count(t, "alerts"), 1, "one record emitted");
+	is_str(nfpt_get(t, "alerts", "alert.mark"), "30", "emitted key");
+	is_str(nfpt_get(t, "alerts", "alert.text"), "alert for mark 3",
+	       "emitted string from the arena");
+	is_str(nfpt_get(t, "alerts", "oob.mark"), NULL,
+	       "emitted records carry only the emitter's keys");
+	nfpt_free(t);
+
+	/* An emitter nobody listens to: nfp_rec_new gives NULL, no crash. */
+	t = nfpt_new("[global]\nstack=in:PKTIN,em:EMIT,c1:CAPTURE\n", plugins);
+	feed_mark(t, "in", 3);
+	is_int(nfpt_count(t, "c1"), 1, "emitter without listeners");
+	nfpt_free(t);
+}
+
+static void check_err(const char *conf, const char *want, const char *what)
+{
+	char buf[8192];
+	int n = nfpt_check(conf, plugins, buf, sizeof(buf));
+
+	ok(n > 0, "%s: is an error", what);
+	like(buf, want, "%s: message", what);
+}
+
+static void test_errors(void)
+{
+	char buf[8192];
+
+	check_err("[global]\nstack=in:PKTIN,nx:NEEDX,cap:CAPTURE\n",
+		  "test.conf:2: error: [nx] NEEDX needs key \"x.y\", which nothing before it in this stack produces; put a plugin that produces it before nx: PRODX",
+		  "missing key names its producers");
+	check_err("[global]\nstack=in:PKTIN,px:PRODX,ws:WANTSTR,cap:CAPTURE\n",
+		  "key \"x.y\" is u32 from px (PRODX), but WANTSTR wants string",
+		  "type mismatch");
+	check_err("[global]\nstack=in:PKTIN,cap:CAPTUR\n",
+		  "cannot load plugin \"CAPTUR\": no such plugin; did you mean \"CAPTURE\"?",
+		  "unknown plugin with suggestion");
+	check_err("[global]\nstack=cap:CAPTURE,in:PKTIN\n",
+		  "a stack starts with an input, but cap is an output",
+		  "output first");
+	check_err("[global]\nstack=in:PKTIN,px:PRODX\n",
+		  "a stack ends with an output, but px is a filter",
+		  "filter last");
+	check_err("[global]\nstack=in:PKTIN,in2:PKTIN,cap:CAPTURE\n",
+		  "in2 (an input) in the middle of a stack", "input in middle");
+	check_err("[global]\nstack=px:PRODX,cap:CAPTURE\n",
+		  "a stack starts with an input, but px is a filter",
+		  "non-emitting filter first");
+	check_err("[global]\nstack=in:PKTIN\n", "stack has 1 element",
+		  "single element");
+	check_err("[global]\nstack=in:PKTIN,a:CAPTURE\nstack=in:PKTIN,a:PRODX,b:CAPTURE\n",
+		  "test.conf:3: error: [a] instance \"a\" is a PRODX here but a CAPTURE at test.conf:2",
+		  "one instance, two plugins");
+	check_err("[global]\nstack=in:PKTIN,px:PRODX,px:PRODX,cap:CAPTURE\n",
+		  "instance \"px\" appears twice in this stack", "duplicate");
+	check_err("[global]\nstack=in:PKTIN,:PRODX,cap:CAPTURE\n",
+		  "lacks an instance name", "empty instance name");
+	check_err("[global]\nlogfile=/dev/null\n", "no stack= line in [global]",
+		  "no stack");
+	check_err("[global]\nstak=in:PKTIN,cap:CAPTURE\n",
+		  "unknown option \"stak\"; did you mean \"stack\"?",
+		  "unknown global option");
+	check_err("[global]\nloglevel=9\nstack=in:PKTIN,cap:CAPTURE\n",
+		  "loglevel=9 is not a level from 1 to 8", "bad loglevel");
+	check_err("[global]\nstack=in:PKTIN,em:EMIT,cap:CAPTURE\nstack=em:EMIT,em2:EMIT,cap2:CAPTURE\nstack=em2:EMIT,em:EMIT,cap3:CAPTURE\n",
+		  "would come back to it", "emit cycle");
+
+	/* Every error of a file at once. */
+	is_int(nfpt_check("[global]\nstack=in:PKTIN,nx:NEEDX,cap:CAPTURE\n"
+			  "stack=in3:PKTIN,cap:CAPTUR\nfoo=1\n",
+			  plugins, buf, sizeof(buf)),
+	       3, "three errors reported in one run");
+	like(buf, "test.conf:2:", "first error has its line");
+	like(buf, "test.conf:3:", "second error has its line");
+	like(buf, "test.conf:4:", "third error has its line");
+	is_int(nfpt_check("[global]\nplugin=\"/usr/lib/x86_64-linux-gnu/ulogd/ulogd_output_CAPTURE.so\"\n"
+			  "stack=in:PKTIN,cap:CAPTURE\n",
+			  plugins, buf, sizeof(buf)),
+	       0, "ulogd2 module path in plugin= is accepted");
+}
+
+/* ---- the loop ---------------------------------------------------------- */
+
+static unsigned int ticks, fd_hits;
+static struct nfp_timer *tm;
+static int pipefd[2];
+
+static void on_tick(struct nfp_inst *inst, void *arg)
+{
+	unsigned int *n = arg;
+
+	(*n)++;
+	if (*n == 3) {
+		nfp_timer_free(tm);
+		tm = NULL;
+		nfp_loop_stop();
+	}
+}
+
+static void on_fd(struct nfp_inst *inst, int fd, uint32_t events)
+{
+	char c;
+
+	if (read(fd, &c, 1) == 1)
+		fd_hits++;
+	/* Deleting from inside the callback must be safe. */
+	nfp_fd_del(inst, fd);
+}
+
+static void test_loop(void)
+{
+	static const struct nfp_plugin dummy_p = { .name = "DUMMY" };
+	struct nfp_inst dummy = { .plugin = &dummy_p, .name = "dummy" };
+	uint64_t t0 = nfp_now_ms(), el;
+
+	ok(nfp_loop_init() == 0, "loop init");
+	tm = nfp_timer_new(&dummy, on_tick, &ticks);
+	ok(tm != NULL, "timer created");
+	ok(nfp_timer_arm(tm, 20, 20) == 0, "timer armed");
+	ok(pipe(pipefd) == 0, "pipe");
+	ok(nfp_fd_add(&dummy, pipefd[0], EPOLLIN, on_fd) == 0, "fd added");
+	ok(write(pipefd[1], "x", 1) == 1, "wrote to pipe");
+	ok(nfp_loop_run(NULL) == 0, "loop ran until stopped");
+	el = nfp_now_ms() - t0;
+	is_int(ticks, 3, "timer fired three times");
+	is_int(fd_hits, 1, "fd callback ran once, then was removed");
+	ok(el >= 55 && el < 2000, "three 20 ms ticks took %llu ms",
+	   (unsigned long long)el);
+	nfp_loop_exit();
+	close(pipefd[0]);
+	close(pipefd[1]);
+}
+
+static void test_values(void)
+{
+	struct nfp_value v;
+	char buf[64];
+
+	memset(&v, 0, sizeof(v));
+	v.addr.family = AF_INET;
+	inet_pton(AF_INET, "192.0.2.7", &v.addr.in4);
+	nfp_value_format(NFP_T_ADDR, &v, buf, sizeof(buf));
+	is_str(buf, "192.0.2.7", "format ipv4");
+	v.addr.family = AF_INET6;
+	inet_pton(AF_INET6, "2001:db8::1", v.addr.in6);
+	nfp_value_format(NFP_T_ADDR, &v, buf, sizeof(buf));
+	is_str(buf, "2001:db8::1", "format ipv6");
+	v.raw.ptr = "\x00\x1b\xff";
+	v.raw.len = 3;
+	nfp_value_format(NFP_T_RAW, &v, buf, sizeof(buf));
+	is_str(buf, "00:1b:ff", "format raw");
+	v.u64 = UINT64_MAX;
+	nfp_value_format(NFP_T_U64, &v, buf, sizeof(buf));
+	is_str(buf, "18446744073709551615", "format u64 keeps its sign");
+	v.time.sec = 5;
+	v.time.nsec = 7;
+	nfp_value_format(NFP_T_TIME, &v, buf, sizeof(buf));
+	is_str(buf, "5.000000007", "format time");
+}
+
+static void test_arena(void)
+{
+	struct nfp_arena *a = nfp_arena_new();
+	uint64_t valid[1];
+	struct nfp_rec rec = { .arena = a, .valid = valid, .nvalid = 1 };
+	char *p1, *p2, *big;
+	int i, okay = 1;
+
+	p1 = nfp_rec_alloc(&rec, 10);
+	p2 = nfp_rec_alloc(&rec, 10);
+	ok(p1 && p2 && p2 - p1 == 16, "arena allocations are 8-aligned");
+	big = nfp_rec_alloc(&rec, 200000);
+	ok(big != NULL, "an allocation larger than a chunk");
+	memset(big, 1, 200000);
+	for (i = 0; i < 100; i++)
+		if (!nfp_rec_alloc(&rec, 1000))
+			okay = 0;
+	ok(okay, "many allocations across chunks");
+	nfp_rec_reset(&rec);
+	ok(nfp_rec_alloc(&rec, 10) == p1, "reset reuses the first chunk");
+	nfp_arena_free(a);
+}
+
+int main(void)
+{
+	test_binding();
+	test_sharing();
+	test_emit();
+	test_errors();
+	test_loop();
+	test_values();
+	test_arena();
+	return done_testing();
+}
