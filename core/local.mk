@@ -11,5 +11,6 @@ libnfpcore_la_LIBADD = $(LTDL_LIBS)
 
 sbin_PROGRAMS += nfpiped
 nfpiped_SOURCES = $(CORE_SOURCES) core/main.c
+nfpiped_CFLAGS = $(AM_CFLAGS)
 nfpiped_LDADD = $(LTDL_LIBS)
 nfpiped_LDFLAGS = $(AM_LDFLAGS) -export-dynamic
