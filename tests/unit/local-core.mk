@@ -7,3 +7,11 @@ tests_unit_test_engine_SOURCES = tests/unit/test_engine.c tests/unit/harness.c
 tests_unit_test_engine_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests/unit
 tests_unit_test_engine_LDADD = libnfpcore.la
 TESTS += tests/unit/test_engine
+
+# Fuzz targets replay their corpora in `make check`; build them with
+# clang -fsanitize=fuzzer -DNFP_LIBFUZZER to fuzz for real.
+EXTRA_DIST += tests/fuzz/replay.h
+check_PROGRAMS += tests/fuzz/fuzz_config
+tests_fuzz_fuzz_config_SOURCES = tests/fuzz/fuzz_config.c
+tests_fuzz_fuzz_config_LDADD = libnfpcore.la
+TESTS += tests/fuzz/fuzz_config
