@@ -490,6 +490,7 @@ static void bind_node(struct nfp_engine *e, struct nfp_tree *t,
 	unsigned int k;
 
 	n->in_map = xcalloc(n->ci->n_in, sizeof(int32_t));
+	n->in_type = xcalloc(n->ci->n_in, sizeof(enum nfp_type));
 	for (k = 0; k < n->ci->n_in; k++) {
 		const struct nfp_node *p;
 		unsigned int idx;
@@ -527,6 +528,7 @@ static void bind_node(struct nfp_engine *e, struct nfp_tree *t,
 			continue;
 		}
 		n->in_map[k] = p->out_map[idx];
+		n->in_type[k] = p->ci->pub.out_keys[idx].type;
 		t->slot_used[p->out_map[idx]] = true;
 	}
 	if (n->ci->pub.plugin->flags & NFP_PF_ALL_KEYS) {
@@ -929,6 +931,7 @@ static void node_free(struct nfp_node *n)
 		node_free(n->child[k]);
 	free(n->child);
 	free(n->in_map);
+	free(n->in_type);
 	free(n->out_map);
 	free(n->out_used);
 	free(n->vis);

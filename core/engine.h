@@ -35,6 +35,7 @@ struct nfp_node {
 	struct nfp_node **child;	/* branches, in config order */
 	unsigned int nchild;		/* entries in child */
 	int32_t *in_map;		/* input key index -> slot or -1 */
+	enum nfp_type *in_type;		/* producer's type per input key */
 	int32_t *out_map;		/* output key index -> slot */
 	uint64_t *out_used;		/* bitmap by output key: consumed */
 	struct nfp_vis *vis;		/* keys visible here (ALL_KEYS only) */

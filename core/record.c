@@ -174,6 +174,15 @@ NFP_API const struct nfp_value *nfp_rec_key(const struct nfp_rec *rec,
 	return &rec->slots[v->slot];
 }
 
+NFP_API enum nfp_type nfp_in_type(const struct nfp_rec *rec, unsigned int key)
+{
+	const struct nfp_node *n = rec->node;
+
+	if (!n || !n->in_type || rec->in_map[key] < 0)
+		return NFP_T_NONE;
+	return n->in_type[key];
+}
+
 static const char *const type_names[NFP_T__MAX] = {
 	[NFP_T_NONE] = "any",	 [NFP_T_BOOL] = "bool",
 	[NFP_T_U8] = "u8",	 [NFP_T_U16] = "u16",

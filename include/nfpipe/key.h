@@ -265,6 +265,13 @@ NFP_API const struct nfp_value *nfp_rec_key(const struct nfp_rec *rec, unsigned 
 NFP_API int nfp_value_format(enum nfp_type type, const struct nfp_value *v,
 			     char *buf, size_t len);
 
+/*
+ * The type the producer of input key @key declared, for plugins whose input
+ * keys accept any type (NFP_T_NONE: SQL columns found at run time);
+ * NFP_T_NONE when the key is unbound.
+ */
+NFP_API enum nfp_type nfp_in_type(const struct nfp_rec *rec, unsigned int key);
+
 /* "u32", "ipv4", ... for messages and --help-plugin. */
 NFP_API const char *nfp_type_name(enum nfp_type type);
 
