@@ -18,7 +18,8 @@
 
 static unsigned int tap_n, tap_failed;
 
-static inline void tap_vresult(int pass, const char *fmt, va_list ap)
+static inline void __attribute__((format(printf, 2, 0)))
+tap_vresult(int pass, const char *fmt, va_list ap)
 {
 	printf("%sok %u - ", pass ? "" : "not ", ++tap_n);
 	vprintf(fmt, ap);
