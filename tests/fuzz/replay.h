@@ -13,16 +13,21 @@
 
 #ifndef NFP_LIBFUZZER
 #include <dirent.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 static int replay_file(const char *path)
 {
-	FILE *f = fopen(path, "rb");
 	unsigned char *buf;
+	struct stat st;
+	FILE *f;
 	long n;
 
+	if (stat(path, &st) < 0 || !S_ISREG(st.st_mode))
+		return -1;
+	f = fopen(path, "rb");
 	if (!f)
 		return -1;
 	fseek(f, 0, SEEK_END);

@@ -110,10 +110,17 @@ bail_out(const char *fmt, ...)
 	exit(255);
 }
 
+/*
+ * The plan, and the exit status: 0 even when checks failed, because the
+ * TAP driver counts the "not ok" lines and would count a non-zero exit
+ * once more. A crash still shows: the plan is missing.
+ */
 static inline int done_testing(void)
 {
 	printf("1..%u\n", tap_n);
-	return tap_failed ? 1 : 0;
+	if (tap_failed)
+		printf("# %u of %u checks failed\n", tap_failed, tap_n);
+	return 0;
 }
 
 #endif /* NFP_TAP_H */
