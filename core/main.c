@@ -7,7 +7,9 @@
  * outputs, filters, inputs (inputs open their netlink sockets as root); drop
  * to -u USER; then run the loop. SIGTERM/SIGINT stop reading, drain what the
  * sockets still hold, flush every output and exit 0. SIGHUP reopens files,
- * SIGUSR1 writes every instance's counters to the log.
+ * SIGUSR1 writes every instance's counters to the log. With --replay FILE
+ * every NFLOG instance of the config reads FILE instead (core/replay.c) and
+ * nfpiped exits 0 once the capture has gone through the stacks.
  */
 #include "nfp.h"
 
@@ -20,6 +22,7 @@
 #include <unistd.h>
 
 #include "engine.h"
+#include "replay.h"
 
 #ifndef SYSCONFDIR
 #define SYSCONFDIR "/etc"
@@ -30,6 +33,7 @@ enum {
 	OPT_CHECK = 256,
 	OPT_LIST,
 	OPT_HELP_PLUGIN,
+	OPT_REPLAY,
 };
 
 /* One table drives getopt_long and --help. */
@@ -50,6 +54,8 @@ static const struct cli_opt {
 	  "log debug messages (loglevel=1)" },
 	{ { "loglevel", required_argument, NULL, 'l' }, "N",
 	  "log level: 1 debug, 3 info, 5 notice, 7 error, 8 fatal" },
+	{ { "replay", required_argument, NULL, OPT_REPLAY }, "FILE",
+	  "feed the NFLOG stacks from capture FILE, exit when done" },
 	{ { "check", no_argument, NULL, OPT_CHECK }, NULL,
 	  "only check the config: every error, exit 1 if any" },
 	{ { "list-plugins", no_argument, NULL, OPT_LIST }, NULL,
@@ -245,6 +251,7 @@ int main(int argc, char **argv)
 	static const int sigs[] = { SIGTERM, SIGINT, SIGHUP, SIGUSR1 };
 	struct option longopts[ARRAY_SIZE(cli) + 1];
 	const char *config = DEFAULT_CONFIG, *user = NULL, *pidfile = NULL;
+	const char *replay = NULL;
 	bool daemon_mode = false, check = false;
 	int loglevel = 0, c, err, ret = 1;
 	struct nfp_diags d;
@@ -282,6 +289,9 @@ int main(int argc, char **argv)
 		case OPT_CHECK:
 			check = true;
 			break;
+		case OPT_REPLAY:
+			replay = optarg;
+			break;
 		case OPT_LIST:
 			return list_plugins();
 		case 'i':
@@ -309,6 +319,10 @@ int main(int argc, char **argv)
 
 	nfp_diags_init(&d);
 	nfp_conf_parse(config, NULL, &conf, &d);
+	if (conf && replay && nfp_replay_rewrite(conf, replay, &d) < 0) {
+		fprintf(stderr, "nfpiped: out of memory\n");
+		goto out;
+	}
 	if (conf)
 		G.eng = nfp_engine_new(conf, NULL, &d);
 	nfp_diags_print(&d, stderr);
@@ -360,7 +374,11 @@ int main(int argc, char **argv)
 		goto out;
 	nfp_log(NULL, NFP_LOG_INFO, "nfpiped %s started with %s",
 		PACKAGE_VERSION, config);
+	if (replay)
+		nfp_replay_progress_start(G.eng, replay);
 	err = nfp_loop_run(G.eng);
+	if (replay)
+		nfp_replay_progress_end();
 	if (err < 0) {
 		nfp_log(NULL, NFP_LOG_FATAL, "event loop failed: %s",
 			strerror(-err));

@@ -14,12 +14,18 @@ INTEGRATION_TESTS = \
 	tests/integration/printpkt-kernel.sh \
 	tests/integration/printpkt-ulogd.sh \
 	tests/integration/lifecycle.sh \
-	tests/integration/stacks.sh
+	tests/integration/stacks.sh \
+	tests/integration/replay-nflog.sh \
+	tests/integration/replay-stacks.sh
 TESTS += $(INTEGRATION_TESTS)
 EXTRA_DIST += $(INTEGRATION_TESTS) \
 	tests/integration/lib.sh \
 	tests/integration/traffic.sh \
-	tests/integration/golden/printpkt-ulogd.txt
+	tests/integration/golden/printpkt-ulogd.txt \
+	tests/integration/golden/replay-ulogd.txt \
+	tests/integration/golden/replay-kernel.txt \
+	tests/integration/golden/replay-oprint.txt \
+	tests/integration/golden/replay-gprint.txt
 
 # The scripts that install, build and try nfpipe (scripts/test is what the
 # README and CI run; bench/ has its own fragment).

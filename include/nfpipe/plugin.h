@@ -114,6 +114,14 @@ NFP_API void nfp_rec_push(struct nfp_inst *inst, struct nfp_rec *rec);
 /* The config file line of this instance's section, for messages. */
 NFP_API const char *nfp_inst_where(const struct nfp_inst *inst);
 
+/*
+ * Inputs that can run out (a capture file at its end): nothing more will
+ * come from @inst. When every started input has said so, the daemon stops
+ * as on SIGTERM (outputs flush) and exits 0; `nfpiped --replay` relies on
+ * it.
+ */
+NFP_API void nfp_input_done(struct nfp_inst *inst);
+
 /* True once SIGTERM/SIGINT asked the daemon to stop: inputs stop reading. */
 NFP_API int nfp_stopping(void);
 
