@@ -16,7 +16,10 @@ INTEGRATION_TESTS = \
 	tests/integration/lifecycle.sh \
 	tests/integration/stacks.sh \
 	tests/integration/replay-nflog.sh \
-	tests/integration/replay-stacks.sh
+	tests/integration/replay-stacks.sh \
+	tests/integration/json-nflog.sh \
+	tests/integration/syslog-lab.sh \
+	tests/integration/pcapout-nflog.sh
 TESTS += $(INTEGRATION_TESTS)
 EXTRA_DIST += $(INTEGRATION_TESTS) \
 	tests/integration/lib.sh \
