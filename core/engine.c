@@ -215,14 +215,16 @@ static bool parse_stack(struct nfp_engine *e, struct nfp_conf_entry *en,
 	char *copy = xstrdup(en->value), *tok, *save = NULL;
 	const char **names = NULL;
 	bool ok = true;
-	unsigned int cap = 8, i;
+	unsigned int cap = 8, i, nel = 1, pos = 0;
 
+	for (tok = copy; *tok; tok++)
+		nel += *tok == ',';
 	sp->ci = xcalloc(cap, sizeof(*sp->ci));
 	sp->n = 0;
 	sp->file = en->file;
 	sp->line = en->line;
 	for (tok = strtok_r(copy, ",", &save); tok;
-	     tok = strtok_r(NULL, ",", &save)) {
+	     tok = strtok_r(NULL, ",", &save), pos++) {
 		char *el = trim(tok), *colon = strchr(el, ':');
 		const struct nfp_plugin *p = NULL;
 		struct nfp_core_inst *ci;
@@ -269,7 +271,10 @@ static bool parse_stack(struct nfp_engine *e, struct nfp_conf_entry *en,
 			ulog_alias_options(nfp_conf_section(e->conf, el));
 			pname = "NFLOG";
 		}
-		p = nfp_plugin_find(pname, statics, &why);
+		p = nfp_plugin_find(pname,
+				    pos == 0 ? NFP_INPUT :
+				    pos == nel - 1 ? NFP_OUTPUT : NFP_FILTER,
+				    statics, &why);
 		if (!p) {
 			char hint[256];
 			const char *s;
@@ -709,7 +714,7 @@ struct nfp_engine *nfp_engine_new(struct nfp_conf *conf,
 			}
 			if (!strcasecmp(name, "ULOG"))
 				continue;
-			p = nfp_plugin_find(name, statics, &why);
+			p = nfp_plugin_find(name, 0, statics, &why);
 			if (!p)
 				nfp_diag(d, NFP_LOG_WARN, en->file, en->line,
 					 "global", "a stack that uses it will fail",

@@ -127,10 +127,13 @@ int nfp_loader_init(void);
 void nfp_loader_exit(void);
 /*
  * The plugin called @name (as in configs, any case): from @statics, else a
- * module <kind>_<name>.so in the plugin directories. NULL with *@why set
+ * module <kind>_<name>.so in the plugin directories. An input and an output
+ * may share a name (PCAP reads and writes captures): @prefer (a kind, or 0)
+ * says which is wanted, as a stack position does; the other kinds are
+ * still found when the preferred one does not exist. NULL with *@why set
  * when none is found or it fails the ABI check.
  */
-const struct nfp_plugin *nfp_plugin_find(const char *name,
+const struct nfp_plugin *nfp_plugin_find(const char *name, int prefer,
 					 const struct nfp_plugin *const *statics,
 					 const char **why);
 /* Every plugin found in the plugin directories (and @statics), sorted by

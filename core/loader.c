@@ -133,19 +133,31 @@ static const struct nfp_plugin *open_module(const char *path, int kidx,
 	return p;
 }
 
-const struct nfp_plugin *nfp_plugin_find(const char *name,
+const struct nfp_plugin *nfp_plugin_find(const char *name, int prefer,
 					 const struct nfp_plugin *const *statics,
 					 const char **why)
 {
+	size_t order[ARRAY_SIZE(kinds)], k;
 	char dirs[4096], lname[64], path[4200];
 	const char *found_why = NULL;
 	char *dir, *save = NULL;
 	size_t i, n = strlen(name);
 
 	*why = NULL;
+	for (i = 0; prefer && statics && statics[i]; i++)
+		if ((int)statics[i]->kind == prefer &&
+		    !strcasecmp(statics[i]->name, name))
+			return statics[i];
 	for (i = 0; statics && statics[i]; i++)
 		if (!strcasecmp(statics[i]->name, name))
 			return statics[i];
+	/* The preferred kind's file first, then the others in order. */
+	k = 0;
+	if (prefer >= NFP_INPUT && prefer <= NFP_OUTPUT)
+		order[k++] = (size_t)prefer - 1;
+	for (i = 0; i < ARRAY_SIZE(kinds); i++)
+		if ((int)i != prefer - 1)
+			order[k++] = i;
 	if (n == 0 || n >= sizeof(lname)) {
 		*why = "no such plugin";
 		return NULL;
@@ -162,11 +174,12 @@ const struct nfp_plugin *nfp_plugin_find(const char *name,
 	plugin_dirs(dirs, sizeof(dirs));
 	for (dir = strtok_r(dirs, ":", &save); dir;
 	     dir = strtok_r(NULL, ":", &save)) {
-		for (i = 0; i < ARRAY_SIZE(kinds); i++) {
+		for (k = 0; k < ARRAY_SIZE(kinds); k++) {
 			const struct nfp_plugin *p;
 			const char *w;
 			FILE *f;
 
+			i = order[k];
 			snprintf(path, sizeof(path), "%s/%s_%s.so", dir,
 				 kinds[i], lname);
 			f = fopen(path, "r");
@@ -200,7 +213,8 @@ static int add_unique(const struct nfp_plugin ***v, size_t *n, size_t *cap,
 	size_t i;
 
 	for (i = 0; i < *n; i++)
-		if (!strcasecmp((*v)[i]->name, p->name))
+		if ((*v)[i]->kind == p->kind &&
+		    !strcasecmp((*v)[i]->name, p->name))
 			return 0;
 	if (*n + 2 > *cap) {
 		size_t nc = *cap ? *cap * 2 : 32;

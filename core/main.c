@@ -146,16 +146,8 @@ static void print_keys(const char *title, const struct nfp_key *k)
 		       k[i].help ? k[i].help : "");
 }
 
-static int help_plugin(const char *name)
+static void help_one(const struct nfp_plugin *p)
 {
-	const struct nfp_plugin *p;
-	const char *why;
-
-	p = nfp_plugin_find(name, NULL, &why);
-	if (!p) {
-		fprintf(stderr, "nfpiped: plugin %s: %s\n", name, why);
-		return 1;
-	}
 	printf("%s (%s): %s\n", p->name,
 	       p->kind == NFP_INPUT ? "input" :
 	       p->kind == NFP_FILTER ? "filter" : "output",
@@ -170,6 +162,33 @@ static int help_plugin(const char *name)
 		printf("\nKeys in: every key produced before it in the stack\n");
 	print_keys("Keys in", p->in_keys);
 	print_keys("Keys out", p->out_keys);
+}
+
+/* Every kind of plugin called @name: PCAP is both an input and an output. */
+static int help_plugin(const char *name)
+{
+	const struct nfp_plugin *p;
+	unsigned int n = 0;
+	const char *why = NULL;
+	int kind;
+
+	for (kind = NFP_INPUT; kind <= NFP_OUTPUT; kind++) {
+		p = nfp_plugin_find(name, kind, NULL, &why);
+		if (!p || (int)p->kind != kind)
+			continue;
+		if (n)
+			printf("\n");
+		help_one(p);
+		n++;
+	}
+	if (!n) {
+		p = nfp_plugin_find(name, 0, NULL, &why);
+		if (!p) {
+			fprintf(stderr, "nfpiped: plugin %s: %s\n", name, why);
+			return 1;
+		}
+		help_one(p);
+	}
 	return 0;
 }
 

@@ -282,7 +282,7 @@ int nfp_replay_rewrite(struct nfp_conf *c, const char *file,
 			const struct nfp_plugin *p;
 			const char *why;
 
-			p = nfp_plugin_find(pl, NULL, &why);
+			p = nfp_plugin_find(pl, NFP_INPUT, NULL, &why);
 			if (p && p->kind == NFP_INPUT) {
 				nfp_diag(d, NFP_LOG_WARN, en->file, en->line,
 					 src, NULL,
