@@ -134,8 +134,35 @@ static const struct nfp_plugin emit = {
 	.process = emit_process,
 };
 
+/* TWIN: an input and an output of the same name, as PCAP is. */
+static const struct nfp_key twin_out[] = {
+	{ "twin.x", NFP_T_U32 },
+	{ 0 }
+};
+
+static const struct nfp_plugin twin_in = {
+	.abi = NFP_PLUGIN_ABI,
+	.size = sizeof(struct nfp_plugin),
+	.kind = NFP_INPUT,
+	.name = "TWIN",
+	.out_keys = twin_out,
+};
+
+static enum nfp_ret twin_process(struct nfp_inst *inst, struct nfp_rec *rec)
+{
+	return NFP_OK;
+}
+
+static const struct nfp_plugin twin_outp = {
+	.abi = NFP_PLUGIN_ABI,
+	.size = sizeof(struct nfp_plugin),
+	.kind = NFP_OUTPUT,
+	.name = "TWIN",
+	.process = twin_process,
+};
+
 static const struct nfp_plugin *const plugins[] = {
-	&prodx, &needx, &wantstr, &emit, NULL,
+	&prodx, &needx, &wantstr, &emit, &twin_outp, &twin_in, NULL,
 };
 
 static void feed_mark(struct nfpt *t, const char *in, uint32_t mark)
@@ -289,6 +316,9 @@ static void test_errors(void)
 	like(buf, "test.conf:2:", "first error has its line");
 	like(buf, "test.conf:3:", "second error has its line");
 	like(buf, "test.conf:4:", "third error has its line");
+	is_int(nfpt_check("[global]\nstack=t1:TWIN,t2:TWIN\n", plugins, buf,
+			  sizeof(buf)),
+	       0, "an input and an output may share a name");
 	is_int(nfpt_check("[global]\nplugin=\"/usr/lib/x86_64-linux-gnu/ulogd/ulogd_output_CAPTURE.so\"\n"
 			  "stack=in:PKTIN,cap:CAPTURE\n",
 			  plugins, buf, sizeof(buf)),
