@@ -200,10 +200,9 @@ static struct nfp_core_inst *inst_new(struct nfp_engine *e, const char *name,
 	for (pp = &e->insts; *pp; pp = &(*pp)->next)
 		;
 	*pp = ci;
-	if (nfp_opts_apply(p->options, ci->pub.priv, ci->sec, name, d) == 0)
-		ci->opts_done = true;
-	else
-		ci->opts_done = true; /* partially filled: still freed */
+	/* Errors go to @d; even a partly filled priv is freed later. */
+	nfp_opts_apply(p->options, ci->pub.priv, ci->sec, name, d);
+	ci->opts_done = true;
 	return ci;
 }
 
