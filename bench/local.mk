@@ -25,3 +25,15 @@ bench: nfpiped bench/udpgen $(pkglib_LTLIBRARIES)
 	UDPGEN='$(abs_top_builddir)/bench/udpgen' \
 	top_srcdir='$(abs_top_srcdir)' top_builddir='$(abs_top_builddir)' \
 	$(SHELL) '$(top_srcdir)/bench/run'
+
+# bench/sqlite3-rate: sustained rows/s into SQLite through the real engine.
+if HAVE_SQLITE3
+EXTRA_PROGRAMS += bench/sqlite3_rate
+bench_sqlite3_rate_SOURCES = bench/sqlite3_rate.c plugins/output/sqlite3/sqlite3.c \
+	plugins/filter/base/base.c plugins/filter/base/decode.c \
+	plugins/filter/ip2str/ip2str.c tests/unit/harness.c tests/unit/harness.h
+bench_sqlite3_rate_CPPFLAGS = $(AM_CPPFLAGS) $(SQLITE3_CFLAGS) \
+	-I$(top_srcdir)/tests/unit -DNFP_SQLDIR=\"$(abs_top_srcdir)/etc/sql\"
+bench_sqlite3_rate_LDADD = libnfpcore.la $(SQLITE3_LIBS)
+endif
+EXTRA_DIST += bench/sqlite3-rate

@@ -899,7 +899,10 @@ void nfp_engine_dump_counters(struct nfp_engine *e)
 			o += (size_t)snprintf(buf + o, sizeof(buf) - o,
 					      " %s=%llu",
 					      ci->pub.plugin->counters[i],
-					      (unsigned long long)ci->pub.ctr[i]);
+					      /* workers add to them */
+					      (unsigned long long)__atomic_load_n(
+						      &ci->pub.ctr[i],
+						      __ATOMIC_RELAXED));
 		buf[o < sizeof(buf) ? o : sizeof(buf) - 1] = '\0';
 		nfp_log(&ci->pub, NFP_LOG_NOTICE,
 			"counters: in=%llu out=%llu stopped=%llu errors=%llu flush_errors=%llu%s",

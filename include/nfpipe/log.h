@@ -5,7 +5,10 @@
  * Messages go to the configured log (file, stderr or syslog) prefixed with
  * the instance name when one is given. No trailing newline. On hot paths use
  * the _rl forms: each call site logs at most NFP_RL_BURST messages per
- * NFP_RL_INTERVAL seconds and then says how many it suppressed.
+ * NFP_RL_INTERVAL seconds and then says how many it suppressed. nfp_log()
+ * is safe from any thread; the _rl macros keep their state per call site,
+ * so worker threads pass a struct nfp_ratelimit of their own to
+ * nfp_log_rl() instead.
  */
 #ifndef NFPIPE_LOG_H
 #define NFPIPE_LOG_H
