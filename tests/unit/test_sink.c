@@ -459,6 +459,11 @@ static void test_down_then_up(void)
 	s = start(&c, 1);
 	ok(wait_for(connect_failed, NULL, 2000),
 	   "the worker connects at start (and fails)");
+	/*
+	 * The worker marks the sink down just after connect() returns; rows
+	 * put in that instant would (rightly) still be queued. Give it time.
+	 */
+	usleep(100 * 1000);
 	for (i = 0; i < 20; i++)
 		put_row(s, i);
 	is_int(ctr[NFP_SINK_CTR_SPOOLED], 20,
