@@ -2,7 +2,7 @@
 # Benchmarks: they report figures, they are not tests, and nothing here is
 # built by `make` or `make check`. `make bench-live` builds nfpiped, its
 # plugins and the traffic generator, then runs bench/live (root).
-EXTRA_PROGRAMS = bench/udpgen
+EXTRA_PROGRAMS += bench/udpgen
 bench_udpgen_SOURCES = bench/udpgen.c
 EXTRA_DIST += bench/live bench/RESULTS.md
 
