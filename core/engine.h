@@ -154,6 +154,11 @@ int nfp_loop_signals(const int *sigs, unsigned int n, void (*cb)(int sig));
 /* Call the fd callbacks of every input's fds once (drain before exit). */
 void nfp_loop_drain(void);
 
+/* ---- privileges (privs.c) -------------------------------------------- */
+
+/* Become @user, keeping only what plugins asked for with nfp_keep_caps(). */
+int nfp_drop_privileges(const char *user);
+
 /* ---- the log (log.c) -------------------------------------------------- */
 
 /* @path: a file, "stderr", "stdout" or "syslog"; NULL means stderr. */

@@ -192,33 +192,6 @@ static int help_plugin(const char *name)
 	return 0;
 }
 
-static int drop_privileges(const char *user)
-{
-	struct passwd *pw = getpwnam(user);
-
-	if (!pw) {
-		nfp_log(NULL, NFP_LOG_FATAL, "unknown user \"%s\"", user);
-		return -ENOENT;
-	}
-	if (initgroups(pw->pw_name, pw->pw_gid) < 0 ||
-	    setgid(pw->pw_gid) < 0 || setuid(pw->pw_uid) < 0) {
-		int err = errno;
-
-		nfp_log(NULL, NFP_LOG_FATAL, "cannot drop to user %s: %s",
-			user, strerror(err));
-		return -err;
-	}
-	if (setuid(0) == 0) {
-		nfp_log(NULL, NFP_LOG_FATAL,
-			"privileges could be regained after dropping to %s",
-			user);
-		return -EPERM;
-	}
-	nfp_log(NULL, NFP_LOG_INFO, "running as %s (uid %u)", user,
-		(unsigned int)pw->pw_uid);
-	return 0;
-}
-
 static int daemonize(void)
 {
 	pid_t pid = fork();
@@ -389,7 +362,7 @@ int main(int argc, char **argv)
 		nfp_log(NULL, NFP_LOG_FATAL, "start-up failed; stopping");
 		goto out;
 	}
-	if (user && drop_privileges(user) < 0)
+	if (user && nfp_drop_privileges(user) < 0)
 		goto out;
 	nfp_log(NULL, NFP_LOG_INFO, "nfpiped %s started with %s",
 		PACKAGE_VERSION, config);

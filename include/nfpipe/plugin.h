@@ -111,6 +111,14 @@ NFP_API struct nfp_rec *nfp_rec_new(struct nfp_inst *inst);
 /* Run @rec through every stack that starts at @inst. */
 NFP_API void nfp_rec_push(struct nfp_inst *inst, struct nfp_rec *rec);
 
+/*
+ * Keep capabilities @caps (bits numbered as in <linux/capability.h>, e.g.
+ * 1ULL << CAP_NET_ADMIN) when nfpiped -u USER drops privileges after the
+ * start callbacks; call it from start(). Everything else root had is gone
+ * from the first moment the process runs as USER.
+ */
+NFP_API int nfp_keep_caps(struct nfp_inst *inst, uint64_t caps);
+
 /* The config file line of this instance's section, for messages. */
 NFP_API const char *nfp_inst_where(const struct nfp_inst *inst);
 

@@ -42,8 +42,8 @@ EOF
 nfpiped_start poll -u nobody || bail_out "nfpiped did not start"
 pid=$NFPIPED_PID
 
-wait_for 5 grep -q 'kept CAP_NET_ADMIN' "$T/poll.log"
-ok $? "NFCT says it kept CAP_NET_ADMIN"
+wait_for 5 grep -q 'keeping CAP_NET_ADMIN only' "$T/poll.log"
+ok $? "the daemon says it kept CAP_NET_ADMIN only"
 is "$(awk '/^Uid:/ { print $2 "/" $3 }' "/proc/$pid/status")" \
 	"$(id -u nobody)/$(id -u nobody)" "nfpiped runs as nobody"
 is "$(awk '/^CapEff:/ { print $2 }' "/proc/$pid/status")" \

@@ -12,6 +12,7 @@
  * it on every dump request). A refused dump is logged, rate-limited, and
  * counted; nothing stops silently. Main thread only.
  */
+#include <linux/capability.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -64,7 +65,6 @@ struct nfacct_priv {
 	uint32_t req_usec;		/* and its microseconds */
 	uint8_t *buf;			/* NFACCT_RXBUF bytes */
 	struct nfp_timer *timer;	/* the polls */
-	struct nfp_timer *caps_timer;	/* settle capabilities once */
 };
 
 static const struct nfp_option nfacct_options[] = {
@@ -205,18 +205,6 @@ static void nfacct_poll(struct nfp_inst *inst, void *arg)
 	}
 }
 
-static void on_caps(struct nfp_inst *inst, void *arg)
-{
-	bool kept;
-	int err = nlsys_keepcaps_settle(&kept);
-
-	if (err < 0)
-		nfp_err(inst, "cannot keep CAP_NET_ADMIN after dropping privileges (%s): polls will be refused",
-			strerror(-err));
-	else if (kept)
-		nfp_info(inst, "kept CAP_NET_ADMIN (and only it) for nfacct polls");
-}
-
 static int open_socket(struct nfp_inst *inst)
 {
 	struct nfacct_priv *p = inst->priv;
@@ -256,8 +244,7 @@ static void nfacct_stop(struct nfp_inst *inst)
 	struct nfacct_priv *p = inst->priv;
 
 	nfp_timer_free(p->timer);
-	nfp_timer_free(p->caps_timer);
-	p->timer = p->caps_timer = NULL;
+	p->timer = NULL;
 	if (p->fd >= 0) {
 		nfp_fd_del(inst, p->fd);
 		close(p->fd);
@@ -299,13 +286,11 @@ static int nfacct_start(struct nfp_inst *inst)
 				    p->pollinterval);
 	if (err)
 		goto fail;
-	/* Polls after -u USER need CAP_NET_ADMIN: keep it (nlsys.h). */
-	if (geteuid() == 0) {
-		p->caps_timer = nfp_timer_new(inst, on_caps, NULL);
-		if (nlsys_keepcaps_arm() < 0 || !p->caps_timer ||
-		    nfp_timer_arm(p->caps_timer, 1, 0) < 0)
-			nfp_warn(inst, "cannot arrange to keep CAP_NET_ADMIN: polls will fail after -u USER");
-	}
+	/*
+	 * The kernel checks CAP_NET_ADMIN on every dump request, so polls
+	 * after -u USER need it kept (and only it).
+	 */
+	nfp_keep_caps(inst, UINT64_C(1) << CAP_NET_ADMIN);
 	nfp_info(inst, "polling nfacct every %llu ms%s",
 		 (unsigned long long)p->pollinterval,
 		 p->zerocounter ? ", zeroing the counters" : "");

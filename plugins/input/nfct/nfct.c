@@ -25,6 +25,7 @@
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE /* recvmmsg */
 #endif
+#include <linux/capability.h>
 #include <errno.h>
 #include <limits.h>
 #include <poll.h>
@@ -139,7 +140,6 @@ struct nfct_priv {
 	bool grow_warned;		/* said the buffer cannot grow */
 	struct nfp_timer *poll_timer;	/* polling mode */
 	struct nfp_timer *resync_timer;	/* after ENOBUFS */
-	struct nfp_timer *caps_timer;	/* settle capabilities once */
 	uint8_t *rx;			/* NFCT_RX_N * NFCT_RX_SZ bytes */
 	struct mmsghdr *mm;		/* NFCT_RX_N headers into rx */
 	struct iovec *iov;		/* NFCT_RX_N vectors */
@@ -557,18 +557,6 @@ static void on_resync(struct nfp_inst *inst, void *arg)
 	sync_table(inst);
 }
 
-static void on_caps(struct nfp_inst *inst, void *arg)
-{
-	bool kept;
-	int err = nlsys_keepcaps_settle(&kept);
-
-	if (err < 0)
-		nfp_err(inst, "cannot keep CAP_NET_ADMIN after dropping privileges (%s): dumps will be refused",
-			strerror(-err));
-	else if (kept)
-		nfp_info(inst, "kept CAP_NET_ADMIN (and only it) for conntrack dumps");
-}
-
 /* ---- start and stop ------------------------------------------------------ */
 
 static int open_socket(int *fd)
@@ -731,8 +719,7 @@ static void close_all(struct nfp_inst *inst)
 	}
 	nfp_timer_free(p->poll_timer);
 	nfp_timer_free(p->resync_timer);
-	nfp_timer_free(p->caps_timer);
-	p->poll_timer = p->resync_timer = p->caps_timer = NULL;
+	p->poll_timer = p->resync_timer = NULL;
 	nfct_track_free(&p->tr);
 	free(p->rx);
 	free(p->mm);
@@ -838,15 +825,12 @@ static int nfct_start(struct nfp_inst *inst)
 			goto fail;
 		}
 	}
-	/* Dumps after -u USER need CAP_NET_ADMIN: keep it (nlsys.h). */
-	if (p->qfd >= 0 && geteuid() == 0) {
-		err = nlsys_keepcaps_arm();
-		p->caps_timer = nfp_timer_new(inst, on_caps, NULL);
-		if (err || !p->caps_timer ||
-		    nfp_timer_arm(p->caps_timer, 1, 0) < 0)
-			nfp_warn(inst, "cannot arrange to keep CAP_NET_ADMIN: dumps will fail after -u USER");
-		err = 0;
-	}
+	/*
+	 * The kernel checks CAP_NET_ADMIN on every dump request, not only at
+	 * bind: dumps after -u USER need it kept (and only it).
+	 */
+	if (p->qfd >= 0)
+		nfp_keep_caps(inst, UINT64_C(1) << CAP_NET_ADMIN);
 	nfp_info(inst, "%s mode%s, reporting%s%s%s%s",
 		 p->pollinterval ? "polling" : "event",
 		 p->tr.hash_on ? " with flow table" : "",

@@ -2,8 +2,8 @@
 /*
  * input/nfct - what the NFCT and NFACCT inputs need from the system
  *
- * See nlsys.h. capset(2) is called directly so that no libcap is needed:
- * the two 32-bit words of _LINUX_CAPABILITY_VERSION_3 hold the sets.
+ * See nlsys.h. (Keeping CAP_NET_ADMIN across -u USER is the core's job:
+ * the plugins ask for it with nfp_keep_caps().)
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
@@ -91,42 +91,5 @@ int nlsys_sysctl_set(const char *path, long val)
 	if (n != len)
 		err = n < 0 ? -errno : -EIO;
 	close(fd);
-	return err;
-}
-
-int nlsys_keepcaps_arm(void)
-{
-	if (geteuid() != 0)
-		return 0;
-	if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0)
-		return -errno;
-	return 0;
-}
-
-int nlsys_keepcaps_settle(bool *kept)
-{
-	struct __user_cap_header_struct hdr = {
-		.version = _LINUX_CAPABILITY_VERSION_3,
-	};
-	struct __user_cap_data_struct data[2];
-	int err = 0;
-
-	*kept = false;
-	if (getuid() != 0 && geteuid() != 0) {
-		memset(data, 0, sizeof(data));
-		if (syscall(SYS_capget, &hdr, data) < 0)
-			return -errno;
-		if (!(data[0].permitted & (1u << CAP_NET_ADMIN)))
-			return -EPERM;
-		/* Everything else root had goes; only this one stays. */
-		memset(data, 0, sizeof(data));
-		data[0].permitted = 1u << CAP_NET_ADMIN;
-		data[0].effective = 1u << CAP_NET_ADMIN;
-		if (syscall(SYS_capset, &hdr, data) < 0)
-			err = -errno;
-		else
-			*kept = true;
-	}
-	prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0);
 	return err;
 }

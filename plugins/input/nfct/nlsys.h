@@ -28,16 +28,4 @@ int nlsys_netns_leave(int saved);
 int nlsys_sysctl_get(const char *path, long *val);
 int nlsys_sysctl_set(const char *path, long val);
 
-/*
- * Keeping CAP_NET_ADMIN through the daemon's setuid. Call
- * nlsys_keepcaps_arm() from start() (as root): it sets PR_SET_KEEPCAPS so
- * that the permitted set survives the core's setuid. Once the core has
- * dropped privileges (the first loop iteration: a timer of 1 ms), call
- * nlsys_keepcaps_settle(): as a non-root user it shrinks the permitted set
- * to CAP_NET_ADMIN and makes it effective; as root it only clears the flag.
- * *@kept says whether the capability is now held by a non-root user.
- */
-int nlsys_keepcaps_arm(void);
-int nlsys_keepcaps_settle(bool *kept);
-
 #endif /* NFP_NLSYS_H */
