@@ -882,44 +882,16 @@ static int columns_from_server(struct nfp_inst *inst, struct pg_priv *p,
 			       const struct pg_target *t, const char *cache)
 {
 	struct sqlc_set *srv = sqlc_set_new();
-	bool pinned;
-	int r, cerr;
+	int r;
 
 	if (!srv)
 		return -ENOMEM;
 	r = target_columns(t, srv);
 	if (!r)
-		r = sqlc_pick_online(p->cols, srv, cache, p->sink.spool_dir,
-				     inst->name, &pinned, &cerr);
-	if (!r && pinned)
-		nfp_warn(inst, "the spool holds batches for the %u columns %s lists: filling those until it is empty (restart then to fill the %u columns %s has now)",
-			 p->cols->ncols, cache, srv->ncols, p->table);
-	if (!r && cerr)
-		nfp_warn(inst, "cannot save the columns in %s: %s (a start while the server is down will need columns= or schema_file)",
-			 cache, strerror(-cerr));
+		r = sqlc_choose_online(inst, p->cols, srv, cache,
+				       p->sink.spool_dir, p->table);
 	sqlc_set_free(srv);
 	return r;
-}
-
-static int columns_offline(struct nfp_inst *inst, struct pg_priv *p,
-			   const char *cache, const char *why)
-{
-	enum sqlc_src src;
-	int r;
-
-	r = sqlc_pick_offline(p->cols, cache, p->schema_file, p->table, &src);
-	if (r == -ENOMEM)
-		return r;
-	if (r) {
-		nfp_err(inst, "%s, and no columns are known for %s: set columns= (the column names, comma-separated), or start once with the server up",
-			why, p->table);
-		return -EINVAL;
-	}
-	nfp_warn(inst, "%s; filling the %u columns %s, spooling until the server is back",
-		 why, p->cols->ncols,
-		 src == SQLC_SRC_CACHE ? "saved by an earlier run" :
-					 "of the table in schema_file");
-	return 0;
 }
 
 static int pg_configure(struct nfp_inst *inst)
@@ -969,7 +941,8 @@ static int pg_configure(struct nfp_inst *inst)
 	c = pg_open(&cp, secrets, inst, reason, sizeof(reason));
 	params_free(&cp);
 	if (!c) {
-		r = columns_offline(inst, p, cache, reason);
+		r = sqlc_choose_offline(inst, p->cols, cache, p->schema_file,
+					p->table, reason);
 		goto done_r;
 	}
 	r = read_target(c, schema, table, &t, secrets, reason, sizeof(reason));
@@ -980,7 +953,8 @@ static int pg_configure(struct nfp_inst *inst)
 		goto out;
 	}
 	if (r) {
-		r = columns_offline(inst, p, cache, reason);
+		r = sqlc_choose_offline(inst, p->cols, cache, p->schema_file,
+					p->table, reason);
 		goto done_r;
 	}
 	r = columns_from_server(inst, p, &t, cache);

@@ -21,6 +21,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <nfpipe/plugin.h>
+
 #include "sqlcols.h"
 
 static struct sqlc_set *sqlc_live;	/* every set not freed yet */
@@ -857,4 +859,44 @@ int sqlc_hexlit(const char *s, size_t len, uint8_t *out, size_t cap)
 		out[i] = (uint8_t)(hi << 4 | lo);
 	}
 	return (int)n;
+}
+
+int sqlc_choose_online(struct nfp_inst *inst, struct sqlc_set *out,
+		       const struct sqlc_set *server, const char *cache,
+		       const char *spool_dir, const char *table)
+{
+	bool pinned;
+	int r, cerr;
+
+	r = sqlc_pick_online(out, server, cache, spool_dir, inst->name,
+			     &pinned, &cerr);
+	if (!r && pinned)
+		nfp_warn(inst, "the spool holds batches for the %u columns %s lists: filling those until it is empty (restart then to fill the %u columns %s has now)",
+			 out->ncols, cache, server->ncols, table);
+	if (!r && cerr)
+		nfp_warn(inst, "cannot save the columns in %s: %s (a start while the server is down will need columns= or schema_file)",
+			 cache, strerror(-cerr));
+	return r;
+}
+
+int sqlc_choose_offline(struct nfp_inst *inst, struct sqlc_set *out,
+			const char *cache, const char *schema_file,
+			const char *table, const char *why)
+{
+	enum sqlc_src src;
+	int r;
+
+	r = sqlc_pick_offline(out, cache, schema_file, table, &src);
+	if (r == -ENOMEM)
+		return r;
+	if (r) {
+		nfp_err(inst, "%s, and no columns are known for %s: set columns= (the column names, comma-separated), or start once with the server up",
+			why, table);
+		return -EINVAL;
+	}
+	nfp_warn(inst, "%s; filling the %u columns %s, spooling until the server is back",
+		 why, out->ncols,
+		 src == SQLC_SRC_CACHE ? "saved by an earlier run" :
+					 "of the table in schema_file");
+	return 0;
 }

@@ -121,6 +121,25 @@ int sqlc_pick_offline(struct sqlc_set *out, const char *cache,
 		      const char *schema_file, const char *table,
 		      enum sqlc_src *src);
 
+struct nfp_inst;
+
+/*
+ * sqlc_pick_online() for instance @inst, saying in its log why it fills an
+ * older layout or could not save the cache. 0 or -ENOMEM.
+ */
+int sqlc_choose_online(struct nfp_inst *inst, struct sqlc_set *out,
+		       const struct sqlc_set *server, const char *cache,
+		       const char *spool_dir, const char *table);
+
+/*
+ * sqlc_pick_offline() for instance @inst, whose server is unreachable for
+ * reason @why: logs where the columns came from, or an error saying to set
+ * columns= when nothing knows them (-EINVAL). 0, -EINVAL or -ENOMEM.
+ */
+int sqlc_choose_offline(struct nfp_inst *inst, struct sqlc_set *out,
+			const char *cache, const char *schema_file,
+			const char *table, const char *why);
+
 /*
  * Build the key table (every key of any type, NFP_T_NONE; optional when
  * @optional) and the fingerprint. 0 or -ENOMEM.
