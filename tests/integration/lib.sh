@@ -433,9 +433,12 @@ nfpiped_start()
 	return 0
 }
 
+# Started: this PID's own "started with" line (a log appended to by an
+# earlier run has one too). `ip netns exec` execs, so BG_PID is nfpiped's.
 _nfpiped_started()
 {
-	grep -q ' started with ' "$T/$1.log" "$T/$1.err" 2>/dev/null && return 0
+	grep -q "nfpiped\[$2\]: .* started with " "$T/$1.log" "$T/$1.err" \
+		2>/dev/null && return 0
 	# Dead already: stop waiting.
 	kill -0 "$2" 2>/dev/null || return 0
 	return 1
