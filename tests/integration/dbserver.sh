@@ -307,6 +307,7 @@ pg_conf()
 # --- MariaDB -------------------------------------------------------------
 
 MY_DATA=$T/my
+MY_TMP=$T/mytmp
 MY_SOCK=$T/my/mysqld.sock
 MY_PORT=""
 # innodb_flush_log_at_trx_commit=2: a commit is written to the kernel, not
@@ -340,10 +341,13 @@ my_start()
 		bail_out "no MariaDB server (apt-get install mariadb-server)"
 	if [ ! -d "$MY_DATA/mysql" ]; then
 		first=1
-		mkdir -p "$MY_DATA"
-		chown mysql: "$MY_DATA"
+		mkdir -p "$MY_DATA" "$MY_TMP"
+		chown mysql: "$MY_DATA" "$MY_TMP"
+		# A tmpdir of its own: two bootstraps running at once (make
+		# -j2) name their temporary tables alike in a shared /tmp.
 		mariadb-install-db --no-defaults --user=mysql \
-			--datadir="$MY_DATA" --auth-root-authentication-method=socket \
+			--datadir="$MY_DATA" --tmpdir="$MY_TMP" \
+			--auth-root-authentication-method=socket \
 			--skip-test-db >"$T/my-install.log" 2>&1 || {
 			diag_file "$T/my-install.log"
 			bail_out "mariadb-install-db failed"
@@ -358,7 +362,7 @@ my_start()
 		tls="--ssl-ca=$T/tls/ca.pem --ssl-cert=$T/tls/server.pem --ssl-key=$MY_DATA/server.key"
 	fi
 	(_db_exec mariadbd --no-defaults --user=mysql --datadir="$MY_DATA" \
-		--socket="$MY_SOCK" --port="$MY_PORT" --bind-address=127.0.0.1 \
+		--tmpdir="$MY_TMP" --socket="$MY_SOCK" --port="$MY_PORT" --bind-address=127.0.0.1 \
 		--pid-file="$MY_DATA/mariadbd.pid" --log-error="$T/myserver.log" \
 		--skip-log-bin --max-connections=40 $tls $MY_OPTS \
 		$MY_EXTRA_OPTS) \
