@@ -379,49 +379,17 @@ long myq_format(char *out, const struct nfp_sval *v, enum myq_cls cls)
 
 char *myq_quote_ident(const char *name)
 {
-	size_t n = strlen(name), i, o = 0;
-	char *q = malloc(2 * n + 3);
-
-	if (!q)
-		return NULL;
-	q[o++] = '`';
-	for (i = 0; i < n; i++) {
-		if (name[i] == '`')
-			q[o++] = '`';
-		q[o++] = name[i];
-	}
-	q[o++] = '`';
-	q[o] = '\0';
-	return q;
+	return sqlc_quote_ident(name, '`');
 }
 
-/* Append @s to the malloc'd string *@p; false (and *@p freed) on failure. */
 static bool cat(char **p, const char *s)
 {
-	size_t a = *p ? strlen(*p) : 0, n = strlen(s);
-	char *r = realloc(*p, a + n + 1);
-
-	if (!r) {
-		free(*p);
-		*p = NULL;
-		return false;
-	}
-	memcpy(r + a, s, n + 1);
-	*p = r;
-	return true;
+	return sqlc_cat(p, s);
 }
 
 static bool cat_ident(char **p, const char *name)
 {
-	char *q = myq_quote_ident(name);
-	bool ok = q && cat(p, q);
-
-	if (!q) {
-		free(*p);
-		*p = NULL;
-	}
-	free(q);
-	return ok;
+	return sqlc_cat_ident(p, name, '`');
 }
 
 static bool cat_cols(char **p, const struct sqlc_set *cols)

@@ -398,52 +398,19 @@ int pgq_format(struct pgq_buf *b, const struct nfp_sval *v, enum pgq_cls cls,
 
 char *pgq_quote_ident(const char *name)
 {
-	size_t n = strlen(name), i, o = 0;
-	char *q = malloc(2 * n + 3);
-
-	if (!q)
-		return NULL;
-	q[o++] = '"';
-	for (i = 0; i < n; i++) {
-		if (name[i] == '"')
-			q[o++] = '"';
-		q[o++] = name[i];
-	}
-	q[o++] = '"';
-	q[o] = '\0';
-	return q;
+	return sqlc_quote_ident(name, '"');
 }
 
-/* Append @s to the malloc'd string *@p; false (and *@p freed) on failure. */
 static bool cat(char **p, const char *s)
 {
-	size_t a = *p ? strlen(*p) : 0, n = strlen(s);
-	char *r = realloc(*p, a + n + 1);
-
-	if (!r) {
-		free(*p);
-		*p = NULL;
-		return false;
-	}
-	memcpy(r + a, s, n + 1);
-	*p = r;
-	return true;
+	return sqlc_cat(p, s);
 }
 
 static bool cat_ident(char **p, const char *name)
 {
-	char *q = pgq_quote_ident(name);
-	bool ok = q && cat(p, q);
-
-	if (!q) {
-		free(*p);
-		*p = NULL;
-	}
-	free(q);
-	return ok;
+	return sqlc_cat_ident(p, name, '"');
 }
 
-/* "schema"."table" ("c1","c2",...) */
 static bool cat_target(char **p, const char *schema, const char *table,
 		       const struct sqlc_set *cols)
 {

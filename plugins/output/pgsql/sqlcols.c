@@ -900,3 +900,49 @@ int sqlc_choose_offline(struct nfp_inst *inst, struct sqlc_set *out,
 					 "of the table in schema_file");
 	return 0;
 }
+
+char *sqlc_quote_ident(const char *name, char quote)
+{
+	size_t n = strlen(name), i, o = 0;
+	char *q = malloc(2 * n + 3);
+
+	if (!q)
+		return NULL;
+	q[o++] = quote;
+	for (i = 0; i < n; i++) {
+		if (name[i] == quote)
+			q[o++] = quote;
+		q[o++] = name[i];
+	}
+	q[o++] = quote;
+	q[o] = '\0';
+	return q;
+}
+
+bool sqlc_cat(char **p, const char *s)
+{
+	size_t a = *p ? strlen(*p) : 0, n = strlen(s);
+	char *r = realloc(*p, a + n + 1);
+
+	if (!r) {
+		free(*p);
+		*p = NULL;
+		return false;
+	}
+	memcpy(r + a, s, n + 1);
+	*p = r;
+	return true;
+}
+
+bool sqlc_cat_ident(char **p, const char *name, char quote)
+{
+	char *q = sqlc_quote_ident(name, quote);
+	bool ok = q && sqlc_cat(p, q);
+
+	if (!q) {
+		free(*p);
+		*p = NULL;
+	}
+	free(q);
+	return ok;
+}

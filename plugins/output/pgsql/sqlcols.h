@@ -123,6 +123,13 @@ int sqlc_pick_offline(struct sqlc_set *out, const char *cache,
 
 struct nfp_inst;
 
+/* @name as an SQL identifier quoted with @quote ('"' or '`'); malloc'd. */
+char *sqlc_quote_ident(const char *name, char quote);
+/* Append @s to the malloc'd *@p; false (and *@p freed) when out of memory. */
+bool sqlc_cat(char **p, const char *s);
+/* Append @name quoted with @quote; false as sqlc_cat(). */
+bool sqlc_cat_ident(char **p, const char *name, char quote);
+
 /*
  * sqlc_pick_online() for instance @inst, saying in its log why it fills an
  * older layout or could not save the cache. 0 or -ENOMEM.
