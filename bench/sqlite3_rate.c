@@ -113,12 +113,21 @@ int main(int argc, char **argv)
 
 	while ((c = getopt(argc, argv, "n:b:d:t:")) != -1) {
 		switch (c) {
-		case 'n': rows = strtoul(optarg, NULL, 0); break;
-		case 'b': batch = strtoul(optarg, NULL, 0); break;
-		case 'd': dir = optarg; break;
-		case 't': table = optarg; break;
+		case 'n':
+			rows = strtoul(optarg, NULL, 0);
+			break;
+		case 'b':
+			batch = strtoul(optarg, NULL, 0);
+			break;
+		case 'd':
+			dir = optarg;
+			break;
+		case 't':
+			table = optarg;
+			break;
 		default:
-			fprintf(stderr, "usage: %s [-n ROWS] [-b BATCH] [-d DIR] [-t TABLE]\n",
+			fprintf(stderr,
+				"usage: %s [-n ROWS] [-b BATCH] [-d DIR] [-t TABLE]\n",
 				argv[0]);
 			return 2;
 		}
@@ -176,7 +185,8 @@ int main(int argc, char **argv)
 	printf("sustained         %.0f rows/s (%.2f s until all were committed)\n",
 	       n / (t2 - t0), t2 - t0);
 	printf("through the spool %" PRIu64 " rows spooled at the end of "
-	       "feeding, %" PRIu64 " queued in memory\n", spooled, queued);
+	       "feeding, %" PRIu64 " queued in memory\n",
+	       spooled, queued);
 	printf("cpu               %.2f us per row (both threads)\n",
 	       (c2 - c0) * 1e6 / (double)rows);
 	printf("batch=%lu rows, table %s\n", batch, table);

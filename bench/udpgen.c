@@ -34,13 +34,13 @@
 
 /* What to send and how fast; all from the command line. */
 struct gen {
-	struct sockaddr_storage dst;	/* destination address and port */
-	socklen_t dstlen;		/* its length */
-	uint64_t count;			/* datagrams to send */
-	uint64_t rate;			/* a second; 0: no pacing */
-	unsigned int batch;		/* datagrams per sendmmsg */
-	size_t size;			/* payload bytes */
-	uint16_t sport;			/* source port, 0: any */
+	struct sockaddr_storage dst; /* destination address and port */
+	socklen_t dstlen;	     /* its length */
+	uint64_t count;		     /* datagrams to send */
+	uint64_t rate;		     /* a second; 0: no pacing */
+	unsigned int batch;	     /* datagrams per sendmmsg */
+	size_t size;		     /* payload bytes */
+	uint16_t sport;		     /* source port, 0: any */
 };
 
 static uint64_t now_ns(void)
@@ -194,8 +194,8 @@ int main(int argc, char **argv)
 			goto bad;
 		}
 	}
-	if (argc - optind != 2 || parse_dst(argv[optind], argv[optind + 1],
-					    &g) < 0)
+	if (argc - optind != 2 ||
+	    parse_dst(argv[optind], argv[optind + 1], &g) < 0)
 		goto bad;
 
 	fd = open_socket(&g);

@@ -19,18 +19,18 @@
  * (the parts that are unknown are left out).
  */
 struct nfp_diag {
-	struct nfp_diag *next;	/* list in the order found */
-	enum nfp_level level;	/* NFP_LOG_ERROR or NFP_LOG_WARN */
-	char *file;		/* config file, or NULL */
-	unsigned int line;	/* 1-based; 0 when not tied to a line */
-	char *inst;		/* instance name, or NULL */
-	char *msg;		/* what is wrong */
-	char *hint;		/* what to change, or NULL */
+	struct nfp_diag *next; /* list in the order found */
+	enum nfp_level level;  /* NFP_LOG_ERROR or NFP_LOG_WARN */
+	char *file;	       /* config file, or NULL */
+	unsigned int line;     /* 1-based; 0 when not tied to a line */
+	char *inst;	       /* instance name, or NULL */
+	char *msg;	       /* what is wrong */
+	char *hint;	       /* what to change, or NULL */
 };
 
 struct nfp_diags {
 	struct nfp_diag *head;	/* owned */
-	struct nfp_diag **tail;	/* where the next one goes */
+	struct nfp_diag **tail; /* where the next one goes */
 	unsigned int errors;	/* count of NFP_LOG_ERROR entries */
 	unsigned int warnings;	/* count of NFP_LOG_WARN entries */
 };
@@ -52,13 +52,13 @@ const char *nfp_suggest(const char *word, const char *const *cands);
 /* ---- config file (config.c) -------------------------------------------- */
 
 struct nfp_conf_entry {
-	struct nfp_conf_entry *next;	/* in file order */
-	char *key;			/* left of '=', trimmed */
-	char *value;			/* right of '=', unquoted, unescaped */
-	const char *file;		/* owned by struct nfp_conf */
-	unsigned int line;		/* 1-based */
-	bool quoted;			/* value was written in quotes */
-	bool used;			/* consumed by option parsing */
+	struct nfp_conf_entry *next; /* in file order */
+	char *key;		     /* left of '=', trimmed */
+	char *value;		     /* right of '=', unquoted, unescaped */
+	const char *file;	     /* owned by struct nfp_conf */
+	unsigned int line;	     /* 1-based */
+	bool quoted;		     /* value was written in quotes */
+	bool used;		     /* consumed by option parsing */
 };
 
 struct nfp_conf_section {
@@ -66,12 +66,12 @@ struct nfp_conf_section {
 	char *name;			/* between the brackets */
 	const char *file;		/* owned by struct nfp_conf */
 	unsigned int line;		/* line of the [header] */
-	struct nfp_conf_entry *entries;	/* owned */
+	struct nfp_conf_entry *entries; /* owned */
 };
 
 struct nfp_conf {
 	struct nfp_conf_section *sections; /* owned, in file order */
-	char *file;			/* path as given */
+	char *file;			   /* path as given */
 };
 
 /*

@@ -18,10 +18,10 @@
 
 /* A stack= line, split and resolved, before it joins a tree. */
 struct stack_path {
-	struct nfp_core_inst **ci;	/* instances in order */
-	unsigned int n;			/* entries in ci */
-	const char *file;		/* where the stack= line is */
-	unsigned int line;		/* its line */
+	struct nfp_core_inst **ci; /* instances in order */
+	unsigned int n;		   /* entries in ci */
+	const char *file;	   /* where the stack= line is */
+	unsigned int line;	   /* its line */
 };
 
 static const char *const global_keys[] = {
@@ -255,24 +255,28 @@ static bool parse_stack(struct nfp_engine *e, struct nfp_conf_entry *en,
 		ci = nfp_engine_inst(e, el);
 		if (!pname) {
 			if (!ci) {
-				nfp_diag(d, NFP_LOG_ERROR, en->file, en->line,
-					 el, "write it as NAME:PLUGIN, e.g. log1:NFLOG",
-					 "instance \"%s\" has no plugin", el);
+				nfp_diag(
+					d, NFP_LOG_ERROR, en->file, en->line,
+					el,
+					"write it as NAME:PLUGIN, e.g. log1:NFLOG",
+					"instance \"%s\" has no plugin", el);
 				ok = false;
 				continue;
 			}
 			goto have_inst;
 		}
 		if (!strcasecmp(pname, "ULOG")) {
-			nfp_diag(d, NFP_LOG_WARN, en->file, en->line, el,
-				 "change the rule: -j ULOG --ulog-nlgroup N becomes -j NFLOG --nflog-group N (nft: log group N), and write NFLOG here",
-				 "the ULOG target left the kernel in 3.17; reading ULOG as NFLOG");
+			nfp_diag(
+				d, NFP_LOG_WARN, en->file, en->line, el,
+				"change the rule: -j ULOG --ulog-nlgroup N becomes -j NFLOG --nflog-group N (nft: log group N), and write NFLOG here",
+				"the ULOG target left the kernel in 3.17; reading ULOG as NFLOG");
 			ulog_alias_options(nfp_conf_section(e->conf, el));
 			pname = "NFLOG";
 		}
 		p = nfp_plugin_find(pname,
-				    pos == 0 ? NFP_INPUT :
-				    pos == nel - 1 ? NFP_OUTPUT : NFP_FILTER,
+				    pos == 0	     ? NFP_INPUT
+				    : pos == nel - 1 ? NFP_OUTPUT
+						     : NFP_FILTER,
 				    statics, &why);
 		if (!p) {
 			char hint[256];
@@ -285,30 +289,34 @@ static bool parse_stack(struct nfp_engine *e, struct nfp_conf_entry *en,
 				snprintf(hint, sizeof(hint),
 					 "did you mean \"%s\"?", s);
 			else
-				snprintf(hint, sizeof(hint),
-					 "nfpiped --list-plugins shows the plugins there are");
+				snprintf(
+					hint, sizeof(hint),
+					"nfpiped --list-plugins shows the plugins there are");
 			nfp_diag(d, NFP_LOG_ERROR, en->file, en->line, el, hint,
 				 "cannot load plugin \"%s\": %s", pname, why);
 			ok = false;
 			continue;
 		}
 		if (ci && ci->pub.plugin != p) {
-			nfp_diag(d, NFP_LOG_ERROR, en->file, en->line, el,
-				 "give each instance one plugin, or use another instance name",
-				 "instance \"%s\" is a %s here but a %s at %s", el,
-				 p->name, ci->pub.plugin->name, ci->where);
+			nfp_diag(
+				d, NFP_LOG_ERROR, en->file, en->line, el,
+				"give each instance one plugin, or use another instance name",
+				"instance \"%s\" is a %s here but a %s at %s",
+				el, p->name, ci->pub.plugin->name, ci->where);
 			ok = false;
 			continue;
 		}
 		if (!ci)
 			ci = inst_new(e, el, p, en->file, en->line, d);
-have_inst:
+	have_inst:
 		for (i = 0; i < sp->n; i++) {
 			if (sp->ci[i] == ci) {
-				nfp_diag(d, NFP_LOG_ERROR, en->file, en->line,
-					 el, "an instance runs once per stack; use a second instance",
-					 "instance \"%s\" appears twice in this stack",
-					 el);
+				nfp_diag(
+					d, NFP_LOG_ERROR, en->file, en->line,
+					el,
+					"an instance runs once per stack; use a second instance",
+					"instance \"%s\" appears twice in this stack",
+					el);
 				ok = false;
 				break;
 			}
@@ -328,9 +336,10 @@ have_inst:
 	if (!ok)
 		return false;
 	if (sp->n < 2) {
-		nfp_diag(d, NFP_LOG_ERROR, en->file, en->line, NULL,
-			 "a stack is a source, any filters, and an output: stack=log1:NFLOG,base1:BASE,...,emu1:LOGEMU",
-			 "stack has %u element%s", sp->n, sp->n == 1 ? "" : "s");
+		nfp_diag(
+			d, NFP_LOG_ERROR, en->file, en->line, NULL,
+			"a stack is a source, any filters, and an output: stack=log1:NFLOG,base1:BASE,...,emu1:LOGEMU",
+			"stack has %u element%s", sp->n, sp->n == 1 ? "" : "s");
 		return false;
 	}
 	for (i = 0; i < sp->n; i++) {
@@ -339,28 +348,34 @@ have_inst:
 
 		if (i == 0) {
 			if (p->kind == NFP_OUTPUT ||
-			    (p->kind == NFP_FILTER && !(p->flags & NFP_PF_EMITS))) {
-				nfp_diag(d, NFP_LOG_ERROR, en->file, en->line,
-					 name, "start the stack with an input such as NFLOG",
-					 "a stack starts with an input, but %s is %s %s",
-					 name, p->kind == NFP_OUTPUT ? "an" : "a",
-					 kind_name(p->kind));
+			    (p->kind == NFP_FILTER &&
+			     !(p->flags & NFP_PF_EMITS))) {
+				nfp_diag(
+					d, NFP_LOG_ERROR, en->file, en->line,
+					name,
+					"start the stack with an input such as NFLOG",
+					"a stack starts with an input, but %s is %s %s",
+					name,
+					p->kind == NFP_OUTPUT ? "an" : "a",
+					kind_name(p->kind));
 				ok = false;
 			}
 		} else if (i == sp->n - 1) {
 			if (p->kind != NFP_OUTPUT) {
-				nfp_diag(d, NFP_LOG_ERROR, en->file, en->line,
-					 name, "end the stack with an output such as LOGEMU",
-					 "a stack ends with an output, but %s is %s %s",
-					 name, p->kind == NFP_INPUT ? "an" : "a",
-					 kind_name(p->kind));
+				nfp_diag(
+					d, NFP_LOG_ERROR, en->file, en->line,
+					name,
+					"end the stack with an output such as LOGEMU",
+					"a stack ends with an output, but %s is %s %s",
+					name, p->kind == NFP_INPUT ? "an" : "a",
+					kind_name(p->kind));
 				ok = false;
 			}
 		} else if (p->kind != NFP_FILTER) {
 			nfp_diag(d, NFP_LOG_ERROR, en->file, en->line, name,
-				 p->kind == NFP_INPUT ?
-					 "an input can only start a stack" :
-					 "an output can only end a stack",
+				 p->kind == NFP_INPUT
+					 ? "an input can only start a stack"
+					 : "an output can only end a stack",
 				 "%s (%s %s) in the middle of a stack", name,
 				 p->kind == NFP_INPUT ? "an" : "an",
 				 kind_name(p->kind));
@@ -370,7 +385,8 @@ have_inst:
 	return ok;
 }
 
-static struct nfp_tree *tree_for(struct nfp_engine *e, struct nfp_core_inst *src)
+static struct nfp_tree *tree_for(struct nfp_engine *e,
+				 struct nfp_core_inst *src)
 {
 	struct nfp_tree *t;
 
@@ -508,27 +524,30 @@ static void bind_node(struct nfp_engine *e, struct nfp_tree *t,
 				continue;
 			producers(ik[k].name, statics, prod, sizeof(prod));
 			if (prod[0])
-				snprintf(hint, sizeof(hint),
-					 "put a plugin that produces it before %s: %s",
-					 n->ci->name, prod);
+				snprintf(
+					hint, sizeof(hint),
+					"put a plugin that produces it before %s: %s",
+					n->ci->name, prod);
 			else
 				snprintf(hint, sizeof(hint),
 					 "no plugin known here produces it");
-			nfp_diag(d, NFP_LOG_ERROR, n->file, n->line, n->ci->name,
-				 hint,
-				 "%s needs key \"%s\", which nothing before it in this stack produces",
-				 n->ci->pub.plugin->name, ik[k].name);
+			nfp_diag(
+				d, NFP_LOG_ERROR, n->file, n->line, n->ci->name,
+				hint,
+				"%s needs key \"%s\", which nothing before it in this stack produces",
+				n->ci->pub.plugin->name, ik[k].name);
 			continue;
 		}
 		if (!type_ok(ik[k].type, p->ci->pub.out_keys[idx].type)) {
-			nfp_diag(d, NFP_LOG_ERROR, n->file, n->line, n->ci->name,
-				 "check the order of the stack",
-				 "key \"%s\" is %s from %s (%s), but %s wants %s",
-				 ik[k].name,
-				 nfp_type_name(p->ci->pub.out_keys[idx].type),
-				 p->ci->name, p->ci->pub.plugin->name,
-				 n->ci->pub.plugin->name,
-				 nfp_type_name(ik[k].type));
+			nfp_diag(
+				d, NFP_LOG_ERROR, n->file, n->line, n->ci->name,
+				"check the order of the stack",
+				"key \"%s\" is %s from %s (%s), but %s wants %s",
+				ik[k].name,
+				nfp_type_name(p->ci->pub.out_keys[idx].type),
+				p->ci->name, p->ci->pub.plugin->name,
+				n->ci->pub.plugin->name,
+				nfp_type_name(ik[k].type));
 			continue;
 		}
 		n->in_map[k] = p->out_map[idx];
@@ -539,7 +558,8 @@ static void bind_node(struct nfp_engine *e, struct nfp_tree *t,
 		const struct nfp_node *a, *chain[64];
 		unsigned int depth = 0, cap = 0, i;
 
-		for (a = n->parent; a && depth < ARRAY_SIZE(chain); a = a->parent)
+		for (a = n->parent; a && depth < ARRAY_SIZE(chain);
+		     a = a->parent)
 			chain[depth++] = a;
 		for (i = 0; i < depth; i++)
 			cap += chain[i]->ci->n_out;
@@ -549,7 +569,8 @@ static void bind_node(struct nfp_engine *e, struct nfp_tree *t,
 			const struct nfp_node *s = chain[depth];
 
 			for (k = 0; k < s->ci->n_out; k++) {
-				const struct nfp_key *key = &s->ci->pub.out_keys[k];
+				const struct nfp_key *key =
+					&s->ci->pub.out_keys[k];
 				unsigned int idx;
 
 				if (key->flags & NFP_KEYF_INACTIVE)
@@ -648,10 +669,12 @@ static void read_globals(struct nfp_engine *e, struct nfp_conf_section *g,
 			long v = strtol(en->value, &end, 10);
 
 			if (*end || end == en->value || v < 1 || v > 8)
-				nfp_diag(d, NFP_LOG_ERROR, en->file, en->line,
-					 "global", "1 debug, 3 info, 5 notice, 7 error, 8 fatal",
-					 "loglevel=%s is not a level from 1 to 8",
-					 en->value);
+				nfp_diag(
+					d, NFP_LOG_ERROR, en->file, en->line,
+					"global",
+					"1 debug, 3 info, 5 notice, 7 error, 8 fatal",
+					"loglevel=%s is not a level from 1 to 8",
+					en->value);
 			else
 				e->loglevel = (int)v;
 		} else if (!strcmp(en->key, "plugin") ||
@@ -659,9 +682,11 @@ static void read_globals(struct nfp_engine *e, struct nfp_conf_section *g,
 			/* Handled by the caller, in order. */
 		} else if (!strcmp(en->key, "rmem") ||
 			   !strcmp(en->key, "bufsize")) {
-			nfp_diag(d, NFP_LOG_WARN, en->file, en->line, "global",
-				 "set netlink_socket_buffer_size in the input's section instead",
-				 "%s in [global] has no effect in nfpiped", en->key);
+			nfp_diag(
+				d, NFP_LOG_WARN, en->file, en->line, "global",
+				"set netlink_socket_buffer_size in the input's section instead",
+				"%s in [global] has no effect in nfpiped",
+				en->key);
 		} else {
 			const char *s = nfp_suggest(en->key, global_keys);
 			char hint[128];
@@ -670,8 +695,9 @@ static void read_globals(struct nfp_engine *e, struct nfp_conf_section *g,
 				snprintf(hint, sizeof(hint),
 					 "did you mean \"%s\"?", s);
 			else
-				snprintf(hint, sizeof(hint),
-					 "[global] takes logfile, loglevel, plugin and stack");
+				snprintf(
+					hint, sizeof(hint),
+					"[global] takes logfile, loglevel, plugin and stack");
 			nfp_diag(d, NFP_LOG_ERROR, en->file, en->line, "global",
 				 hint, "unknown option \"%s\"", en->key);
 		}
@@ -705,10 +731,12 @@ struct nfp_engine *nfp_engine_new(struct nfp_conf *conf,
 			const char *why;
 
 			if (!module_to_name(en->value, name, sizeof(name))) {
-				nfp_diag(d, NFP_LOG_WARN, en->file, en->line,
-					 "global", "plugin= lines are optional in nfpiped: plugins load by name",
-					 "cannot tell a plugin name from \"%s\"",
-					 en->value);
+				nfp_diag(
+					d, NFP_LOG_WARN, en->file, en->line,
+					"global",
+					"plugin= lines are optional in nfpiped: plugins load by name",
+					"cannot tell a plugin name from \"%s\"",
+					en->value);
 				continue;
 			}
 			if (!strcasecmp(name, "ULOG"))
@@ -716,7 +744,8 @@ struct nfp_engine *nfp_engine_new(struct nfp_conf *conf,
 			p = nfp_plugin_find(name, 0, statics, &why);
 			if (!p)
 				nfp_diag(d, NFP_LOG_WARN, en->file, en->line,
-					 "global", "a stack that uses it will fail",
+					 "global",
+					 "a stack that uses it will fail",
 					 "nfpiped has no plugin %s (%s)", name,
 					 why);
 		} else if (!strcmp(en->key, "stack")) {
@@ -735,16 +764,19 @@ struct nfp_engine *nfp_engine_new(struct nfp_conf *conf,
 		}
 	}
 	if (!nstacks)
-		nfp_diag(d, NFP_LOG_ERROR, g->file, g->line, "global",
-			 "add stack=log1:NFLOG,base1:BASE,ifi1:IFINDEX,ip2str1:IP2STR,print1:PRINTPKT,emu1:LOGEMU",
-			 "no stack= line in [global]");
+		nfp_diag(
+			d, NFP_LOG_ERROR, g->file, g->line, "global",
+			"add stack=log1:NFLOG,base1:BASE,ifi1:IFINDEX,ip2str1:IP2STR,print1:PRINTPKT,emu1:LOGEMU",
+			"no stack= line in [global]");
 	for (ci = e->insts; ci; ci = ci->next) {
 		if (ci->pub.plugin->configure && !d->errors) {
 			configuring = ci;
 			if (ci->pub.plugin->configure(&ci->pub) < 0)
-				nfp_diag(d, NFP_LOG_ERROR, ci->sec ? ci->sec->file : NULL,
+				nfp_diag(d, NFP_LOG_ERROR,
+					 ci->sec ? ci->sec->file : NULL,
 					 ci->sec ? ci->sec->line : 0, ci->name,
-					 NULL, "configuration failed (see above)");
+					 NULL,
+					 "configuration failed (see above)");
 			configuring = NULL;
 		}
 		ci->n_in = count_keys(ci->pub.in_keys);
@@ -760,10 +792,12 @@ struct nfp_engine *nfp_engine_new(struct nfp_conf *conf,
 
 		if (t->src->pub.plugin->kind == NFP_FILTER &&
 		    reaches(t->root, t->src, 0))
-			nfp_diag(d, NFP_LOG_ERROR, t->root->file, t->root->line,
-				 t->src->name, "an emitting filter's stack must not lead back to it",
-				 "records emitted by %s would come back to it",
-				 t->src->name);
+			nfp_diag(
+				d, NFP_LOG_ERROR, t->root->file, t->root->line,
+				t->src->name,
+				"an emitting filter's stack must not lead back to it",
+				"records emitted by %s would come back to it",
+				t->src->name);
 		tree_layout(e, t, statics, d);
 	}
 	return e;
@@ -855,8 +889,8 @@ static int start_kind(struct nfp_engine *e, enum nfp_kind kind)
 			err = ci->pub.plugin->start(&ci->pub);
 			if (err < 0) {
 				nfp_log(&ci->pub, NFP_LOG_ERROR,
-					"failed to start (%s): %s",
-					ci->where, strerror(-err));
+					"failed to start (%s): %s", ci->where,
+					strerror(-err));
 				return err;
 			}
 		}
@@ -896,13 +930,12 @@ void nfp_engine_dump_counters(struct nfp_engine *e)
 		unsigned int i;
 
 		for (i = 0; i < ci->nctr && o < sizeof(buf); i++)
-			o += (size_t)snprintf(buf + o, sizeof(buf) - o,
-					      " %s=%llu",
-					      ci->pub.plugin->counters[i],
-					      /* workers add to them */
-					      (unsigned long long)__atomic_load_n(
-						      &ci->pub.ctr[i],
-						      __ATOMIC_RELAXED));
+			o += (size_t)snprintf(
+				buf + o, sizeof(buf) - o, " %s=%llu",
+				ci->pub.plugin->counters[i],
+				/* workers add to them */
+				(unsigned long long)__atomic_load_n(
+					&ci->pub.ctr[i], __ATOMIC_RELAXED));
 		buf[o < sizeof(buf) ? o : sizeof(buf) - 1] = '\0';
 		nfp_log(&ci->pub, NFP_LOG_NOTICE,
 			"counters: in=%llu out=%llu stopped=%llu errors=%llu flush_errors=%llu%s",

@@ -23,71 +23,71 @@ struct nfp_engine;
 
 /* One key visible at a node, for NFP_PF_ALL_KEYS consumers. */
 struct nfp_vis {
-	const char *name;	/* the producer's key name */
-	enum nfp_type type;	/* the producer's type */
-	int32_t slot;		/* in the tree's record */
+	const char *name;   /* the producer's key name */
+	enum nfp_type type; /* the producer's type */
+	int32_t slot;	    /* in the tree's record */
 };
 
 /* A position in a stack. Several stacks may share it. */
 struct nfp_node {
-	struct nfp_core_inst *ci;	/* the instance run here */
-	struct nfp_node *parent;	/* NULL for a tree's root */
-	struct nfp_node **child;	/* branches, in config order */
-	unsigned int nchild;		/* entries in child */
-	int32_t *in_map;		/* input key index -> slot or -1 */
-	enum nfp_type *in_type;		/* producer's type per input key */
-	int32_t *out_map;		/* output key index -> slot */
-	uint64_t *out_used;		/* bitmap by output key: consumed */
-	struct nfp_vis *vis;		/* keys visible here (ALL_KEYS only) */
-	unsigned int nvis;		/* entries in vis */
-	const char *file;		/* stack= line that created the node */
-	unsigned int line;		/* its line number */
+	struct nfp_core_inst *ci; /* the instance run here */
+	struct nfp_node *parent;  /* NULL for a tree's root */
+	struct nfp_node **child;  /* branches, in config order */
+	unsigned int nchild;	  /* entries in child */
+	int32_t *in_map;	  /* input key index -> slot or -1 */
+	enum nfp_type *in_type;	  /* producer's type per input key */
+	int32_t *out_map;	  /* output key index -> slot */
+	uint64_t *out_used;	  /* bitmap by output key: consumed */
+	struct nfp_vis *vis;	  /* keys visible here (ALL_KEYS only) */
+	unsigned int nvis;	  /* entries in vis */
+	const char *file;	  /* stack= line that created the node */
+	unsigned int line;	  /* its line number */
 };
 
 /* Per-instance core state; plugins see only .pub. */
 struct nfp_core_inst {
-	struct nfp_inst pub;		/* handed to the plugin */
-	struct nfp_engine *eng;		/* owner */
-	struct nfp_core_inst *next;	/* engine's list, in creation order */
-	char *name;			/* instance name, owned */
-	char *where;			/* "file:line" of its section or stack */
-	struct nfp_conf_section *sec;	/* its options, or NULL */
-	unsigned int n_in;		/* entries in pub.in_keys */
-	unsigned int n_out;		/* entries in pub.out_keys */
-	unsigned int nctr;		/* entries in pub.ctr */
-	struct nfp_tree *tree;		/* records that start here, or NULL */
-	bool opts_done;			/* options parsed into priv */
-	bool started;			/* start() succeeded */
-	bool dirty;			/* output got records since its flush */
+	struct nfp_inst pub;	      /* handed to the plugin */
+	struct nfp_engine *eng;	      /* owner */
+	struct nfp_core_inst *next;   /* engine's list, in creation order */
+	char *name;		      /* instance name, owned */
+	char *where;		      /* "file:line" of its section or stack */
+	struct nfp_conf_section *sec; /* its options, or NULL */
+	unsigned int n_in;	      /* entries in pub.in_keys */
+	unsigned int n_out;	      /* entries in pub.out_keys */
+	unsigned int nctr;	      /* entries in pub.ctr */
+	struct nfp_tree *tree;	      /* records that start here, or NULL */
+	bool opts_done;		      /* options parsed into priv */
+	bool started;		      /* start() succeeded */
+	bool dirty;		      /* output got records since its flush */
 	struct nfp_core_inst *next_dirty; /* flush list */
-	uint64_t rec_in;		/* records handed to process() */
-	uint64_t rec_out;		/* records passed on (or pushed) */
-	uint64_t rec_stop;		/* records the plugin stopped */
-	uint64_t rec_err;		/* records that failed in process() */
-	uint64_t flush_err;		/* flush() failures */
+	uint64_t rec_in;		  /* records handed to process() */
+	uint64_t rec_out;		  /* records passed on (or pushed) */
+	uint64_t rec_stop;		  /* records the plugin stopped */
+	uint64_t rec_err;		  /* records that failed in process() */
+	uint64_t flush_err;		  /* flush() failures */
 };
 
 /* One tree: a source instance, its nodes and the record they share. */
 struct nfp_tree {
-	struct nfp_core_inst *src;	/* input, or emitting filter */
-	struct nfp_node *root;		/* src's node: out keys only */
-	uint32_t nslots;		/* slots in the record */
-	struct nfp_value *slots;	/* the record's values */
-	uint64_t *valid;		/* the record's valid bitmap */
-	struct nfp_rec rec;		/* the one record of this tree */
-	struct nfp_arena *arena;	/* strings of the current record */
-	bool busy;			/* a record is travelling */
-	bool *slot_used;		/* slot consumed downstream */
+	struct nfp_core_inst *src; /* input, or emitting filter */
+	struct nfp_node *root;	   /* src's node: out keys only */
+	uint32_t nslots;	   /* slots in the record */
+	struct nfp_value *slots;   /* the record's values */
+	uint64_t *valid;	   /* the record's valid bitmap */
+	struct nfp_rec rec;	   /* the one record of this tree */
+	struct nfp_arena *arena;   /* strings of the current record */
+	bool busy;		   /* a record is travelling */
+	bool *slot_used;	   /* slot consumed downstream */
 };
 
 struct nfp_engine {
-	struct nfp_core_inst *insts;	/* all instances, creation order */
-	struct nfp_tree **trees;	/* one per source */
-	unsigned int ntrees;		/* entries in trees */
-	struct nfp_core_inst *dirty;	/* outputs to flush */
-	char *logfile;			/* [global] logfile, or NULL */
-	int loglevel;			/* [global] loglevel, or 0 */
-	struct nfp_conf *conf;		/* owned: sections stay referenced */
+	struct nfp_core_inst *insts; /* all instances, creation order */
+	struct nfp_tree **trees;     /* one per source */
+	unsigned int ntrees;	     /* entries in trees */
+	struct nfp_core_inst *dirty; /* outputs to flush */
+	char *logfile;		     /* [global] logfile, or NULL */
+	int loglevel;		     /* [global] loglevel, or 0 */
+	struct nfp_conf *conf;	     /* owned: sections stay referenced */
 };
 
 /*
@@ -133,12 +133,13 @@ void nfp_loader_exit(void);
  * still found when the preferred one does not exist. NULL with *@why set
  * when none is found or it fails the ABI check.
  */
-const struct nfp_plugin *nfp_plugin_find(const char *name, int prefer,
-					 const struct nfp_plugin *const *statics,
-					 const char **why);
+const struct nfp_plugin *
+nfp_plugin_find(const char *name, int prefer,
+		const struct nfp_plugin *const *statics, const char **why);
 /* Every plugin found in the plugin directories (and @statics), sorted by
  * kind then name; the array is NULL-terminated and freed with free(). */
-const struct nfp_plugin **nfp_plugin_all(const struct nfp_plugin *const *statics);
+const struct nfp_plugin **
+nfp_plugin_all(const struct nfp_plugin *const *statics);
 
 /* ---- the loop (loop.c) ------------------------------------------------ */
 

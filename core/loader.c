@@ -18,10 +18,10 @@
 #include "engine.h"
 
 struct loaded {
-	struct loaded *next;		/* list of modules opened */
-	lt_dlhandle h;			/* libltdl handle */
-	const struct nfp_plugin *p;	/* its plugin struct */
-	char *path;			/* where it came from */
+	struct loaded *next;	    /* list of modules opened */
+	lt_dlhandle h;		    /* libltdl handle */
+	const struct nfp_plugin *p; /* its plugin struct */
+	char *path;		    /* where it came from */
 };
 
 static struct loaded *loaded;
@@ -133,9 +133,9 @@ static const struct nfp_plugin *open_module(const char *path, int kidx,
 	return p;
 }
 
-const struct nfp_plugin *nfp_plugin_find(const char *name, int prefer,
-					 const struct nfp_plugin *const *statics,
-					 const char **why)
+const struct nfp_plugin *
+nfp_plugin_find(const char *name, int prefer,
+		const struct nfp_plugin *const *statics, const char **why)
 {
 	size_t order[ARRAY_SIZE(kinds)], k;
 	char dirs[4096], lname[64], path[4200];
@@ -230,7 +230,8 @@ static int add_unique(const struct nfp_plugin ***v, size_t *n, size_t *cap,
 	return 0;
 }
 
-const struct nfp_plugin **nfp_plugin_all(const struct nfp_plugin *const *statics)
+const struct nfp_plugin **
+nfp_plugin_all(const struct nfp_plugin *const *statics)
 {
 	const struct nfp_plugin **v = NULL;
 	char dirs[4096], path[4200];
@@ -255,7 +256,8 @@ const struct nfp_plugin **nfp_plugin_all(const struct nfp_plugin *const *statics
 			const char *why;
 			size_t k, kl;
 
-			if (!us || len < 4 || strcmp(de->d_name + len - 3, ".so"))
+			if (!us || len < 4 ||
+			    strcmp(de->d_name + len - 3, ".so"))
 				continue;
 			kl = (size_t)(us - de->d_name);
 			for (k = 0; k < ARRAY_SIZE(kinds); k++)

@@ -20,11 +20,11 @@
 #include "engine.h"
 
 static struct {
-	int fd;			/* file or 2; -1 when syslog */
-	bool syslog;		/* use syslog(3) */
-	bool own_fd;		/* fd was opened here */
-	int level;		/* lowest level written */
-	char *path;		/* file path for reopen, or NULL */
+	int fd;	     /* file or 2; -1 when syslog */
+	bool syslog; /* use syslog(3) */
+	bool own_fd; /* fd was opened here */
+	int level;   /* lowest level written */
+	char *path;  /* file path for reopen, or NULL */
 } lg = { .fd = 2, .level = NFP_LOG_INFO };
 
 static const char *level_word(enum nfp_level l)
@@ -144,9 +144,10 @@ static void vlog(const struct nfp_inst *inst, enum nfp_level level,
 		localtime_r(&tv.tv_sec, &tm);
 		o = strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%S", &tm);
 		strftime(tz, sizeof(tz), "%z", &tm);
-		n = snprintf(buf + o, sizeof(buf) - o,
-			     ".%03ld%.3s:%s nfpiped[%d]: ",
-			     (long)tv.tv_usec / 1000, tz, tz + 3, (int)getpid());
+		n = snprintf(
+			buf + o, sizeof(buf) - o,
+			".%03ld%.3s:%s nfpiped[%d]: ", (long)tv.tv_usec / 1000,
+			tz, tz + 3, (int)getpid());
 		o += n > 0 ? (size_t)n : 0;
 	}
 	n = snprintf(buf + o, sizeof(buf) - o, "%s: ", level_word(level));

@@ -23,34 +23,34 @@
 #define MAX_EVENTS 64
 
 enum watch_kind {
-	W_FD,		/* a plugin's fd */
-	W_TIMER,	/* a timerfd behind struct nfp_timer */
-	W_SIGNAL,	/* the signalfd */
+	W_FD,	  /* a plugin's fd */
+	W_TIMER,  /* a timerfd behind struct nfp_timer */
+	W_SIGNAL, /* the signalfd */
 };
 
 struct watch {
-	struct watch *next;	/* all watches */
-	enum watch_kind kind;	/* what fired */
-	int fd;			/* watched fd */
-	bool dead;		/* removed; freed after the batch */
-	struct nfp_inst *inst;	/* owner, NULL for the core's own */
-	nfp_fd_cb cb;		/* W_FD */
+	struct watch *next;	 /* all watches */
+	enum watch_kind kind;	 /* what fired */
+	int fd;			 /* watched fd */
+	bool dead;		 /* removed; freed after the batch */
+	struct nfp_inst *inst;	 /* owner, NULL for the core's own */
+	nfp_fd_cb cb;		 /* W_FD */
 	struct nfp_timer *timer; /* W_TIMER */
 };
 
 struct nfp_timer {
-	struct watch *w;	/* its watch; w->fd is the timerfd */
-	struct nfp_inst *inst;	/* owner */
-	nfp_timer_cb cb;	/* called on expiry */
-	void *arg;		/* for cb */
+	struct watch *w;       /* its watch; w->fd is the timerfd */
+	struct nfp_inst *inst; /* owner */
+	nfp_timer_cb cb;       /* called on expiry */
+	void *arg;	       /* for cb */
 };
 
 static struct {
-	int epfd;			/* the epoll fd, -1 before init */
-	struct watch *watches;		/* every watch */
-	bool stop;			/* leave nfp_loop_run() */
-	bool in_batch;			/* dispatching */
-	void (*sig_cb)(int sig);	/* signal handler */
+	int epfd;		 /* the epoll fd, -1 before init */
+	struct watch *watches;	 /* every watch */
+	bool stop;		 /* leave nfp_loop_run() */
+	bool in_batch;		 /* dispatching */
+	void (*sig_cb)(int sig); /* signal handler */
 } L = { .epfd = -1 };
 
 NFP_API uint64_t nfp_now_ms(void)

@@ -38,31 +38,42 @@ enum {
 
 /* One table drives getopt_long and --help. */
 static const struct cli_opt {
-	struct option o;	/* getopt_long entry */
-	const char *arg;	/* argument name for --help, or NULL */
-	const char *help;	/* one line */
+	struct option o;  /* getopt_long entry */
+	const char *arg;  /* argument name for --help, or NULL */
+	const char *help; /* one line */
 } cli[] = {
-	{ { "configfile", required_argument, NULL, 'c' }, "FILE",
+	{ { "configfile", required_argument, NULL, 'c' },
+	  "FILE",
 	  "config file (default " DEFAULT_CONFIG ")" },
-	{ { "daemon", no_argument, NULL, 'd' }, NULL,
+	{ { "daemon", no_argument, NULL, 'd' },
+	  NULL,
 	  "detach and run in the background" },
-	{ { "uid", required_argument, NULL, 'u' }, "USER",
+	{ { "uid", required_argument, NULL, 'u' },
+	  "USER",
 	  "drop to USER after opening the sockets" },
-	{ { "pidfile", required_argument, NULL, 'p' }, "FILE",
+	{ { "pidfile", required_argument, NULL, 'p' },
+	  "FILE",
 	  "write the daemon's PID to FILE" },
-	{ { "verbose", no_argument, NULL, 'v' }, NULL,
+	{ { "verbose", no_argument, NULL, 'v' },
+	  NULL,
 	  "log debug messages (loglevel=1)" },
-	{ { "loglevel", required_argument, NULL, 'l' }, "N",
+	{ { "loglevel", required_argument, NULL, 'l' },
+	  "N",
 	  "log level: 1 debug, 3 info, 5 notice, 7 error, 8 fatal" },
-	{ { "replay", required_argument, NULL, OPT_REPLAY }, "FILE",
+	{ { "replay", required_argument, NULL, OPT_REPLAY },
+	  "FILE",
 	  "feed the NFLOG stacks from capture FILE, exit when done" },
-	{ { "check", no_argument, NULL, OPT_CHECK }, NULL,
+	{ { "check", no_argument, NULL, OPT_CHECK },
+	  NULL,
 	  "only check the config: every error, exit 1 if any" },
-	{ { "list-plugins", no_argument, NULL, OPT_LIST }, NULL,
+	{ { "list-plugins", no_argument, NULL, OPT_LIST },
+	  NULL,
 	  "list the plugins that can be loaded" },
-	{ { "help-plugin", required_argument, NULL, OPT_HELP_PLUGIN }, "NAME",
+	{ { "help-plugin", required_argument, NULL, OPT_HELP_PLUGIN },
+	  "NAME",
 	  "options and keys of plugin NAME" },
-	{ { "info", required_argument, NULL, 'i' }, "NAME",
+	{ { "info", required_argument, NULL, 'i' },
+	  "NAME",
 	  "same as --help-plugin (ulogd's -i)" },
 	{ { "version", no_argument, NULL, 'V' }, NULL, "print the version" },
 	{ { "help", no_argument, NULL, 'h' }, NULL, "this help" },
@@ -72,9 +83,10 @@ static void usage(FILE *f)
 {
 	size_t i;
 
-	fprintf(f, "Usage: nfpiped [OPTIONS]\n"
-		   "A netfilter logging pipeline: NFLOG, conntrack and nfacct in, "
-		   "files and databases out.\n\n");
+	fprintf(f,
+		"Usage: nfpiped [OPTIONS]\n"
+		"A netfilter logging pipeline: NFLOG, conntrack and nfacct in, "
+		"files and databases out.\n\n");
 	for (i = 0; i < ARRAY_SIZE(cli); i++) {
 		char left[64];
 
@@ -92,7 +104,7 @@ static void usage(FILE *f)
 }
 
 static struct {
-	struct nfp_engine *eng;	/* the running engine */
+	struct nfp_engine *eng; /* the running engine */
 	int exit_code;		/* for a signal-driven stop */
 } G;
 
@@ -122,12 +134,15 @@ static int list_plugins(void)
 
 	for (i = 0; all[i]; i++)
 		printf("%-7s %-10s %s\n",
-		       all[i]->kind == NFP_INPUT ? "input" :
-		       all[i]->kind == NFP_FILTER ? "filter" : "output",
+		       all[i]->kind == NFP_INPUT    ? "input"
+		       : all[i]->kind == NFP_FILTER ? "filter"
+						    : "output",
 		       all[i]->name, all[i]->summary ? all[i]->summary : "");
 	if (!i)
 		fprintf(stderr, "nfpiped: no plugins found in %s%s%s\n",
-			getenv("NFPIPE_PLUGIN_DIR") ? getenv("NFPIPE_PLUGIN_DIR") : "",
+			getenv("NFPIPE_PLUGIN_DIR")
+				? getenv("NFPIPE_PLUGIN_DIR")
+				: "",
 			getenv("NFPIPE_PLUGIN_DIR") ? ":" : "", PKGLIBDIR);
 	free(all);
 	return i ? 0 : 1;
@@ -141,7 +156,8 @@ static void print_keys(const char *title, const struct nfp_key *k)
 		return;
 	printf("\n%s:\n", title);
 	for (i = 0; k[i].name; i++)
-		printf("  %-22s %-7s %s%s\n", k[i].name, nfp_type_name(k[i].type),
+		printf("  %-22s %-7s %s%s\n", k[i].name,
+		       nfp_type_name(k[i].type),
 		       (k[i].flags & NFP_KEYF_OPTIONAL) ? "(optional) " : "",
 		       k[i].help ? k[i].help : "");
 }
@@ -149,8 +165,9 @@ static void print_keys(const char *title, const struct nfp_key *k)
 static void help_one(const struct nfp_plugin *p)
 {
 	printf("%s (%s): %s\n", p->name,
-	       p->kind == NFP_INPUT ? "input" :
-	       p->kind == NFP_FILTER ? "filter" : "output",
+	       p->kind == NFP_INPUT    ? "input"
+	       : p->kind == NFP_FILTER ? "filter"
+				       : "output",
 	       p->summary ? p->summary : "");
 	if (p->options && p->options[0].name) {
 		printf("\nOptions:\n");
@@ -274,7 +291,8 @@ int main(int argc, char **argv)
 		case 'l':
 			loglevel = atoi(optarg);
 			if (loglevel < 1 || loglevel > 8) {
-				fprintf(stderr, "nfpiped: --loglevel takes 1 to 8\n");
+				fprintf(stderr,
+					"nfpiped: --loglevel takes 1 to 8\n");
 				return 1;
 			}
 			break;
@@ -336,7 +354,8 @@ int main(int argc, char **argv)
 			strerror(-err));
 		goto out;
 	}
-	if (G.eng->logfile && !(daemon_mode && !strcmp(G.eng->logfile, "stderr"))) {
+	if (G.eng->logfile &&
+	    !(daemon_mode && !strcmp(G.eng->logfile, "stderr"))) {
 		err = nfp_log_open(G.eng->logfile, 0);
 		if (err < 0) {
 			fprintf(stderr, "nfpiped: cannot open logfile %s: %s\n",

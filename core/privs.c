@@ -22,7 +22,7 @@
 
 #include "engine.h"
 
-static uint64_t keep;	/* capabilities requested by plugins */
+static uint64_t keep; /* capabilities requested by plugins */
 
 NFP_API int nfp_keep_caps(struct nfp_inst *inst, uint64_t caps)
 {
@@ -62,11 +62,11 @@ int nfp_drop_privileges(const char *user)
 			strerror(-err));
 		return err;
 	}
-	if (initgroups(pw->pw_name, pw->pw_gid) < 0 ||
-	    setgid(pw->pw_gid) < 0 || setuid(pw->pw_uid) < 0) {
+	if (initgroups(pw->pw_name, pw->pw_gid) < 0 || setgid(pw->pw_gid) < 0 ||
+	    setuid(pw->pw_uid) < 0) {
 		err = -errno;
-		nfp_log(NULL, NFP_LOG_FATAL, "cannot drop to user %s: %s",
-			user, strerror(-err));
+		nfp_log(NULL, NFP_LOG_FATAL, "cannot drop to user %s: %s", user,
+			strerror(-err));
 		return err;
 	}
 	if (keep) {

@@ -18,20 +18,20 @@
 
 #include "engine.h"
 
-#define ARENA_CHUNK (64 * 1024)
+#define ARENA_CHUNK	 (64 * 1024)
 #define ARENA_MAX_CHUNKS 64
 
 struct nfp_arena_chunk {
-	struct nfp_arena_chunk *next;	/* next chunk, kept across resets */
-	size_t size;			/* usable bytes in data */
-	size_t used;			/* bytes handed out */
+	struct nfp_arena_chunk *next;	  /* next chunk, kept across resets */
+	size_t size;			  /* usable bytes in data */
+	size_t used;			  /* bytes handed out */
 	_Alignas(8) unsigned char data[]; /* the memory */
 };
 
 struct nfp_arena {
-	struct nfp_arena_chunk *head;	/* first chunk, always present */
-	struct nfp_arena_chunk *cur;	/* chunk being filled */
-	unsigned int nchunks;		/* chunks allocated */
+	struct nfp_arena_chunk *head; /* first chunk, always present */
+	struct nfp_arena_chunk *cur;  /* chunk being filled */
+	unsigned int nchunks;	      /* chunks allocated */
 };
 
 static struct nfp_arena_chunk *chunk_new(size_t size)
@@ -184,15 +184,12 @@ NFP_API enum nfp_type nfp_in_type(const struct nfp_rec *rec, unsigned int key)
 }
 
 static const char *const type_names[NFP_T__MAX] = {
-	[NFP_T_NONE] = "any",	 [NFP_T_BOOL] = "bool",
-	[NFP_T_U8] = "u8",	 [NFP_T_U16] = "u16",
-	[NFP_T_U32] = "u32",	 [NFP_T_U64] = "u64",
-	[NFP_T_I8] = "i8",	 [NFP_T_I16] = "i16",
-	[NFP_T_I32] = "i32",	 [NFP_T_I64] = "i64",
-	[NFP_T_IPV4] = "ipv4",	 [NFP_T_IPV6] = "ipv6",
-	[NFP_T_ADDR] = "addr",	 [NFP_T_STRING] = "string",
-	[NFP_T_RAW] = "raw",	 [NFP_T_TIME] = "time",
-	[NFP_T_PTR] = "pointer",
+	[NFP_T_NONE] = "any",  [NFP_T_BOOL] = "bool",	  [NFP_T_U8] = "u8",
+	[NFP_T_U16] = "u16",   [NFP_T_U32] = "u32",	  [NFP_T_U64] = "u64",
+	[NFP_T_I8] = "i8",     [NFP_T_I16] = "i16",	  [NFP_T_I32] = "i32",
+	[NFP_T_I64] = "i64",   [NFP_T_IPV4] = "ipv4",	  [NFP_T_IPV6] = "ipv6",
+	[NFP_T_ADDR] = "addr", [NFP_T_STRING] = "string", [NFP_T_RAW] = "raw",
+	[NFP_T_TIME] = "time", [NFP_T_PTR] = "pointer",
 };
 
 NFP_API const char *nfp_type_name(enum nfp_type type)

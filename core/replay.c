@@ -22,10 +22,10 @@
 /* ---- inputs that end ----------------------------------------------------- */
 
 static struct {
-	const struct nfp_engine *eng;	/* whose inputs these are */
-	const struct nfp_inst **done;	/* inputs that said they are done */
-	unsigned int n;			/* entries in done */
-	unsigned int cap;		/* allocated entries */
+	const struct nfp_engine *eng; /* whose inputs these are */
+	const struct nfp_inst **done; /* inputs that said they are done */
+	unsigned int n;		      /* entries in done */
+	unsigned int cap;	      /* allocated entries */
 } D;
 
 static bool is_done(const struct nfp_inst *inst)
@@ -167,8 +167,7 @@ static char *rewrite_stack(const char *value, char (*names)[64],
 			if (is_nflog(pl)) {
 				pl = "PCAP";
 				if (*n < max)
-					snprintf(names[(*n)++], 64, "%s",
-						 name);
+					snprintf(names[(*n)++], 64, "%s", name);
 			}
 		}
 		need = strlen(name) + (pl ? strlen(pl) + 1 : 0) + 2;
@@ -284,10 +283,11 @@ int nfp_replay_rewrite(struct nfp_conf *c, const char *file,
 
 			p = nfp_plugin_find(pl, NFP_INPUT, NULL, &why);
 			if (p && p->kind == NFP_INPUT) {
-				nfp_diag(d, NFP_LOG_WARN, en->file, en->line,
-					 src, NULL,
-					 "--replay: dropping this stack: a capture cannot feed %s",
-					 pl);
+				nfp_diag(
+					d, NFP_LOG_WARN, en->file, en->line,
+					src, NULL,
+					"--replay: dropping this stack: a capture cannot feed %s",
+					pl);
 				*pp = en->next;
 				free_entry(en);
 				continue;
@@ -305,19 +305,20 @@ int nfp_replay_rewrite(struct nfp_conf *c, const char *file,
 		if (replace_section(c, names[i], file) < 0)
 			return -ENOMEM;
 	if (!n)
-		nfp_diag(d, NFP_LOG_ERROR, c->file, 0, NULL,
-			 "replay feeds the stacks that start with an NFLOG instance, e.g. stack=log1:NFLOG,base1:BASE,...",
-			 "--replay: no stack of %u starts with NFLOG", kept);
+		nfp_diag(
+			d, NFP_LOG_ERROR, c->file, 0, NULL,
+			"replay feeds the stacks that start with an NFLOG instance, e.g. stack=log1:NFLOG,base1:BASE,...",
+			"--replay: no stack of %u starts with NFLOG", kept);
 	return (int)n;
 }
 
 /* ---- progress bar -------------------------------------------------------- */
 
 static struct {
-	struct nfp_engine *eng;		/* whose inputs' records to count */
-	struct nfp_timer *timer;	/* redraws, NULL when off */
-	int fd;				/* the capture's descriptor, -1 */
-	off_t size;			/* the capture's size */
+	struct nfp_engine *eng;	 /* whose inputs' records to count */
+	struct nfp_timer *timer; /* redraws, NULL when off */
+	int fd;			 /* the capture's descriptor, -1 */
+	off_t size;		 /* the capture's size */
 } P = { .fd = -1 };
 
 /* Our own descriptor open on @st's file, or -1. */

@@ -38,88 +38,88 @@
 
 #include "spool.h"
 
-#define BATCH_MAGIC	0x3142464eu	/* "NFB1" little-endian */
-#define BATCH_HDR	16		/* magic, ncols, nrows, schema */
-#define BATCH_BYTES_MAX	(8u << 20)	/* hand over a batch this big */
-#define MAX_COLS	65535u		/* sanity bound for checks */
-#define RETRY_MIN_MS	100		/* first reconnect backoff */
-#define STOP_GRACE_MS	1000		/* past stop_timeout before giving up */
+#define BATCH_MAGIC	0x3142464eu /* "NFB1" little-endian */
+#define BATCH_HDR	16	    /* magic, ncols, nrows, schema */
+#define BATCH_BYTES_MAX (8u << 20)  /* hand over a batch this big */
+#define MAX_COLS	65535u	    /* sanity bound for checks */
+#define RETRY_MIN_MS	100	    /* first reconnect backoff */
+#define STOP_GRACE_MS	1000	    /* past stop_timeout before giving up */
 
 const char *const nfp_sink_spool_full_names[] = { "drop_new", "drop_old",
 						  NULL };
 
 struct nfp_batch {
-	struct nfp_batch *next;		/* queue or free list */
-	uint8_t *buf;			/* header, then rows */
-	size_t len;			/* bytes used */
-	size_t cap;			/* bytes allocated */
-	uint32_t nrows;			/* complete rows */
-	uint64_t seq;			/* set when handed over */
-	uint64_t born_ms;		/* when its first row came */
-	size_t row_start;		/* row being built: its length word */
-	uint32_t row_cols;		/* values put in it so far */
-	bool row_bad;			/* a put failed: drop the row */
+	struct nfp_batch *next; /* queue or free list */
+	uint8_t *buf;		/* header, then rows */
+	size_t len;		/* bytes used */
+	size_t cap;		/* bytes allocated */
+	uint32_t nrows;		/* complete rows */
+	uint64_t seq;		/* set when handed over */
+	uint64_t born_ms;	/* when its first row came */
+	size_t row_start;	/* row being built: its length word */
+	uint32_t row_cols;	/* values put in it so far */
+	bool row_bad;		/* a put failed: drop the row */
 };
 
 /* One unit of work the worker took. */
 struct job {
-	struct nfp_batch *b;		/* what write_batch gets */
-	bool from_spool;		/* b is the worker's read buffer */
-	struct nfp_spool_ref ref;	/* when from_spool */
+	struct nfp_batch *b;	  /* what write_batch gets */
+	bool from_spool;	  /* b is the worker's read buffer */
+	struct nfp_spool_ref ref; /* when from_spool */
 };
 
 enum deliver_res {
-	D_OK,				/* written (rejects counted apart) */
-	D_DROP,				/* the sink refused the whole batch */
-	D_GAVE_UP,			/* stopping while down: spool it */
-	D_ABANDONED,			/* main took over during the write */
+	D_OK,	     /* written (rejects counted apart) */
+	D_DROP,	     /* the sink refused the whole batch */
+	D_GAVE_UP,   /* stopping while down: spool it */
+	D_ABANDONED, /* main took over during the write */
 };
 
 struct nfp_sink {
 	/* Set at start, read-only after. */
-	struct nfp_inst *inst;		/* owner; main thread (and counters) */
-	struct nfp_inst log_inst;	/* name only: worker messages */
-	char *name;			/* copy of the instance name */
-	struct nfp_sink_conf conf;	/* copy; spool_dir not kept */
-	struct nfp_sink_ops ops;	/* the plugin's callbacks */
-	void *ctx;			/* theirs; released by the last owner */
-	uint32_t ncols;			/* values per row */
-	uint32_t schema;		/* row layout fingerprint */
-	pthread_t thread;		/* the worker */
+	struct nfp_inst *inst;	   /* owner; main thread (and counters) */
+	struct nfp_inst log_inst;  /* name only: worker messages */
+	char *name;		   /* copy of the instance name */
+	struct nfp_sink_conf conf; /* copy; spool_dir not kept */
+	struct nfp_sink_ops ops;   /* the plugin's callbacks */
+	void *ctx;		   /* theirs; released by the last owner */
+	uint32_t ncols;		   /* values per row */
+	uint32_t schema;	   /* row layout fingerprint */
+	pthread_t thread;	   /* the worker */
 
 	/* Main thread only. */
-	struct nfp_batch *cur;		/* batch being filled, or NULL */
-	struct nfp_timer *timer;	/* flush_interval */
-	struct nfp_ratelimit rl_main;	/* main-thread complaints */
+	struct nfp_batch *cur;	      /* batch being filled, or NULL */
+	struct nfp_timer *timer;      /* flush_interval */
+	struct nfp_ratelimit rl_main; /* main-thread complaints */
 
 	/* Worker only. */
-	struct nfp_ratelimit rl_reject;	/* rejected rows */
-	struct nfp_ratelimit rl_conn;	/* connection trouble */
-	struct nfp_ratelimit rl_work;	/* spool trouble */
+	struct nfp_ratelimit rl_reject;	 /* rejected rows */
+	struct nfp_ratelimit rl_conn;	 /* connection trouble */
+	struct nfp_ratelimit rl_work;	 /* spool trouble */
 	const struct nfp_batch *writing; /* in write_batch, for rejects */
-	uint32_t rejected_now;		/* rejects in that write */
+	uint32_t rejected_now;		 /* rejects in that write */
 
 	/* Shared, under mu. */
-	pthread_mutex_t mu;		/* guards everything below */
-	pthread_cond_t wake;		/* worker: work, or stop */
-	pthread_cond_t done;		/* main: the worker finished */
-	struct nfp_batch *qhead;	/* queue, oldest first */
-	struct nfp_batch *qtail;	/* its newest */
-	uint32_t qlen;			/* batches queued */
-	struct nfp_batch *free_list;	/* buffers for reuse */
-	uint32_t nfree;			/* entries in free_list */
-	struct nfp_batch *inflight;	/* queue batch being written */
-	struct nfp_spool *spool;	/* or NULL: no spooling */
-	uint64_t next_seq;		/* for the next handed-over batch */
-	uint64_t stop_deadline;		/* monotonic ms, once stopping */
-	unsigned int refs;		/* main and worker; last one frees */
-	bool spooling;			/* new batches go to the spool */
-	bool down;			/* the last connect or write failed */
-	bool busy;			/* the worker has a batch */
-	bool stopping;			/* nfp_sink_stop() was called */
-	bool finished;			/* the worker loop ended */
-	bool abandoned;			/* main gave up waiting for it */
-	bool reading_spool;		/* the worker holds a spool record */
+	pthread_mutex_t mu;	     /* guards everything below */
+	pthread_cond_t wake;	     /* worker: work, or stop */
+	pthread_cond_t done;	     /* main: the worker finished */
+	struct nfp_batch *qhead;     /* queue, oldest first */
+	struct nfp_batch *qtail;     /* its newest */
+	uint32_t qlen;		     /* batches queued */
+	struct nfp_batch *free_list; /* buffers for reuse */
+	uint32_t nfree;		     /* entries in free_list */
+	struct nfp_batch *inflight;  /* queue batch being written */
+	struct nfp_spool *spool;     /* or NULL: no spooling */
+	uint64_t next_seq;	     /* for the next handed-over batch */
+	uint64_t stop_deadline;	     /* monotonic ms, once stopping */
+	unsigned int refs;	     /* main and worker; last one frees */
+	bool spooling;		     /* new batches go to the spool */
+	bool down;		     /* the last connect or write failed */
+	bool busy;		     /* the worker has a batch */
+	bool stopping;		     /* nfp_sink_stop() was called */
+	bool finished;		     /* the worker loop ended */
+	bool abandoned;		     /* main gave up waiting for it */
+	bool reading_spool;	     /* the worker holds a spool record */
 };
 
 /* ---- batch encoding ----------------------------------------------------- */
@@ -532,7 +532,8 @@ static void spool_batch_locked(struct nfp_sink *s, struct nfp_batch *b,
 		ctr_add(s, NFP_SINK_CTR_DROPPED, lost);
 		nfp_log_rl(rl, li, NFP_LOG_ERROR,
 			   "spool full (spool_max=%" PRIu64 "): %" PRIu64
-			   " oldest rows dropped", s->conf.spool_max, lost);
+			   " oldest rows dropped",
+			   s->conf.spool_max, lost);
 		r = nfp_spool_append(s->spool, b->seq, b->nrows, b->buf,
 				     (uint32_t)b->len);
 	}
@@ -544,7 +545,8 @@ static void spool_batch_locked(struct nfp_sink *s, struct nfp_batch *b,
 	ctr_add(s, NFP_SINK_CTR_DROPPED, b->nrows);
 	if (r == -ENOSPC)
 		nfp_log_rl(rl, li, NFP_LOG_ERROR,
-			   "spool full (spool_max=%" PRIu64 " or disk): %u rows dropped",
+			   "spool full (spool_max=%" PRIu64
+			   " or disk): %u rows dropped",
 			   s->conf.spool_max, b->nrows);
 	else
 		nfp_log_rl(rl, li, NFP_LOG_ERROR,
@@ -565,7 +567,7 @@ static void handover(struct nfp_sink *s, struct nfp_batch *b)
 	} else if (s->spool) {
 		spool_batch_locked(s, b, false, &s->rl_main, s->inst);
 	} else if (s->qlen < s->conf.queue_max) {
-		kept = true;	/* down, no spool: memory is all there is */
+		kept = true; /* down, no spool: memory is all there is */
 	} else {
 		ctr_add(s, NFP_SINK_CTR_DROPPED, b->nrows);
 		nfp_log_rl(&s->rl_main, s->inst, NFP_LOG_ERROR,
@@ -636,8 +638,13 @@ NFP_API void nfp_sink_put(struct nfp_sink *s, enum nfp_type type,
 		case NFP_T_BOOL:
 			kind = NFP_SV_BOOL;
 			break;
-		case NFP_T_U8: case NFP_T_U16: case NFP_T_U32:
-		case NFP_T_I8: case NFP_T_I16: case NFP_T_I32: case NFP_T_I64:
+		case NFP_T_U8:
+		case NFP_T_U16:
+		case NFP_T_U32:
+		case NFP_T_I8:
+		case NFP_T_I16:
+		case NFP_T_I32:
+		case NFP_T_I64:
 			kind = NFP_SV_INT;
 			break;
 		case NFP_T_U64:
@@ -672,7 +679,7 @@ NFP_API void nfp_sink_put(struct nfp_sink *s, enum nfp_type type,
 		case NFP_T_TIME:
 			kind = NFP_SV_TIME;
 			break;
-		default:	/* NONE, PTR: nothing to store */
+		default: /* NONE, PTR: nothing to store */
 			break;
 		}
 	}
@@ -707,13 +714,27 @@ NFP_API void nfp_sink_put(struct nfp_sink *s, enum nfp_type type,
 		int64_t i;
 
 		switch (type) {
-		case NFP_T_U8: i = v->u8; break;
-		case NFP_T_U16: i = v->u16; break;
-		case NFP_T_U32: i = v->u32; break;
-		case NFP_T_I8: i = v->i8; break;
-		case NFP_T_I16: i = v->i16; break;
-		case NFP_T_I32: i = v->i32; break;
-		default: i = v->i64; break;
+		case NFP_T_U8:
+			i = v->u8;
+			break;
+		case NFP_T_U16:
+			i = v->u16;
+			break;
+		case NFP_T_U32:
+			i = v->u32;
+			break;
+		case NFP_T_I8:
+			i = v->i8;
+			break;
+		case NFP_T_I16:
+			i = v->i16;
+			break;
+		case NFP_T_I32:
+			i = v->i32;
+			break;
+		default:
+			i = v->i64;
+			break;
 		}
 		put64(p, (uint64_t)i);
 		p += 8;
@@ -733,8 +754,8 @@ NFP_API void nfp_sink_put(struct nfp_sink *s, enum nfp_type type,
 		break;
 	case NFP_SV_TIME:
 		put64(p, (uint64_t)v->time.sec);
-		put32(p + 8, v->time.nsec > 999999999u ? 999999999u :
-							 v->time.nsec);
+		put32(p + 8,
+		      v->time.nsec > 999999999u ? 999999999u : v->time.nsec);
 		p += 12;
 		break;
 	}
@@ -802,8 +823,9 @@ NFP_API void nfp_sink_reject(struct nfp_sink *s, uint32_t row,
 		nfp_batch_row_text(s->writing, row, text, sizeof(text));
 	nfp_log_rl(&s->rl_reject, &s->log_inst, NFP_LOG_ERROR,
 		   "row rejected, skipped: %s (row %u of batch %" PRIu64
-		   ": %s)", reason ? reason : "?", row,
-		   s->writing ? s->writing->seq : 0, text);
+		   ": %s)",
+		   reason ? reason : "?", row, s->writing ? s->writing->seq : 0,
+		   text);
 }
 
 NFP_API const struct nfp_inst *nfp_sink_log_inst(const struct nfp_sink *s)
@@ -845,10 +867,11 @@ static enum deliver_res deliver(struct nfp_sink *s, struct nfp_batch *b,
 				}
 			} else {
 				set_down_locked(s);
-				nfp_log_rl(&s->rl_conn, &s->log_inst,
-					   NFP_LOG_ERROR,
-					   "cannot connect: %s; batches go to the spool meanwhile",
-					   strerror(-err));
+				nfp_log_rl(
+					&s->rl_conn, &s->log_inst,
+					NFP_LOG_ERROR,
+					"cannot connect: %s; batches go to the spool meanwhile",
+					strerror(-err));
 			}
 			pthread_mutex_unlock(&s->mu);
 		}
@@ -877,9 +900,10 @@ static enum deliver_res deliver(struct nfp_sink *s, struct nfp_batch *b,
 				/* Same connection, later; spool meanwhile. */
 				set_down_locked(s);
 				pthread_mutex_unlock(&s->mu);
-				nfp_log_rl(&s->rl_conn, &s->log_inst,
-					   NFP_LOG_NOTICE,
-					   "busy; retrying, batches go to the spool meanwhile");
+				nfp_log_rl(
+					&s->rl_conn, &s->log_inst,
+					NFP_LOG_NOTICE,
+					"busy; retrying, batches go to the spool meanwhile");
 				goto wait;
 			}
 			pthread_mutex_unlock(&s->mu);
@@ -888,15 +912,16 @@ static enum deliver_res deliver(struct nfp_sink *s, struct nfp_batch *b,
 			pthread_mutex_lock(&s->mu);
 			set_down_locked(s);
 			pthread_mutex_unlock(&s->mu);
-			nfp_log_rl(&s->rl_conn, &s->log_inst, NFP_LOG_ERROR,
-				   "write failed; reconnecting, batches go to the spool meanwhile");
+			nfp_log_rl(
+				&s->rl_conn, &s->log_inst, NFP_LOG_ERROR,
+				"write failed; reconnecting, batches go to the spool meanwhile");
 			/* One immediate reconnect: most losses are brief. */
 			if (*backoff == RETRY_MIN_MS) {
 				*backoff = RETRY_MIN_MS * 2;
 				continue;
 			}
 		}
-wait:
+	wait:
 		pthread_mutex_lock(&s->mu);
 		until = now_ms() + *backoff;
 		for (;;) {
@@ -954,7 +979,8 @@ static int pick_locked(struct nfp_sink *s, struct job *j)
 		ctr_add(s, NFP_SINK_CTR_DROPPED, lost);
 		ctr_add(s, NFP_SINK_CTR_SPOOL_ERRORS, 1);
 		nfp_log_rl(&s->rl_work, &s->log_inst, NFP_LOG_ERROR,
-			   "damaged spool segment: %" PRIu64 " rows lost", lost);
+			   "damaged spool segment: %" PRIu64 " rows lost",
+			   lost);
 	}
 	if (r == 1) {
 		j->from_spool = true;
@@ -967,8 +993,7 @@ static int pick_locked(struct nfp_sink *s, struct job *j)
 }
 
 /* Worker: read a spooled batch into @rb. 0, or negative: drop it. */
-static int load_spooled(struct nfp_sink *s, struct job *j,
-			struct nfp_batch *rb)
+static int load_spooled(struct nfp_sink *s, struct job *j, struct nfp_batch *rb)
 {
 	uint32_t ncols, nrows;
 	int r;
@@ -981,15 +1006,18 @@ static int load_spooled(struct nfp_sink *s, struct job *j,
 		r = nfp_batch_check(rb->buf, j->ref.len, &ncols, &nrows);
 	if (r) {
 		nfp_log_rl(&s->rl_work, &s->log_inst, NFP_LOG_ERROR,
-			   "spooled batch %" PRIu64 " unreadable (%s): %u rows lost",
+			   "spooled batch %" PRIu64
+			   " unreadable (%s): %u rows lost",
 			   j->ref.seq, strerror(-r), j->ref.rows);
 		return r;
 	}
 	if (ncols != s->ncols || get32(rb->buf + 12) != s->schema ||
 	    nrows != j->ref.rows) {
-		nfp_log_rl(&s->rl_work, &s->log_inst, NFP_LOG_ERROR,
-			   "spooled batch %" PRIu64 " has another row layout (%u columns, now %u): its %u rows are dropped",
-			   j->ref.seq, ncols, s->ncols, nrows);
+		nfp_log_rl(
+			&s->rl_work, &s->log_inst, NFP_LOG_ERROR,
+			"spooled batch %" PRIu64
+			" has another row layout (%u columns, now %u): its %u rows are dropped",
+			j->ref.seq, ncols, s->ncols, nrows);
 		return -ESTALE;
 	}
 	rb->len = j->ref.len;
@@ -1051,7 +1079,7 @@ static void *worker_main(void *arg)
 {
 	struct nfp_sink *s = arg;
 	uint64_t backoff = RETRY_MIN_MS;
-	struct nfp_batch rb = { 0 };	/* spool reads land here */
+	struct nfp_batch rb = { 0 }; /* spool reads land here */
 	enum deliver_res dr;
 	bool up = false, last;
 	struct job j;
@@ -1064,9 +1092,10 @@ static void *worker_main(void *arg)
 		up = true;
 	} else {
 		set_down_locked(s);
-		nfp_log_rl(&s->rl_conn, &s->log_inst, NFP_LOG_ERROR,
-			   "cannot connect: %s; batches go to the spool meanwhile",
-			   strerror(-err));
+		nfp_log_rl(
+			&s->rl_conn, &s->log_inst, NFP_LOG_ERROR,
+			"cannot connect: %s; batches go to the spool meanwhile",
+			strerror(-err));
 	}
 	for (;;) {
 		if (s->abandoned)
@@ -1119,7 +1148,8 @@ static void *worker_main(void *arg)
 		} else {
 			ctr_add(s, NFP_SINK_CTR_DROPPED, j.b->nrows);
 			nfp_log_rl(&s->rl_work, &s->log_inst, NFP_LOG_ERROR,
-				   "batch %" PRIu64 " refused as a whole: %u rows dropped",
+				   "batch %" PRIu64
+				   " refused as a whole: %u rows dropped",
 				   j.b->seq, j.b->nrows);
 		}
 		if (j.from_spool) {
@@ -1162,7 +1192,8 @@ static int open_spool(struct nfp_sink *s, const struct nfp_inst *inst)
 	if (!s->conf.spool_max)
 		return 0;
 	if (!s->conf.spool_dir || !*s->conf.spool_dir) {
-		nfp_err(inst, "spool_dir is empty (set spool_max=0 to run without a spool)");
+		nfp_err(inst,
+			"spool_dir is empty (set spool_max=0 to run without a spool)");
 		return -EINVAL;
 	}
 	if (asprintf(&path, "%s/%s", s->conf.spool_dir, inst->name) < 0)
@@ -1181,16 +1212,17 @@ static int open_spool(struct nfp_sink *s, const struct nfp_inst *inst)
 	}
 	s->next_seq = info.next_seq;
 	if (info.torn || info.bad_records || info.gap_bytes)
-		nfp_warn(inst, "spool %s: %" PRIu64 " torn tails truncated, %"
-			 PRIu64 " damaged batches and %" PRIu64
+		nfp_warn(inst,
+			 "spool %s: %" PRIu64 " torn tails truncated, %" PRIu64
+			 " damaged batches and %" PRIu64
 			 " unreadable bytes skipped, %" PRIu64 " rows lost",
 			 path, info.torn, info.bad_records, info.gap_bytes,
 			 info.lost_rows);
-	s->inst->ctr[NFP_SINK_CTR_SPOOL_ERRORS] += info.torn +
-						  info.bad_records;
+	s->inst->ctr[NFP_SINK_CTR_SPOOL_ERRORS] += info.torn + info.bad_records;
 	s->inst->ctr[NFP_SINK_CTR_DROPPED] += info.lost_rows;
 	if (info.pending) {
-		nfp_info(inst, "spool %s: %" PRIu64 " batches (%" PRIu64
+		nfp_info(inst,
+			 "spool %s: %" PRIu64 " batches (%" PRIu64
 			 " rows) from an earlier run are replayed first",
 			 path, info.pending, info.pending_rows);
 		s->spooling = true;
@@ -1215,7 +1247,8 @@ NFP_API int nfp_sink_start(struct nfp_inst *inst,
 	if (!inst->plugin || !inst->plugin->counters ||
 	    !inst->plugin->counters[0] ||
 	    strcmp(inst->plugin->counters[0], "written")) {
-		nfp_err(inst, "plugin bug: its counters must start with NFP_SINK_COUNTER_NAMES");
+		nfp_err(inst,
+			"plugin bug: its counters must start with NFP_SINK_COUNTER_NAMES");
 		if (ops->release)
 			ops->release(ctx);
 		return -EINVAL;
@@ -1307,8 +1340,11 @@ NFP_API void nfp_sink_stop(struct nfp_sink *s)
 		pthread_mutex_lock(&s->mu);
 	} else {
 		/* A write hangs: keep a copy of everything, at least once. */
-		nfp_warn(s->inst, "the worker did not finish within stop_timeout; spooling %u queued batches%s",
-			 s->qlen, s->inflight ? " and the one being written" : "");
+		nfp_warn(
+			s->inst,
+			"the worker did not finish within stop_timeout; spooling %u queued batches%s",
+			s->qlen,
+			s->inflight ? " and the one being written" : "");
 		if (s->inflight)
 			spool_batch_locked(s, s->inflight, true, &s->rl_main,
 					   s->inst);

@@ -32,9 +32,9 @@
 
 #include "spool.h"
 
-#define SEG_MIN		(4u << 10)	/* smallest segment before rotation */
-#define SEG_MAX		(64u << 20)	/* largest, but for one huge record */
-#define SEG_SUFFIX	".seg"
+#define SEG_MIN	   (4u << 10)  /* smallest segment before rotation */
+#define SEG_MAX	   (64u << 20) /* largest, but for one huge record */
+#define SEG_SUFFIX ".seg"
 
 /* ---- CRC-32, slice-by-8 ------------------------------------------------- */
 
@@ -207,27 +207,27 @@ void nfp_spool_scan(const uint8_t *buf, size_t len, nfp_spool_rec_cb cb,
 /* ---- segments ----------------------------------------------------------- */
 
 struct nfp_spool_seg {
-	struct nfp_spool_seg *next;	/* replay order */
-	char name[32];			/* file name in the spool directory */
-	int fd;				/* O_RDWR */
-	uint64_t first_seq;		/* first pending record's seq: order */
-	uint64_t size;			/* bytes of valid records */
-	uint64_t rd_off;		/* where the reader looks next */
-	uint64_t pending;		/* records not done */
-	uint64_t pending_rows;		/* rows in them */
-	bool busy;			/* a record of it is with the reader */
+	struct nfp_spool_seg *next; /* replay order */
+	char name[32];		    /* file name in the spool directory */
+	int fd;			    /* O_RDWR */
+	uint64_t first_seq;	    /* first pending record's seq: order */
+	uint64_t size;		    /* bytes of valid records */
+	uint64_t rd_off;	    /* where the reader looks next */
+	uint64_t pending;	    /* records not done */
+	uint64_t pending_rows;	    /* rows in them */
+	bool busy;		    /* a record of it is with the reader */
 };
 
 struct nfp_spool {
-	int dirfd;			/* the spool directory */
-	int lockfd;			/* flock'ed "lock" file */
-	struct nfp_spool_seg *segs;	/* replay order */
-	struct nfp_spool_seg *wr;	/* taking appends, or NULL */
-	struct nfp_spool_seg *old_wr;	/* taking leftovers at stop, or NULL */
-	uint64_t bytes;			/* sum of segment sizes */
-	uint64_t max_bytes;		/* spool_max */
-	uint64_t seg_max;		/* rotate past this size */
-	bool sync;			/* fdatasync every append */
+	int dirfd;		      /* the spool directory */
+	int lockfd;		      /* flock'ed "lock" file */
+	struct nfp_spool_seg *segs;   /* replay order */
+	struct nfp_spool_seg *wr;     /* taking appends, or NULL */
+	struct nfp_spool_seg *old_wr; /* taking leftovers at stop, or NULL */
+	uint64_t bytes;		      /* sum of segment sizes */
+	uint64_t max_bytes;	      /* spool_max */
+	uint64_t seg_max;	      /* rotate past this size */
+	bool sync;		      /* fdatasync every append */
 };
 
 static void seg_name(char *buf, size_t len, uint64_t seq)
@@ -263,7 +263,7 @@ static int mkdir_p(const char *path)
 
 	if (!s)
 		return -ENOMEM;
-	for (p = s + 1; ; p++) {
+	for (p = s + 1;; p++) {
 		if (*p && *p != '/')
 			continue;
 		{
@@ -285,13 +285,13 @@ static int mkdir_p(const char *path)
 
 /* Collects what sinks need from the scan of one segment. */
 struct load_ctx {
-	bool have_first;		/* first pending record found */
-	uint64_t first_off;		/* its offset */
-	uint64_t first_seq;		/* its seq */
-	uint64_t *bad;			/* offsets of damaged pending records */
-	size_t nbad;			/* entries in bad */
-	size_t capbad;			/* allocated */
-	bool nomem;			/* bad[] could not grow */
+	bool have_first;    /* first pending record found */
+	uint64_t first_off; /* its offset */
+	uint64_t first_seq; /* its seq */
+	uint64_t *bad;	    /* offsets of damaged pending records */
+	size_t nbad;	    /* entries in bad */
+	size_t capbad;	    /* allocated */
+	bool nomem;	    /* bad[] could not grow */
 };
 
 static void load_cb(const struct nfp_spool_rec *r, void *arg)
@@ -554,8 +554,8 @@ int nfp_spool_open(const char *dir, uint64_t max_bytes, bool sync,
 		free(sp);
 		return ret;
 	}
-	sp->lockfd = openat(sp->dirfd, "lock", O_RDWR | O_CREAT | O_CLOEXEC,
-			    0640);
+	sp->lockfd =
+		openat(sp->dirfd, "lock", O_RDWR | O_CREAT | O_CLOEXEC, 0640);
 	if (sp->lockfd < 0) {
 		ret = -errno;
 		goto fail;

@@ -30,11 +30,11 @@
 
 #include "nfp.h"
 
-#define NFP_SPOOL_MAGIC		0x5350464eu	/* "NFPS" little-endian */
-#define NFP_SPOOL_HDR		32		/* bytes of a record header */
-#define NFP_SPOOL_PENDING	'P'
-#define NFP_SPOOL_DONE		'D'
-#define NFP_SPOOL_REC_MAX	(256u << 20)	/* payload bytes at most */
+#define NFP_SPOOL_MAGIC	  0x5350464eu /* "NFPS" little-endian */
+#define NFP_SPOOL_HDR	  32	      /* bytes of a record header */
+#define NFP_SPOOL_PENDING 'P'
+#define NFP_SPOOL_DONE	  'D'
+#define NFP_SPOOL_REC_MAX (256u << 20) /* payload bytes at most */
 
 /* CRC-32 as zlib and Ethernet (reflected 0xEDB88320); start with 0. */
 uint32_t nfp_crc32(uint32_t crc, const void *buf, size_t len);
@@ -43,28 +43,28 @@ uint32_t nfp_crc32(uint32_t crc, const void *buf, size_t len);
 
 /* One record found by nfp_spool_scan(). */
 struct nfp_spool_rec {
-	uint64_t off;			/* of its header in the segment */
-	uint64_t seq;			/* batch sequence number */
-	uint32_t rows;			/* rows in the batch */
-	uint32_t len;			/* payload bytes */
-	bool done;			/* state byte says written */
-	bool bad_payload;		/* header fine, payload CRC wrong */
-	const uint8_t *payload;		/* inside the scanned buffer */
+	uint64_t off;		/* of its header in the segment */
+	uint64_t seq;		/* batch sequence number */
+	uint32_t rows;		/* rows in the batch */
+	uint32_t len;		/* payload bytes */
+	bool done;		/* state byte says written */
+	bool bad_payload;	/* header fine, payload CRC wrong */
+	const uint8_t *payload; /* inside the scanned buffer */
 };
 
 struct nfp_spool_scan {
-	uint64_t good_end;		/* end of the last valid record */
-	uint64_t records;		/* valid records (done or pending) */
-	uint64_t pending;		/* of them not done, payload intact */
-	uint64_t pending_rows;		/* rows in those */
-	uint64_t bad_records;		/* valid header, damaged payload */
-	uint64_t bad_rows;		/* rows in those */
-	uint64_t gap_bytes;		/* skipped between valid records */
-	uint32_t gaps;			/* damaged stretches before good_end */
-	uint64_t max_seq;		/* highest sequence number seen */
-	bool torn;			/* bytes after good_end (a torn tail) */
-	bool torn_hdr;			/* the tail has a valid header ... */
-	uint32_t torn_rows;		/* ... announcing this many rows */
+	uint64_t good_end;     /* end of the last valid record */
+	uint64_t records;      /* valid records (done or pending) */
+	uint64_t pending;      /* of them not done, payload intact */
+	uint64_t pending_rows; /* rows in those */
+	uint64_t bad_records;  /* valid header, damaged payload */
+	uint64_t bad_rows;     /* rows in those */
+	uint64_t gap_bytes;    /* skipped between valid records */
+	uint32_t gaps;	       /* damaged stretches before good_end */
+	uint64_t max_seq;      /* highest sequence number seen */
+	bool torn;	       /* bytes after good_end (a torn tail) */
+	bool torn_hdr;	       /* the tail has a valid header ... */
+	uint32_t torn_rows;    /* ... announcing this many rows */
 };
 
 typedef void (*nfp_spool_rec_cb)(const struct nfp_spool_rec *r, void *arg);
@@ -95,25 +95,25 @@ struct nfp_spool_seg;
 
 /* A pending record handed to the reader; its segment stays while held. */
 struct nfp_spool_ref {
-	struct nfp_spool_seg *seg;	/* where it is */
-	uint64_t off;			/* header offset */
-	uint64_t seq;			/* batch sequence number */
-	uint32_t len;			/* payload bytes */
-	uint32_t rows;			/* rows in the batch */
-	uint32_t crc;			/* CRC-32 the payload must have */
+	struct nfp_spool_seg *seg; /* where it is */
+	uint64_t off;		   /* header offset */
+	uint64_t seq;		   /* batch sequence number */
+	uint32_t len;		   /* payload bytes */
+	uint32_t rows;		   /* rows in the batch */
+	uint32_t crc;		   /* CRC-32 the payload must have */
 };
 
 /* What opening found, for the log and the counters. */
 struct nfp_spool_info {
-	uint64_t segments;		/* segment files kept */
-	uint64_t pending;		/* records to replay */
-	uint64_t pending_rows;		/* rows in them */
-	uint64_t bytes;			/* on disk */
-	uint64_t next_seq;		/* first sequence number free */
-	uint64_t torn;			/* torn tails truncated */
-	uint64_t bad_records;		/* damaged records skipped */
-	uint64_t lost_rows;		/* rows known lost in those */
-	uint64_t gap_bytes;		/* unreadable bytes skipped */
+	uint64_t segments;     /* segment files kept */
+	uint64_t pending;      /* records to replay */
+	uint64_t pending_rows; /* rows in them */
+	uint64_t bytes;	       /* on disk */
+	uint64_t next_seq;     /* first sequence number free */
+	uint64_t torn;	       /* torn tails truncated */
+	uint64_t bad_records;  /* damaged records skipped */
+	uint64_t lost_rows;    /* rows known lost in those */
+	uint64_t gap_bytes;    /* unreadable bytes skipped */
 };
 
 /*
