@@ -3,6 +3,7 @@
 # LOGEMU's filebuf.c for the file mode.
 pkglib_LTLIBRARIES += output_json.la
 output_json_la_SOURCES = plugins/output/json/json.c plugins/output/json/json.h \
+	plugins/output/json/jsonenc.c \
 	plugins/output/logemu/filebuf.c plugins/output/logemu/filebuf.h
 output_json_la_LDFLAGS = $(PLUGIN_LDFLAGS)
 EXTRA_DIST += plugins/output/json/README.md
@@ -10,6 +11,7 @@ EXTRA_DIST += plugins/output/json/README.md
 check_PROGRAMS += tests/unit/test_json
 tests_unit_test_json_SOURCES = tests/unit/test_json.c \
 	plugins/output/json/json.c plugins/output/json/json.h \
+	plugins/output/json/jsonenc.c \
 	plugins/output/logemu/filebuf.c plugins/output/logemu/filebuf.h \
 	plugins/filter/base/base.c plugins/filter/base/decode.c \
 	plugins/filter/base/base.h \
