@@ -12,6 +12,7 @@
 #include "nfp.h"
 
 #include <ctype.h>
+#include <stdarg.h>
 #include <strings.h>
 
 #include "engine.h"
@@ -84,6 +85,49 @@ NFP_API const char *nfp_inst_where(const struct nfp_inst *inst)
 
 /* Only allowed while the engine runs configure(). */
 static struct nfp_core_inst *configuring;
+/* Where configure()'s nfp_inst_error() reports: the engine's diagnostics. */
+static struct nfp_diags *configuring_diags;
+static unsigned int configuring_errors; /* nfp_inst_error() calls */
+static bool checking;			/* nfpiped --check */
+
+void nfp_engine_set_checking(bool on)
+{
+	checking = on;
+}
+
+NFP_API int nfp_checking(void)
+{
+	return checking;
+}
+
+NFP_API int nfp_inst_error(struct nfp_inst *inst, const char *option,
+			   const char *hint, const char *fmt, ...)
+{
+	struct nfp_core_inst *ci = inst ? inst->core : NULL;
+	const struct nfp_conf_entry *en, *at = NULL;
+	char msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (!ci || ci != configuring || !configuring_diags) {
+		nfp_log(inst, NFP_LOG_ERROR, "%s: %s%s%s", nfp_inst_where(inst),
+			msg, hint ? "; " : "", hint ? hint : "");
+		return -EINVAL;
+	}
+	/* The last line that set the option is the one that counts. */
+	for (en = ci->sec && option ? ci->sec->entries : NULL; en;
+	     en = en->next)
+		if (!strcasecmp(en->key, option))
+			at = en;
+	configuring_errors++;
+	nfp_diag(configuring_diags, NFP_LOG_ERROR,
+		 at ? at->file : ci->sec ? ci->sec->file : NULL,
+		 at ? at->line : ci->sec ? ci->sec->line : 0, ci->name, hint,
+		 "%s", msg);
+	return -EINVAL;
+}
 
 NFP_API int nfp_inst_set_keys(struct nfp_inst *inst,
 			      const struct nfp_key *in_keys,
@@ -771,13 +815,18 @@ struct nfp_engine *nfp_engine_new(struct nfp_conf *conf,
 	for (ci = e->insts; ci; ci = ci->next) {
 		if (ci->pub.plugin->configure && !d->errors) {
 			configuring = ci;
-			if (ci->pub.plugin->configure(&ci->pub) < 0)
+			configuring_diags = d;
+			configuring_errors = 0;
+			/* A plugin that said what is wrong needs no line more. */
+			if (ci->pub.plugin->configure(&ci->pub) < 0 &&
+			    !configuring_errors)
 				nfp_diag(d, NFP_LOG_ERROR,
 					 ci->sec ? ci->sec->file : NULL,
 					 ci->sec ? ci->sec->line : 0, ci->name,
 					 NULL,
 					 "configuration failed (see above)");
 			configuring = NULL;
+			configuring_diags = NULL;
 		}
 		ci->n_in = count_keys(ci->pub.in_keys);
 		ci->n_out = count_keys(ci->pub.out_keys);

@@ -90,6 +90,9 @@ struct nfp_engine {
 	struct nfp_conf *conf;	     /* owned: sections stay referenced */
 };
 
+/* nfpiped --check: nfp_checking() is true for the plugins' configure(). */
+void nfp_engine_set_checking(bool on);
+
 /*
  * Build an engine from a parsed config: load the plugins (static ones in
  * @statics first, NULL-terminated, may be NULL), parse every instance's

@@ -333,6 +333,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "nfpiped: out of memory\n");
 		goto out;
 	}
+	nfp_engine_set_checking(check);
 	if (conf)
 		G.eng = nfp_engine_new(conf, NULL, &d);
 	nfp_diags_print(&d, stderr);

@@ -18,6 +18,7 @@
 #include <ctype.h>
 #include <inttypes.h>
 #include <strings.h>
+#include <sys/stat.h>
 
 /* Reasons nfp_opt_parse_value() gives; "NAME=VALUE" goes before them. */
 static const char why_int[] = "is not an integer";
@@ -604,6 +605,36 @@ static const struct nfp_option *lookup(const struct nfp_option *tab, size_t n,
 	return NULL;
 }
 
+/*
+ * A secret (a password) in a file other users can read is worth a warning:
+ * one for each instance that sets one, at the line that sets it.
+ */
+static void secret_readable(const struct nfp_option *tab, size_t n,
+			    const struct nfp_conf_entry **first,
+			    const char *inst, struct nfp_diags *d)
+{
+	const struct nfp_conf_entry *ent;
+	struct stat st;
+	char *hint;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		ent = first[i];
+		if (!(tab[i].flags & NFP_OPT_SECRET) || !ent || !ent->file ||
+		    !*ent->value)
+			continue;
+		if (stat(ent->file, &st) < 0 || !(st.st_mode & S_IROTH))
+			return;
+		if (asprintf(&hint, "chmod o-r %s", ent->file) < 0)
+			hint = NULL;
+		nfp_diag(d, NFP_LOG_WARN, ent->file, ent->line, inst, hint,
+			 "option \"%s\" holds a secret in a file every user "
+			 "can read", tab[i].name);
+		free(hint);
+		return;
+	}
+}
+
 int nfp_opts_apply(const struct nfp_option *tab, void *priv,
 		   struct nfp_conf_section *sec, const char *inst,
 		   struct nfp_diags *d)
@@ -658,6 +689,8 @@ int nfp_opts_apply(const struct nfp_option *tab, void *priv,
 			  &why) < 0)
 			bad_value(d, opt, ent, inst, why);
 	}
+
+	secret_readable(tab, n, first, inst, d);
 
 	for (i = 0; i < n; i++) {
 		char *hint;

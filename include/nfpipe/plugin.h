@@ -123,6 +123,27 @@ NFP_API int nfp_keep_caps(struct nfp_inst *inst, uint64_t caps);
 NFP_API const char *nfp_inst_where(const struct nfp_inst *inst);
 
 /*
+ * From configure(): report what is wrong with the instance's configuration
+ * as a config error, at the file:line of option @option when the section
+ * sets it (else the section's line; @option may be NULL), with @hint saying
+ * what to change (may be NULL), like the core's own option errors: every
+ * error of the config is printed at once and nothing starts. Outside
+ * configure() it logs an error naming the instance's config line. Returns
+ * -EINVAL, so configure() can `return nfp_inst_error(...)`.
+ */
+NFP_API int nfp_inst_error(struct nfp_inst *inst, const char *option,
+			   const char *hint, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+/*
+ * True while `nfpiped --check` runs the configure() callbacks: a plugin
+ * checks what it can (files, names, values) but creates nothing and
+ * connects nowhere it would not have to (a database's column list may
+ * still be read).
+ */
+NFP_API int nfp_checking(void);
+
+/*
  * Inputs that can run out (a capture file at its end): nothing more will
  * come from @inst. When every started input has said so, the daemon stops
  * as on SIGTERM (outputs flush) and exits 0; `nfpiped --replay` relies on

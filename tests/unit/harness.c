@@ -175,20 +175,28 @@ static const struct nfp_plugin **with_test_plugins(
 	return v;
 }
 
-static struct nfp_engine *build(const char *conf,
-				const struct nfp_plugin *const *plugins,
-				struct nfp_diags *d)
+/* From @conf's text named test.conf, or from file @path when @conf is NULL. */
+static struct nfp_engine *build_from(const char *path, const char *conf,
+				     const struct nfp_plugin *const *plugins,
+				     struct nfp_diags *d)
 {
 	const struct nfp_plugin **all = with_test_plugins(plugins);
 	struct nfp_conf *c = NULL;
 	struct nfp_engine *e = NULL;
 
 	nfp_diags_init(d);
-	nfp_conf_parse("test.conf", conf, &c, d);
+	nfp_conf_parse(path, conf, &c, d);
 	if (c)
 		e = nfp_engine_new(c, all, d);
 	free(all);
 	return e;
+}
+
+static struct nfp_engine *build(const char *conf,
+				const struct nfp_plugin *const *plugins,
+				struct nfp_diags *d)
+{
+	return build_from("test.conf", conf, plugins, d);
 }
 
 struct nfpt *nfpt_new(const char *conf, const struct nfp_plugin *const *plugins)
@@ -211,8 +219,9 @@ struct nfpt *nfpt_new(const char *conf, const struct nfp_plugin *const *plugins)
 	return t;
 }
 
-int nfpt_check(const char *conf, const struct nfp_plugin *const *plugins,
-	       char *buf, size_t len)
+static int check_from(const char *path, const char *conf,
+		      const struct nfp_plugin *const *plugins, char *buf,
+		      size_t len)
 {
 	struct nfp_engine *e;
 	struct nfp_diag *dg;
@@ -221,7 +230,7 @@ int nfpt_check(const char *conf, const struct nfp_plugin *const *plugins,
 	int n;
 
 	setenv("NFPIPE_PLUGIN_DIR", "/nonexistent", 1);
-	e = build(conf, plugins, &d);
+	e = build_from(path, conf, plugins, &d);
 	if (len)
 		buf[0] = '\0';
 	for (dg = d.head; dg && o + 2 < len; dg = dg->next) {
@@ -234,6 +243,18 @@ int nfpt_check(const char *conf, const struct nfp_plugin *const *plugins,
 	nfp_diags_free(&d);
 	nfp_engine_free(e);
 	return n;
+}
+
+int nfpt_check(const char *conf, const struct nfp_plugin *const *plugins,
+	       char *buf, size_t len)
+{
+	return check_from("test.conf", conf, plugins, buf, len);
+}
+
+int nfpt_check_file(const char *path, const struct nfp_plugin *const *plugins,
+		    char *buf, size_t len)
+{
+	return check_from(path, NULL, plugins, buf, len);
 }
 
 struct nfp_inst *nfpt_inst(struct nfpt *t, const char *name)

@@ -49,6 +49,9 @@ struct nfpt *nfpt_new(const char *conf, const struct nfp_plugin *const *plugins)
 /* Number of config errors; @buf gets every diagnostic, one per line. */
 int nfpt_check(const char *conf, const struct nfp_plugin *const *plugins,
 	       char *buf, size_t len);
+/* The same for the config file @path (its name and mode are real). */
+int nfpt_check_file(const char *path, const struct nfp_plugin *const *plugins,
+		    char *buf, size_t len);
 /* Push one packet into PKTIN instance @input; then flush every output. */
 void nfpt_feed(struct nfpt *t, const char *input, const struct nfpt_pkt *p);
 /* An instance by name, for tests that call a plugin's functions directly. */

@@ -13,6 +13,7 @@
 #include <arpa/inet.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "engine.h"
@@ -161,8 +162,48 @@ static const struct nfp_plugin twin_outp = {
 	.process = twin_process,
 };
 
+/* CONFERR: an output whose configure() rejects path=bad with
+ * nfp_inst_error(), and notes what nfp_checking() said. */
+struct conferr_priv {
+	char *path;	/* option */
+	char *pass;	/* option, secret */
+};
+
+static const struct nfp_option conferr_opts[] = {
+	{ .name = "path", .type = NFP_OPT_STRING, .def = "ok",
+	  .off = offsetof(struct conferr_priv, path) },
+	{ .name = "pass", .type = NFP_OPT_STRING, .flags = NFP_OPT_SECRET,
+	  .off = offsetof(struct conferr_priv, pass) },
+	{ 0 }
+};
+static int conferr_checking = -1;
+
+static int conferr_configure(struct nfp_inst *inst)
+{
+	struct conferr_priv *p = inst->priv;
+
+	conferr_checking = nfp_checking();
+	if (!strcmp(p->path, "bad"))
+		return nfp_inst_error(inst, "path", "set path= to a good one",
+				      "path \"%s\" is bad", p->path);
+	if (!strcmp(p->path, "quiet"))
+		return -EINVAL;
+	return 0;
+}
+
+static const struct nfp_plugin conferr = {
+	.abi = NFP_PLUGIN_ABI,
+	.size = sizeof(struct nfp_plugin),
+	.kind = NFP_OUTPUT,
+	.name = "CONFERR",
+	.options = conferr_opts,
+	.priv_size = sizeof(struct conferr_priv),
+	.configure = conferr_configure,
+	.process = twin_process,
+};
+
 static const struct nfp_plugin *const plugins[] = {
-	&prodx, &needx, &wantstr, &emit, &twin_outp, &twin_in, NULL,
+	&prodx, &needx, &wantstr, &emit, &twin_outp, &twin_in, &conferr, NULL,
 };
 
 static void feed_mark(struct nfpt *t, const char *in, uint32_t mark)
@@ -325,6 +366,57 @@ static void test_errors(void)
 	       0, "ulogd2 module path in plugin= is accepted");
 }
 
+/* nfp_inst_error() from configure(), nfp_checking(), secrets on display. */
+static void test_plugin_errors(void)
+{
+	char buf[8192], want[512], path[] = "/tmp/nfpt-secret-XXXXXX";
+	static const char conf[] = "[global]\nstack=in:PKTIN,ce:CONFERR\n"
+				   "[ce]\npass=hunter2\n";
+	int fd;
+
+	is_int(nfpt_check("[global]\nstack=in:PKTIN,ce:CONFERR\n[ce]\n"
+			  "# comment\npath=bad\n",
+			  plugins, buf, sizeof(buf)),
+	       1, "nfp_inst_error: one error");
+	like(buf,
+	     "test.conf:5: error: [ce] path \"bad\" is bad; set path= to a good one",
+	     "nfp_inst_error: at the option's line, with the hint");
+	ok(!strstr(buf, "configuration failed"),
+	   "nfp_inst_error: no generic line after it");
+	is_int(nfpt_check("[global]\nstack=in:PKTIN,ce:CONFERR\n[ce]\n"
+			  "path=quiet\n",
+			  plugins, buf, sizeof(buf)),
+	       1, "a silent configure failure is still an error");
+	like(buf, "test.conf:3: error: [ce] configuration failed",
+	     "a silent failure names the section's line");
+	is_int(conferr_checking, 0, "nfp_checking: false outside --check");
+	nfp_engine_set_checking(true);
+	nfpt_check("[global]\nstack=in:PKTIN,ce:CONFERR\n", plugins, buf,
+		   sizeof(buf));
+	nfp_engine_set_checking(false);
+	is_int(conferr_checking, 1, "nfp_checking: true under --check");
+
+	/* A secret in a world-readable file warns at its line; 0600 not. */
+	fd = mkstemp(path);
+	ok(fd >= 0 && write(fd, conf, sizeof(conf) - 1) ==
+			      (ssize_t)sizeof(conf) - 1,
+	   "secret: config written");
+	close(fd);
+	chmod(path, 0644);
+	is_int(nfpt_check_file(path, plugins, buf, sizeof(buf)), 0,
+	       "secret: a warning, not an error");
+	snprintf(want, sizeof(want),
+		 "%s:4: warning: [ce] option \"pass\" holds a secret in a "
+		 "file every user can read; chmod o-r %s",
+		 path, path);
+	like(buf, want, "secret: world-readable file warns at the line");
+	ok(!strstr(buf, "hunter2"), "secret: the value is not shown");
+	chmod(path, 0600);
+	nfpt_check_file(path, plugins, buf, sizeof(buf));
+	is_str(buf, "", "secret: a 0600 file does not warn");
+	unlink(path);
+}
+
 /* ---- the loop ---------------------------------------------------------- */
 
 static unsigned int ticks, fd_hits;
@@ -433,6 +525,7 @@ int main(void)
 	test_sharing();
 	test_emit();
 	test_errors();
+	test_plugin_errors();
 	test_loop();
 	test_values();
 	test_arena();
