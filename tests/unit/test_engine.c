@@ -21,10 +21,7 @@
 #include "tap.h"
 
 /* PRODX: produces x.y (u32) = oob.mark + 1. */
-static const struct nfp_key prodx_in[] = {
-	{ "oob.mark", NFP_T_U32 },
-	{ 0 }
-};
+static const struct nfp_key prodx_in[] = { { "oob.mark", NFP_T_U32 }, { 0 } };
 static const struct nfp_key prodx_out[] = {
 	{ "x.y", NFP_T_U32, 0, "mark plus one" },
 	{ "x.unused", NFP_T_STRING, 0, "nobody binds it" },
@@ -58,10 +55,7 @@ static const struct nfp_plugin prodx = {
 };
 
 /* NEEDX: needs x.y; stops records whose x.y is even. */
-static const struct nfp_key needx_in[] = {
-	{ "x.y", NFP_T_U32 },
-	{ 0 }
-};
+static const struct nfp_key needx_in[] = { { "x.y", NFP_T_U32 }, { 0 } };
 
 static enum nfp_ret needx_process(struct nfp_inst *inst, struct nfp_rec *rec)
 {
@@ -80,10 +74,7 @@ static const struct nfp_plugin needx = {
 };
 
 /* WANTSTR: wants x.y as a string: a type error. */
-static const struct nfp_key wantstr_in[] = {
-	{ "x.y", NFP_T_STRING },
-	{ 0 }
-};
+static const struct nfp_key wantstr_in[] = { { "x.y", NFP_T_STRING }, { 0 } };
 
 static const struct nfp_plugin wantstr = {
 	.abi = NFP_PLUGIN_ABI,
@@ -95,15 +86,10 @@ static const struct nfp_plugin wantstr = {
 };
 
 /* EMIT: for every record with mark % 3 == 0, emits alert.mark = mark * 10. */
-static const struct nfp_key emit_in[] = {
-	{ "oob.mark", NFP_T_U32 },
-	{ 0 }
-};
-static const struct nfp_key emit_out[] = {
-	{ "alert.mark", NFP_T_U32 },
-	{ "alert.text", NFP_T_STRING },
-	{ 0 }
-};
+static const struct nfp_key emit_in[] = { { "oob.mark", NFP_T_U32 }, { 0 } };
+static const struct nfp_key emit_out[] = { { "alert.mark", NFP_T_U32 },
+					   { "alert.text", NFP_T_STRING },
+					   { 0 } };
 
 static enum nfp_ret emit_process(struct nfp_inst *inst, struct nfp_rec *rec)
 {
@@ -136,10 +122,7 @@ static const struct nfp_plugin emit = {
 };
 
 /* TWIN: an input and an output of the same name, as PCAP is. */
-static const struct nfp_key twin_out[] = {
-	{ "twin.x", NFP_T_U32 },
-	{ 0 }
-};
+static const struct nfp_key twin_out[] = { { "twin.x", NFP_T_U32 }, { 0 } };
 
 static const struct nfp_plugin twin_in = {
 	.abi = NFP_PLUGIN_ABI,
@@ -165,14 +148,18 @@ static const struct nfp_plugin twin_outp = {
 /* CONFERR: an output whose configure() rejects path=bad with
  * nfp_inst_error(), and notes what nfp_checking() said. */
 struct conferr_priv {
-	char *path;	/* option */
-	char *pass;	/* option, secret */
+	char *path; /* option */
+	char *pass; /* option, secret */
 };
 
 static const struct nfp_option conferr_opts[] = {
-	{ .name = "path", .type = NFP_OPT_STRING, .def = "ok",
+	{ .name = "path",
+	  .type = NFP_OPT_STRING,
+	  .def = "ok",
 	  .off = offsetof(struct conferr_priv, path) },
-	{ .name = "pass", .type = NFP_OPT_STRING, .flags = NFP_OPT_SECRET,
+	{ .name = "pass",
+	  .type = NFP_OPT_STRING,
+	  .flags = NFP_OPT_SECRET,
 	  .off = offsetof(struct conferr_priv, pass) },
 	{ 0 }
 };
@@ -210,8 +197,11 @@ static void feed_mark(struct nfpt *t, const char *in, uint32_t mark)
 {
 	static const uint8_t pkt[20] = { 0x45 };
 	struct nfpt_pkt p = {
-		.family = AF_INET, .data = pkt, .len = sizeof(pkt),
-		.mark = mark, .prefix = "p ",
+		.family = AF_INET,
+		.data = pkt,
+		.len = sizeof(pkt),
+		.mark = mark,
+		.prefix = "p ",
 	};
 
 	nfpt_feed(t, in, &p);
@@ -310,15 +300,18 @@ static void test_errors(void)
 {
 	char buf[8192];
 
-	check_err("[global]\nstack=in:PKTIN,nx:NEEDX,cap:CAPTURE\n",
-		  "test.conf:2: error: [nx] NEEDX needs key \"x.y\", which nothing before it in this stack produces; put a plugin that produces it before nx: PRODX",
-		  "missing key names its producers");
-	check_err("[global]\nstack=in:PKTIN,px:PRODX,ws:WANTSTR,cap:CAPTURE\n",
-		  "key \"x.y\" is u32 from px (PRODX), but WANTSTR wants string",
-		  "type mismatch");
-	check_err("[global]\nstack=in:PKTIN,cap:CAPTUR\n",
-		  "cannot load plugin \"CAPTUR\": no such plugin; did you mean \"CAPTURE\"?",
-		  "unknown plugin with suggestion");
+	check_err(
+		"[global]\nstack=in:PKTIN,nx:NEEDX,cap:CAPTURE\n",
+		"test.conf:2: error: [nx] NEEDX needs key \"x.y\", which nothing before it in this stack produces; put a plugin that produces it before nx: PRODX",
+		"missing key names its producers");
+	check_err(
+		"[global]\nstack=in:PKTIN,px:PRODX,ws:WANTSTR,cap:CAPTURE\n",
+		"key \"x.y\" is u32 from px (PRODX), but WANTSTR wants string",
+		"type mismatch");
+	check_err(
+		"[global]\nstack=in:PKTIN,cap:CAPTUR\n",
+		"cannot load plugin \"CAPTUR\": no such plugin; did you mean \"CAPTURE\"?",
+		"unknown plugin with suggestion");
 	check_err("[global]\nstack=cap:CAPTURE,in:PKTIN\n",
 		  "a stack starts with an input, but cap is an output",
 		  "output first");
@@ -332,9 +325,10 @@ static void test_errors(void)
 		  "non-emitting filter first");
 	check_err("[global]\nstack=in:PKTIN\n", "stack has 1 element",
 		  "single element");
-	check_err("[global]\nstack=in:PKTIN,a:CAPTURE\nstack=in:PKTIN,a:PRODX,b:CAPTURE\n",
-		  "test.conf:3: error: [a] instance \"a\" is a PRODX here but a CAPTURE at test.conf:2",
-		  "one instance, two plugins");
+	check_err(
+		"[global]\nstack=in:PKTIN,a:CAPTURE\nstack=in:PKTIN,a:PRODX,b:CAPTURE\n",
+		"test.conf:3: error: [a] instance \"a\" is a PRODX here but a CAPTURE at test.conf:2",
+		"one instance, two plugins");
 	check_err("[global]\nstack=in:PKTIN,px:PRODX,px:PRODX,cap:CAPTURE\n",
 		  "instance \"px\" appears twice in this stack", "duplicate");
 	check_err("[global]\nstack=in:PKTIN,:PRODX,cap:CAPTURE\n",
@@ -346,8 +340,9 @@ static void test_errors(void)
 		  "unknown global option");
 	check_err("[global]\nloglevel=9\nstack=in:PKTIN,cap:CAPTURE\n",
 		  "loglevel=9 is not a level from 1 to 8", "bad loglevel");
-	check_err("[global]\nstack=in:PKTIN,em:EMIT,cap:CAPTURE\nstack=em:EMIT,em2:EMIT,cap2:CAPTURE\nstack=em2:EMIT,em:EMIT,cap3:CAPTURE\n",
-		  "would come back to it", "emit cycle");
+	check_err(
+		"[global]\nstack=in:PKTIN,em:EMIT,cap:CAPTURE\nstack=em:EMIT,em2:EMIT,cap2:CAPTURE\nstack=em2:EMIT,em:EMIT,cap3:CAPTURE\n",
+		"would come back to it", "emit cycle");
 
 	/* Every error of a file at once. */
 	is_int(nfpt_check("[global]\nstack=in:PKTIN,nx:NEEDX,cap:CAPTURE\n"
@@ -360,9 +355,10 @@ static void test_errors(void)
 	is_int(nfpt_check("[global]\nstack=t1:TWIN,t2:TWIN\n", plugins, buf,
 			  sizeof(buf)),
 	       0, "an input and an output may share a name");
-	is_int(nfpt_check("[global]\nplugin=\"/usr/lib/x86_64-linux-gnu/ulogd/ulogd_output_CAPTURE.so\"\n"
-			  "stack=in:PKTIN,cap:CAPTURE\n",
-			  plugins, buf, sizeof(buf)),
+	is_int(nfpt_check(
+		       "[global]\nplugin=\"/usr/lib/x86_64-linux-gnu/ulogd/ulogd_output_CAPTURE.so\"\n"
+		       "stack=in:PKTIN,cap:CAPTURE\n",
+		       plugins, buf, sizeof(buf)),
 	       0, "ulogd2 module path in plugin= is accepted");
 }
 
