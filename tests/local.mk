@@ -18,6 +18,7 @@ INTEGRATION_TESTS = \
 	tests/integration/replay-nflog.sh \
 	tests/integration/replay-stacks.sh \
 	tests/integration/json-nflog.sh \
+	tests/integration/json-net.sh \
 	tests/integration/syslog-lab.sh \
 	tests/integration/pcapout-nflog.sh
 TESTS += $(INTEGRATION_TESTS)

@@ -89,7 +89,7 @@ char *fb_reserve(struct fb *f, size_t n)
 	if (f->len && f->len + n > FB_FLUSH_AT)
 		fb_flush(f);
 	if (f->cap - f->len < n && !grow(f, n)) {
-		f->inst->ctr[FB_CTR_ERRORS]++;
+		f->inst->ctr[f->ctr_base + FB_CTR_ERRORS]++;
 		nfp_err_rl(f->inst, "out of memory buffering %zu bytes", n);
 		return NULL;
 	}
@@ -184,7 +184,7 @@ int fb_flush(struct fb *f)
 	}
 	while (off < f->len) {
 		n = write(f->fd, f->buf + off, f->len - off);
-		f->inst->ctr[FB_CTR_WRITES]++;
+		f->inst->ctr[f->ctr_base + FB_CTR_WRITES]++;
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
@@ -196,13 +196,13 @@ int fb_flush(struct fb *f)
 			break;
 		}
 		off += (size_t)n;
-		f->inst->ctr[FB_CTR_BYTES] += (uint64_t)n;
+		f->inst->ctr[f->ctr_base + FB_CTR_BYTES] += (uint64_t)n;
 	}
 	if (!err && f->sync && fdatasync(f->fd) < 0)
 		err = -errno;
 fail:
 	if (err) {
-		f->inst->ctr[FB_CTR_ERRORS]++;
+		f->inst->ctr[f->ctr_base + FB_CTR_ERRORS]++;
 		nfp_err_rl(f->inst, "writing %s: %s (%zu of %zu bytes lost)",
 			   f->path, strerror(-err), f->len - off, f->len);
 	}

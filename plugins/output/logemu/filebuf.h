@@ -26,7 +26,10 @@
 #define FB_FLUSH_AT	(1024 * 1024)	/* write early past this size */
 #define FB_MODE		0640		/* mode of files we create */
 
-/* The counters every file output declares first, in this order. */
+/*
+ * The counters every file output declares, in this order: first, or from
+ * fb.ctr_base on when the plugin's own come first (JSON: the sink's).
+ */
 #define FB_COUNTERS "lines", "bytes", "writes", "write_errors"
 enum fb_ctr { FB_CTR_LINES, FB_CTR_BYTES, FB_CTR_WRITES, FB_CTR_ERRORS };
 
@@ -38,6 +41,8 @@ struct fb {
 	char *buf;		/* pending text, malloc'ed */
 	size_t len;		/* bytes pending */
 	size_t cap;		/* bytes allocated */
+	unsigned int ctr_base;	/* index of "lines" in inst->ctr; set before
+				 * fb_open(), 0 in a zeroed priv */
 };
 
 /* Open @path for @inst. 0 or -errno (logged). */
@@ -61,7 +66,7 @@ bool fb_append(struct fb *f, const void *p, size_t n);
 /* One record (line or block) is complete: count it. */
 static inline void fb_record_done(struct fb *f)
 {
-	f->inst->ctr[FB_CTR_LINES]++;
+	f->inst->ctr[f->ctr_base + FB_CTR_LINES]++;
 }
 
 /*
