@@ -2,3 +2,10 @@
 nfpipeconfdir = $(sysconfdir)/nfpipe
 dist_nfpipeconf_DATA = etc/nfpiped.conf
 EXTRA_DIST += etc/nfpiped.service etc/nfpiped.logrotate
+
+# Example configurations, each checked by tests/examples.sh.
+nfpipeexamplesdir = $(docdir)/examples
+dist_nfpipeexamples_DATA = etc/examples/README.md \
+	etc/examples/gateway.conf etc/examples/graphs.conf \
+	etc/examples/json-tcp.conf etc/examples/kafka.conf \
+	etc/examples/mariadb.conf etc/examples/postgresql.conf

@@ -22,6 +22,10 @@ INTEGRATION_TESTS = \
 	tests/integration/syslog-lab.sh \
 	tests/integration/pcapout-nflog.sh
 TESTS += $(INTEGRATION_TESTS)
+
+# The shipped configs pass nfpiped --check (no root needed).
+TESTS += tests/examples.sh
+EXTRA_DIST += tests/examples.sh
 EXTRA_DIST += $(INTEGRATION_TESTS) \
 	tests/integration/lib.sh \
 	tests/integration/traffic.sh \

@@ -27,8 +27,7 @@
 
 extern const struct nfp_plugin nfp_output_sqlite3;
 
-static const struct nfp_plugin *plugins[] = { &nfp_output_sqlite3, NULL,
-					      NULL };
+static const struct nfp_plugin *plugins[] = { &nfp_output_sqlite3, NULL, NULL };
 static char root[256], logpath[300];
 
 /* ---- helpers ------------------------------------------------------------- */
@@ -168,7 +167,9 @@ static void test_ulogd_table(void)
 		     "CREATE TABLE x (a);");
 	t = nfpt_new(conf("[global]\nstack=in1:PKTIN,sql1:SQLITE3\n"
 			  "[sql1]\ndb=\"%s\"\ntable=\"ulog_pkt\"\nbuffer=200\n"
-			  "spool_dir=\"%s/spool\"\n", db, root), plugins);
+			  "spool_dir=\"%s/spool\"\n",
+			  db, root),
+		     plugins);
 	for (i = 0; i < 1000; i++) {
 		snprintf(name, sizeof(name), "p%u", i);
 		feed(t, i == 500 ? "'; DROP TABLE x; --" : name,
@@ -188,22 +189,26 @@ static void test_ulogd_table(void)
 			 "oob_time_sec - 1700000000 != rowid - 1"),
 	       "0", "rows in the order the packets came");
 	is_str(query(db, "SELECT oob_prefix FROM ulog_pkt WHERE rowid = 501"),
-	       "'; DROP TABLE x; --", "an SQL-looking prefix is stored verbatim");
+	       "'; DROP TABLE x; --",
+	       "an SQL-looking prefix is stored verbatim");
 	is_str(query(db, "SELECT count(*) FROM sqlite_master WHERE name = 'x'"),
 	       "1", "and table x is still there");
 	is_str(query(db, "SELECT oob_mark FROM ulog_pkt WHERE rowid = 8"),
 	       "3735928559", "mark 0xdeadbeef stays positive");
-	is_str(query(db, "SELECT typeof(oob_mark) FROM ulog_pkt WHERE rowid = 8"),
+	is_str(query(db,
+		     "SELECT typeof(oob_mark) FROM ulog_pkt WHERE rowid = 8"),
 	       "integer", "as an integer");
-	is_str(query(db, "SELECT oob_uid FROM ulog_pkt WHERE oob_prefix = 'uid'"),
+	is_str(query(db,
+		     "SELECT oob_uid FROM ulog_pkt WHERE oob_prefix = 'uid'"),
 	       "4294967295", "uid 2^32-1 stays positive");
 	is_str(query(db, "SELECT raw_pktlen || '/' || raw_pktcount || '/' || "
 			 "oob_hook || '/' || oob_time_usec FROM ulog_pkt "
 			 "WHERE rowid = 1"),
 	       "40/1/1/5", "pktlen, pktcount, hook, usec");
-	is_str(query(db, "SELECT oob_uid FROM ulog_pkt WHERE rowid = 1"), "NULL",
-	       "an unset key is NULL");
-	is_str(query(db, "PRAGMA journal_mode"), "wal", "the database is in WAL mode");
+	is_str(query(db, "SELECT oob_uid FROM ulog_pkt WHERE rowid = 1"),
+	       "NULL", "an unset key is NULL");
+	is_str(query(db, "PRAGMA journal_mode"), "wal",
+	       "the database is in WAL mode");
 }
 
 static void test_reject(void)
@@ -219,7 +224,9 @@ static void test_reject(void)
 		     "oob_mark INTEGER NOT NULL);");
 	t = nfpt_new(conf("[global]\nstack=in1:PKTIN,sql1:SQLITE3\n"
 			  "[sql1]\ndb=\"%s\"\ntable=\"t\"\nbatch=100\n"
-			  "spool_dir=\"%s/spool\"\n", db, root), plugins);
+			  "spool_dir=\"%s/spool\"\n",
+			  db, root),
+		     plugins);
 	feed(t, "a", 1, 1);
 	feed(t, "b", 2, 2);
 	feed(t, "muchtoolongprefix", 3, 3);
@@ -232,7 +239,8 @@ static void test_reject(void)
 	is_int(ctr(t, "sql1", NFP_SINK_CTR_WRITTEN), 4, "written=4");
 	nfpt_free(t);
 	is_str(query(db, "SELECT group_concat(oob_prefix, ',') FROM t"),
-	       "a,b,c,d", "the refused row is skipped, the rest of its batch lands");
+	       "a,b,c,d",
+	       "the refused row is skipped, the rest of its batch lands");
 	log = slurp(logpath);
 	like(log, "CHECK constraint failed", "the reason is logged");
 	like(log, "muchtoolongprefix", "with the row");
@@ -241,7 +249,6 @@ static void test_reject(void)
 static void test_config(void)
 {
 	char db[300], diag[4096];
-	const char *log;
 	struct nfpt *t;
 	int n;
 
@@ -249,30 +256,36 @@ static void test_config(void)
 	exec_sql(db, "CREATE TABLE t (oob_prefix TEXT, foo_bar INTEGER, "
 		     "\"oob.ifindex_in\" INTEGER, OOB_MARK INTEGER);");
 	n = nfpt_check(conf("[global]\nstack=in1:PKTIN,sql1:SQLITE3\n"
-			    "[sql1]\ndb=\"%s\"\ntable=\"t\"\n", db),
+			    "[sql1]\ndb=\"%s\"\ntable=\"t\"\n",
+			    db),
 		       plugins, diag, sizeof(diag));
 	is_int(n, 1, "a column no key fills is a config error");
 	like(diag, "\"foo.bar\"", "naming its key foo.bar");
 
 	t = nfpt_new(conf("[global]\nstack=in1:PKTIN,sql1:SQLITE3\n"
 			  "[sql1]\ndb=\"%s\"\ntable=\"t\"\nnull_columns=1\n"
-			  "spool_max=0\n", db), plugins);
+			  "spool_max=0\n",
+			  db),
+		     plugins);
 	feed(t, "x", 77, 1);
 	nfpt_free(t);
 	is_str(query(db, "SELECT quote(foo_bar) || ',' || \"oob.ifindex_in\" "
 			 "|| ',' || OOB_MARK FROM t"),
-	       "NULL,2,77", "null_columns=1: NULL there; a dotted name and "
-			    "upper case map to their keys");
+	       "NULL,2,77",
+	       "null_columns=1: NULL there; a dotted name and "
+	       "upper case map to their keys");
 
 	n = nfpt_check(conf("[global]\nstack=in1:PKTIN,sql1:SQLITE3\n"
-			    "[sql1]\ndb=\"%s\"\ntable=\"nope\"\n", db),
+			    "[sql1]\ndb=\"%s\"\ntable=\"nope\"\n",
+			    db),
 		       plugins, diag, sizeof(diag));
 	ok(n >= 1, "a missing table is a config error");
-	log = slurp(logpath);
-	like(log, "no table or view \"nope\"", "saying which");
+	like(diag, "test.conf:5: error: [sql1] ", "at the table= line");
+	like(diag, "no table or view \"nope\" with columns to fill; create it",
+	     "saying which, and what to do");
 	n = nfpt_check(conf("[global]\nstack=in1:PKTIN,sql1:SQLITE3\n"
-			    "[sql1]\ntable=\"t\"\n"), plugins, diag,
-		       sizeof(diag));
+			    "[sql1]\ntable=\"t\"\n"),
+		       plugins, diag, sizeof(diag));
 	ok(n >= 1 && strstr(diag, "db"), "db is required");
 }
 
@@ -286,7 +299,8 @@ static void test_new_db(void)
 	snprintf(db, sizeof(db), "%s/new/nfpipe.db", root);
 	mkdir(conf("%s/new", root), 0755);
 	n = nfpt_check(conf("[global]\nstack=in1:PKTIN,sql1:SQLITE3\n"
-			    "[sql1]\ndb=\"%s\"\ntable=\"ulog_pkt\"\n", db),
+			    "[sql1]\ndb=\"%s\"\ntable=\"ulog_pkt\"\n",
+			    db),
 		       plugins, diag, sizeof(diag));
 	ok(n > 5 && strstr(diag, "\"ip.saddr.str\""),
 	   "new database: the schema's ulog_pkt needs BASE and IP2STR keys");
@@ -294,20 +308,23 @@ static void test_new_db(void)
 
 	t = nfpt_new(conf("[global]\nstack=in1:PKTIN,sql1:SQLITE3\n"
 			  "[sql1]\ndb=\"%s\"\ntable=\"ulog_pkt\"\n"
-			  "null_columns=1\nspool_dir=\"%s/spool\"\n", db, root),
+			  "null_columns=1\nspool_dir=\"%s/spool\"\n",
+			  db, root),
 		     plugins);
 	feed(t, "IN-DROP ", 0, 1700000000);
 	feed(t, "IN-DROP ", 0, 1700000001);
 	feed(t, "FWD ", 0, 1700003600);
 	nfpt_free(t);
-	ok(stat(db, &st) == 0, "the database is created from etc/sql/sqlite3.sql");
+	ok(stat(db, &st) == 0,
+	   "the database is created from etc/sql/sqlite3.sql");
 	is_str(query(db, "SELECT count(*) || ' ' || group_concat(oob_in) "
 			 "FROM ulog_pkt"),
 	       "3 eth0,eth0,eth0", "3 rows, interface names");
 	is_str(query(db, "SELECT hour || '|' || prefix || '|' || packets || "
 			 "'|' || bytes FROM pkt_per_hour_prefix "
 			 "ORDER BY hour, prefix LIMIT 1"),
-	       "2023-11-14 22:00|IN-DROP |2|80", "view: packets per hour and prefix");
+	       "2023-11-14 22:00|IN-DROP |2|80",
+	       "view: packets per hour and prefix");
 	is_str(query(db, "SELECT count(*) FROM top_sources"), "0",
 	       "view top_sources (no addresses without BASE)");
 	is_str(query(db, "SELECT count(*) FROM flows_by_bytes"), "0",
@@ -329,7 +346,8 @@ static void test_view(void)
 		     "INSERT INTO store VALUES (NEW.oob_prefix, NEW.oob_mark);"
 		     "END;");
 	t = nfpt_new(conf("[global]\nstack=in1:PKTIN,sql1:SQLITE3\n"
-			  "[sql1]\ndb=\"%s\"\ntable=\"v\"\nspool_max=0\n", db),
+			  "[sql1]\ndb=\"%s\"\ntable=\"v\"\nspool_max=0\n",
+			  db),
 		     plugins);
 	feed(t, "via view", 9, 1);
 	nfpt_free(t);
@@ -356,9 +374,11 @@ static void test_locked(void)
 	snprintf(cfg, sizeof(cfg),
 		 "[global]\nstack=in1:PKTIN,sql1:SQLITE3\n"
 		 "[sql1]\ndb=\"%s\"\ntable=\"t\"\nbatch=5\nbusy_timeout=20ms\n"
-		 "retry_max=200ms\nspool_dir=\"%s/spool\"\n", db, root);
+		 "retry_max=200ms\nspool_dir=\"%s/spool\"\n",
+		 db, root);
 	if (sqlite3_open(db, &lock) != SQLITE_OK ||
-	    sqlite3_exec(lock, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+	    sqlite3_exec(lock, "BEGIN IMMEDIATE", NULL, NULL, NULL) !=
+		    SQLITE_OK)
 		bail_out("cannot lock %s", db);
 	t = nfpt_new(cfg, plugins);
 	feed(t, "L", 0, 0);
@@ -366,7 +386,8 @@ static void test_locked(void)
 	usleep(300 * 1000);
 	for (i = 1; i < 20; i++)
 		feed(t, "L", i, i);
-	ok(spooled_some(t), "locked database: batches are spooled (%" PRIu64 ")",
+	ok(spooled_some(t),
+	   "locked database: batches are spooled (%" PRIu64 ")",
 	   ctr(t, "sql1", NFP_SINK_CTR_SPOOLED));
 	is_str(query(db, "SELECT count(*) FROM t"), "0", "nothing written yet");
 	sqlite3_exec(lock, "COMMIT", NULL, NULL, NULL);
@@ -401,9 +422,23 @@ static void test_locked(void)
 
 /* ---- every value type, through a test input ------------------------------ */
 
-enum ty_keys { TY_U64, TY_IN4I, TY_IN4T, TY_IN4B, TY_IN6T, TY_IN6B, TY_RAWT,
-	       TY_RAWB, TY_TIMEI, TY_TIMET, TY_TIMER, TY_BOOL, TY_I8, TY_U64S,
-	       TY_U64T };
+enum ty_keys {
+	TY_U64,
+	TY_IN4I,
+	TY_IN4T,
+	TY_IN4B,
+	TY_IN6T,
+	TY_IN6B,
+	TY_RAWT,
+	TY_RAWB,
+	TY_TIMEI,
+	TY_TIMET,
+	TY_TIMER,
+	TY_BOOL,
+	TY_I8,
+	TY_U64S,
+	TY_U64T
+};
 
 static const struct nfp_key ty_keys[] = {
 	[TY_U64] = { "t.u64", NFP_T_U64 },
@@ -450,7 +485,8 @@ static void test_types(void)
 		     "t_timer REAL, t_bool BOOLEAN, t_i8 SMALLINT, t_u64s INT, "
 		     "t_u64t TEXT);");
 	t = nfpt_new(conf("[global]\nstack=ty1:TYPES,sql1:SQLITE3\n"
-			  "[sql1]\ndb=\"%s\"\ntable=\"t\"\nspool_max=0\n", db),
+			  "[sql1]\ndb=\"%s\"\ntable=\"t\"\nspool_max=0\n",
+			  db),
 		     pl);
 	in = nfpt_inst(t, "ty1");
 	rec = nfp_rec_new(in);
@@ -475,7 +511,8 @@ static void test_types(void)
 	       "18446744073709551615 text",
 	       "u64 above 2^63-1 in a TEXT column: exact decimal text");
 	is_str(query(db, "SELECT typeof(t_u64) || ' ' || (t_u64 > 1.8e19) "
-			 "FROM t"), "real 1",
+			 "FROM t"),
+	       "real 1",
 	       "in an INTEGER column SQLite makes it REAL: positive, approximate");
 	is_str(query(db, "SELECT t_u64s || ' ' || typeof(t_u64s) FROM t"),
 	       "42 integer", "smaller u64: integer");

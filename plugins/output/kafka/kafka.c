@@ -646,6 +646,11 @@ static rd_kafka_conf_t *build_conf(struct nfp_inst *inst, struct kafka_priv *p,
 		for (i = 0; i < MAX_SECRETS; i++)
 			lg.secrets[i] = secrets[i];
 		rd_kafka_conf_set_opaque(trial, &lg);
+		/* Only the configuration is tried: no broker is asked (that
+		 * is connect()'s job), so nothing is logged either. */
+		rd_kafka_conf_set(trial, "bootstrap.servers", "", err,
+				  sizeof(err));
+		rd_kafka_conf_set_log_cb(trial, NULL);
 		rk = rd_kafka_new(RD_KAFKA_PRODUCER, trial, err, sizeof(err));
 		if (!rk) {
 			rd_kafka_conf_destroy(trial);

@@ -19,7 +19,7 @@
  * always bound, never pasted into SQL.
  */
 #ifndef _GNU_SOURCE
-#define _GNU_SOURCE	/* asprintf, strndup */
+#define _GNU_SOURCE /* asprintf, strndup */
 #endif
 #include <arpa/inet.h>
 #include <errno.h>
@@ -44,90 +44,105 @@
 
 /* How a column wants addresses, raw bytes and times (from its type). */
 enum s3_store {
-	S3_INT,		/* INTEGER, NUMERIC or no type: numbers */
-	S3_TEXT,	/* CHAR, CLOB, TEXT: readable strings */
-	S3_BLOB,	/* declared BLOB: bytes */
-	S3_REAL,	/* REAL, FLOA, DOUB */
+	S3_INT,	 /* INTEGER, NUMERIC or no type: numbers */
+	S3_TEXT, /* CHAR, CLOB, TEXT: readable strings */
+	S3_BLOB, /* declared BLOB: bytes */
+	S3_REAL, /* REAL, FLOA, DOUB */
 };
 
 struct s3_col {
-	char *name;		/* column name as the table has it */
-	char *key;		/* the key it stores */
-	char *help;		/* "column NAME" for --help-plugin style output */
-	enum s3_store store;	/* from the declared type */
+	char *name;	     /* column name as the table has it */
+	char *key;	     /* the key it stores */
+	char *help;	     /* "column NAME" for --help-plugin style output */
+	enum s3_store store; /* from the declared type */
 };
 
 /* What configure() found; kept until stop() (see s3_cfg_list). */
 struct s3_cfg {
-	struct s3_cfg *next;	/* s3_cfg_list */
-	struct s3_col *cols;	/* the columns filled, in table order */
-	unsigned int ncols;	/* entries in cols */
-	struct nfp_key *keys;	/* in-key table: one per column, then { 0 } */
-	uint32_t fingerprint;	/* of names and storage: spool compatibility */
+	struct s3_cfg *next;  /* s3_cfg_list */
+	struct s3_col *cols;  /* the columns filled, in table order */
+	unsigned int ncols;   /* entries in cols */
+	struct nfp_key *keys; /* in-key table: one per column, then { 0 } */
+	uint32_t fingerprint; /* of names and storage: spool compatibility */
 };
 
 enum s3_sync { S3_SYNC_OFF, S3_SYNC_NORMAL, S3_SYNC_FULL };
 
 struct s3_priv {
-	char *db;			/* option db */
-	char *table;			/* option table */
-	char *schema;			/* option schema */
-	uint64_t busy_timeout;		/* option busy_timeout, ms */
-	bool null_columns;		/* option null_columns */
-	uint64_t buffer;		/* option buffer (ulogd2's batch) */
-	int synchronous;		/* option synchronous, enum s3_sync */
-	struct nfp_sink_conf sink;	/* batch, queue and spool options */
-	struct s3_cfg *cfg;		/* from configure() */
-	struct nfp_sink *s;		/* running sink, or NULL */
+	char *db;		   /* option db */
+	char *table;		   /* option table */
+	char *schema;		   /* option schema */
+	uint64_t busy_timeout;	   /* option busy_timeout, ms */
+	bool null_columns;	   /* option null_columns */
+	uint64_t buffer;	   /* option buffer (ulogd2's batch) */
+	int synchronous;	   /* option synchronous, enum s3_sync */
+	struct nfp_sink_conf sink; /* batch, queue and spool options */
+	struct s3_cfg *cfg;	   /* from configure() */
+	struct nfp_sink *s;	   /* running sink, or NULL */
 };
 
 /* The worker's side: owned by the sink once started (s3_release frees). */
 struct s3_ctx {
-	char *db;			/* database file */
-	char *schema;			/* script for a new database */
-	char *schema_name;		/* "main" or the part before '.' */
-	char *table_name;		/* table without schema */
-	char *insert;			/* the INSERT statement */
-	struct s3_col *cols;		/* copy of the columns */
-	unsigned int ncols;		/* entries in cols */
-	int busy_timeout;		/* ms */
-	int synchronous;		/* enum s3_sync */
-	sqlite3 *h;			/* connection, or NULL */
-	sqlite3_stmt *ins;		/* prepared INSERT */
-	sqlite3_stmt *begin;		/* BEGIN IMMEDIATE */
-	sqlite3_stmt *commit;		/* COMMIT */
-	sqlite3_stmt *rollback;		/* ROLLBACK */
-	char *scratch;			/* text conversions of BLOB values */
-	size_t scratch_len;		/* bytes allocated */
-	struct nfp_ratelimit rl;	/* worker complaints */
+	char *db;		 /* database file */
+	char *schema;		 /* script for a new database */
+	char *schema_name;	 /* "main" or the part before '.' */
+	char *table_name;	 /* table without schema */
+	char *insert;		 /* the INSERT statement */
+	struct s3_col *cols;	 /* copy of the columns */
+	unsigned int ncols;	 /* entries in cols */
+	int busy_timeout;	 /* ms */
+	int synchronous;	 /* enum s3_sync */
+	sqlite3 *h;		 /* connection, or NULL */
+	sqlite3_stmt *ins;	 /* prepared INSERT */
+	sqlite3_stmt *begin;	 /* BEGIN IMMEDIATE */
+	sqlite3_stmt *commit;	 /* COMMIT */
+	sqlite3_stmt *rollback;	 /* ROLLBACK */
+	char *scratch;		 /* text conversions of BLOB values */
+	size_t scratch_len;	 /* bytes allocated */
+	struct nfp_ratelimit rl; /* worker complaints */
 };
 
 static const char *const s3_counters[] = { NFP_SINK_COUNTER_NAMES, NULL };
 static const char *const s3_sync_names[] = { "off", "normal", "full", NULL };
 
 static const struct nfp_option s3_options[] = {
-	{ .name = "db", .type = NFP_OPT_PATH, .flags = NFP_OPT_REQUIRED,
+	{ .name = "db",
+	  .type = NFP_OPT_PATH,
+	  .flags = NFP_OPT_REQUIRED,
 	  .off = offsetof(struct s3_priv, db),
 	  .help = "Database file; created from `schema` when missing." },
-	{ .name = "table", .type = NFP_OPT_STRING, .flags = NFP_OPT_REQUIRED,
+	{ .name = "table",
+	  .type = NFP_OPT_STRING,
+	  .flags = NFP_OPT_REQUIRED,
 	  .off = offsetof(struct s3_priv, table),
 	  .help = "Table or view (\"schema.table\" allowed) whose columns name the keys stored." },
-	{ .name = "schema", .type = NFP_OPT_PATH,
+	{ .name = "schema",
+	  .type = NFP_OPT_PATH,
 	  .def = NFP_SQLDIR "/sqlite3.sql",
 	  .off = offsetof(struct s3_priv, schema),
 	  .help = "SQL script that creates a missing database." },
-	{ .name = "busy_timeout", .type = NFP_OPT_DURATION, .def = "1s",
-	  .unit = "ms", .max = 600000,
+	{ .name = "busy_timeout",
+	  .type = NFP_OPT_DURATION,
+	  .def = "1s",
+	  .unit = "ms",
+	  .max = 600000,
 	  .off = offsetof(struct s3_priv, busy_timeout),
 	  .help = "How long a write waits for another connection's lock." },
-	{ .name = "null_columns", .type = NFP_OPT_BOOL, .def = "0",
+	{ .name = "null_columns",
+	  .type = NFP_OPT_BOOL,
+	  .def = "0",
 	  .off = offsetof(struct s3_priv, null_columns),
 	  .help = "Store NULL in columns no key in the stack fills, instead of refusing the config." },
-	{ .name = "synchronous", .type = NFP_OPT_ENUM, .def = "normal",
+	{ .name = "synchronous",
+	  .type = NFP_OPT_ENUM,
+	  .def = "normal",
 	  .enums = s3_sync_names,
 	  .off = offsetof(struct s3_priv, synchronous),
 	  .help = "PRAGMA synchronous: off, normal (WAL: safe against crashes) or full (also power loss)." },
-	{ .name = "buffer", .type = NFP_OPT_UINT, .def = "0", .max = 1000000,
+	{ .name = "buffer",
+	  .type = NFP_OPT_UINT,
+	  .def = "0",
+	  .max = 1000000,
 	  .off = offsetof(struct s3_priv, buffer),
 	  .help = "ulogd2's name for batch; when set it is used as batch." },
 	NFP_SINK_OPTIONS(struct s3_priv, sink),
@@ -173,8 +188,8 @@ static enum s3_store store_of(const char *type)
 	if (!type)
 		type = "";
 	for (i = 0; i + 1 < sizeof(up) && type[i]; i++)
-		up[i] = (char)((type[i] >= 'a' && type[i] <= 'z') ?
-			       type[i] - 32 : type[i]);
+		up[i] = (char)((type[i] >= 'a' && type[i] <= 'z') ? type[i] - 32
+								  : type[i]);
 	up[i] = '\0';
 	if (strstr(up, "INT"))
 		return S3_INT;
@@ -274,17 +289,16 @@ static sqlite3_stmt *columns_stmt(sqlite3 *h, const char *schema,
 {
 	sqlite3_stmt *st = NULL;
 
-	if (sqlite3_prepare_v2(h,
-			       "SELECT name, type FROM pragma_table_info(?1, ?2)",
-			       -1, &st, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(
+		    h, "SELECT name, type FROM pragma_table_info(?1, ?2)", -1,
+		    &st, NULL) != SQLITE_OK)
 		return NULL;
 	sqlite3_bind_text(st, 1, table, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, schema, -1, SQLITE_STATIC);
 	return st;
 }
 
-static int discover(struct nfp_inst *inst, struct s3_priv *p,
-		    struct s3_cfg *c)
+static int discover(struct nfp_inst *inst, struct s3_priv *p, struct s3_cfg *c)
 {
 	char *schema = NULL, *table = NULL, *err = NULL;
 	sqlite3_stmt *st = NULL;
@@ -298,7 +312,8 @@ static int discover(struct nfp_inst *inst, struct s3_priv *p,
 	if (stat(p->db, &sb) == 0) {
 		rc = sqlite3_open_v2(p->db, &h, SQLITE_OPEN_READONLY, NULL);
 		if (rc != SQLITE_OK) {
-			nfp_err(inst, "cannot open %s: %s", p->db,
+			nfp_inst_error(
+				inst, "db", NULL, "cannot open %s: %s", p->db,
 				h ? sqlite3_errmsg(h) : sqlite3_errstr(rc));
 			goto out;
 		}
@@ -311,7 +326,12 @@ static int discover(struct nfp_inst *inst, struct s3_priv *p,
 			goto out;
 		}
 		if (run_schema(h, p->schema, &err)) {
-			nfp_err(inst, "%s does not exist and the schema to create it fails: %s",
+			nfp_inst_error(
+				inst, "schema",
+				"point schema= at a readable SQL script, "
+				"or create the database first",
+				"%s does not exist and the schema to "
+				"create it fails: %s",
 				p->db, err ? err : "?");
 			goto out;
 		}
@@ -328,7 +348,7 @@ static int discover(struct nfp_inst *inst, struct s3_priv *p,
 		struct s3_col *col;
 
 		if (!name || name[0] == '_')
-			continue;	/* the database fills it */
+			continue; /* the database fills it */
 		if (c->ncols == cap) {
 			void *n;
 
@@ -359,7 +379,11 @@ static int discover(struct nfp_inst *inst, struct s3_priv *p,
 		goto out;
 	}
 	if (!c->ncols) {
-		nfp_err(inst, "%s has no table or view \"%s\" with columns to fill",
+		nfp_inst_error(
+			inst, "table",
+			"create it (etc/sql/sqlite3.sql) or name another",
+			"%s has no table or view \"%s\" with columns "
+			"to fill",
 			p->db, p->table);
 		goto out;
 	}
@@ -397,7 +421,7 @@ static int s3_configure(struct nfp_inst *inst)
 		return -ENOMEM;
 	for (i = 0; i < c->ncols; i++) {
 		c->keys[i].name = c->cols[i].key;
-		c->keys[i].type = NFP_T_NONE;	/* whatever the producer has */
+		c->keys[i].type = NFP_T_NONE; /* whatever the producer has */
 		c->keys[i].flags = p->null_columns ? NFP_KEYF_OPTIONAL : 0;
 		c->keys[i].help = c->cols[i].help;
 		fp = fnv1a(fp, c->cols[i].name, strlen(c->cols[i].name) + 1);
@@ -469,14 +493,17 @@ static bool columns_match(struct s3_ctx *x)
 
 static int prep(struct s3_ctx *x, const char *sql, sqlite3_stmt **st)
 {
-	return sqlite3_prepare_v3(x->h, sql, -1, SQLITE_PREPARE_PERSISTENT,
-				  st, NULL) == SQLITE_OK ? 0 : -EIO;
+	return sqlite3_prepare_v3(x->h, sql, -1, SQLITE_PREPARE_PERSISTENT, st,
+				  NULL) == SQLITE_OK
+		       ? 0
+		       : -EIO;
 }
 
 static int s3_connect(struct nfp_sink *s, void *ctx)
 {
 	static const char *const sync_sql[] = {
-		"PRAGMA synchronous=OFF", "PRAGMA synchronous=NORMAL",
+		"PRAGMA synchronous=OFF",
+		"PRAGMA synchronous=NORMAL",
 		"PRAGMA synchronous=FULL",
 	};
 	const struct nfp_inst *li = nfp_sink_log_inst(s);
@@ -487,7 +514,8 @@ static int s3_connect(struct nfp_sink *s, void *ctx)
 
 	rc = sqlite3_open_v2(x->db, &x->h,
 			     SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
-			     SQLITE_OPEN_NOMUTEX, NULL);
+				     SQLITE_OPEN_NOMUTEX,
+			     NULL);
 	if (rc != SQLITE_OK)
 		goto fail;
 	sqlite3_busy_timeout(x->h, x->busy_timeout);
@@ -511,19 +539,21 @@ static int s3_connect(struct nfp_sink *s, void *ctx)
 			return -EINVAL;
 		}
 	}
-	if (sqlite3_exec(x->h, "PRAGMA journal_mode=WAL", NULL, NULL,
-			 NULL) != SQLITE_OK ||
-	    sqlite3_exec(x->h, sync_sql[x->synchronous], NULL, NULL,
-			 NULL) != SQLITE_OK)
+	if (sqlite3_exec(x->h, "PRAGMA journal_mode=WAL", NULL, NULL, NULL) !=
+		    SQLITE_OK ||
+	    sqlite3_exec(x->h, sync_sql[x->synchronous], NULL, NULL, NULL) !=
+		    SQLITE_OK)
 		goto fail;
 	if (!columns_match(x)) {
-		nfp_log_rl(&x->rl, li, NFP_LOG_ERROR,
-			   "the columns of %s.%s in %s changed since start-up: restart nfpiped",
-			   x->schema_name, x->table_name, x->db);
+		nfp_log_rl(
+			&x->rl, li, NFP_LOG_ERROR,
+			"the columns of %s.%s in %s changed since start-up: restart nfpiped",
+			x->schema_name, x->table_name, x->db);
 		ctx_close(x);
 		return -ESTALE;
 	}
-	if (prep(x, x->insert, &x->ins) || prep(x, "BEGIN IMMEDIATE", &x->begin) ||
+	if (prep(x, x->insert, &x->ins) ||
+	    prep(x, "BEGIN IMMEDIATE", &x->begin) ||
 	    prep(x, "COMMIT", &x->commit) || prep(x, "ROLLBACK", &x->rollback))
 		goto fail;
 	return 0;
@@ -595,10 +625,10 @@ static int bind_val(struct s3_ctx *x, int i, const struct nfp_sval *v,
 					 SQLITE_STATIC);
 	case NFP_SV_IN4:
 		if (store == S3_TEXT)
-			return sqlite3_bind_text(st, i,
-						 inet_ntop(AF_INET, &v->in4,
-							   buf, sizeof(buf)),
-						 -1, SQLITE_TRANSIENT);
+			return sqlite3_bind_text(
+				st, i,
+				inet_ntop(AF_INET, &v->in4, buf, sizeof(buf)),
+				-1, SQLITE_TRANSIENT);
 		if (store == S3_BLOB)
 			return sqlite3_bind_blob(st, i, &v->in4, 4,
 						 SQLITE_TRANSIENT);
@@ -606,10 +636,10 @@ static int bind_val(struct s3_ctx *x, int i, const struct nfp_sval *v,
 		return sqlite3_bind_int64(st, i, (sqlite3_int64)ntohl(v->in4));
 	case NFP_SV_IN6:
 		if (store == S3_TEXT)
-			return sqlite3_bind_text(st, i,
-						 inet_ntop(AF_INET6, v->in6,
-							   buf, sizeof(buf)),
-						 -1, SQLITE_TRANSIENT);
+			return sqlite3_bind_text(
+				st, i,
+				inet_ntop(AF_INET6, v->in6, buf, sizeof(buf)),
+				-1, SQLITE_TRANSIENT);
 		return sqlite3_bind_blob(st, i, v->in6, 16, SQLITE_TRANSIENT);
 	case NFP_SV_TIME:
 		if (store == S3_INT)
@@ -621,14 +651,15 @@ static int bind_val(struct s3_ctx *x, int i, const struct nfp_sval *v,
 
 			if (!gmtime_r(&t, &tm))
 				return sqlite3_bind_null(st, i);
-			n = strftime(buf, sizeof(buf), "%Y-%m-%d %H:%M:%S", &tm);
+			n = strftime(buf, sizeof(buf), "%Y-%m-%d %H:%M:%S",
+				     &tm);
 			snprintf(buf + n, sizeof(buf) - n, ".%06u",
 				 v->time.nsec / 1000);
 			return sqlite3_bind_text(st, i, buf, -1,
 						 SQLITE_TRANSIENT);
 		}
-		return sqlite3_bind_double(st, i, (double)v->time.sec +
-					   v->time.nsec / 1e9);
+		return sqlite3_bind_double(
+			st, i, (double)v->time.sec + v->time.nsec / 1e9);
 	default:
 		return sqlite3_bind_null(st, i);
 	}
@@ -743,7 +774,8 @@ static bool put_ident(char *buf, size_t len, size_t *o, const char *name)
 static char *build_insert(const struct s3_ctx *x)
 {
 	size_t len = 64 + strlen(x->schema_name) * 2 +
-		     strlen(x->table_name) * 2, o = 0;
+		     strlen(x->table_name) * 2,
+	       o = 0;
 	unsigned int i;
 	char *buf;
 	bool fit;
