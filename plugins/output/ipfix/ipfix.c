@@ -18,6 +18,11 @@
  * sequence number runs on for the life of the instance. A batch that fails
  * part-way is sent again from its first unsent record, so a record is
  * counted in the sequence number once per session that carried it.
+ * TCP is at least once: the worker holds a copy of the session's tail
+ * (what the collector's window and our send queue can hold); when the
+ * connection is reset, or breaks with data in flight, that tail goes first
+ * in the next session (counter `resent`). A clean close by the collector
+ * means it read everything: the copy is dropped.
  *
  * Flows: by default only records that end a connection (ct.event DESTROY)
  * are exported; NEW and UPDATE records are counted as `skipped`.
@@ -33,19 +38,26 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
 #include <time.h>
 #include <unistd.h>
+
+#include <linux/sockios.h> /* SIOCOUTQ */
+#include <linux/tcp.h>	   /* struct tcp_info with tcpi_snd_wnd */
 
 #include <nfpipe/plugin.h>
 #include <nfpipe/sink.h>
 
 #include "ipfix_enc.h"
 
-#define UDP_MTU	   1400	 /* mtu=0 over UDP: fits a 1500-octet path */
-#define TCP_MTU	   16384 /* mtu=0 over TCP: fewer, larger messages */
-#define MMSG_CHUNK 64	 /* datagrams per sendmmsg() */
+#define UDP_MTU	   1400	       /* mtu=0 over UDP: fits a 1500-octet path */
+#define TCP_MTU	   16384       /* mtu=0 over TCP: fewer, larger messages */
+#define MMSG_CHUNK 64	       /* datagrams per sendmmsg() */
+#define HOLD_MIN   (64u << 10) /* TCP: least tail of records held */
+#define HOLD_MAX   (32u << 20) /* ... and most */
+#define HOLD_BLIND (8u << 20)  /* when the kernel cannot say the window */
 
 enum { PROTO_TCP = 0, PROTO_UDP };
 enum { TMPL_ONCE = 0, TMPL_ALWAYS, TMPL_NEVER };
@@ -63,11 +75,13 @@ enum {
 	CTR_SKIPPED,		      /* records not exported (not DESTROY,
 				       * not IPv4/IPv6) */
 	CTR_SEND_ERRORS,	      /* failed sends (then reconnect) */
+	CTR_RESENT,		      /* records sent again after a
+				       * connection broke (TCP) */
 };
 
 static const char *const ipfix_counters[] = {
 	NFP_SINK_COUNTER_NAMES, "messages", "records", "templates", "skipped",
-	"send_errors",		NULL
+	"send_errors",		"resent",   NULL
 };
 
 struct ipfix_priv {
@@ -106,8 +120,16 @@ struct ipfix_ctx {
 	struct ipfix_out out;	 /* a batch's messages */
 	uint64_t resume_batch;	 /* batch sent in part ... */
 	uint32_t resume_row;	 /* ... up to this row; 0: none */
+	uint8_t *hold;		 /* TCP: the tail of records sent in this
+				  * session, as tid, len, data (host order) */
+	size_t hold_len;	 /* octets used in hold */
+	size_t hold_cap;	 /* octets allocated */
+	size_t hold_nrec;	 /* records in hold */
+	uint32_t max_wnd;	 /* largest window the collector offered */
+	bool resend;		 /* the session broke with data unread:
+				  * hold goes first in the next one */
 	struct nfp_ratelimit rl; /* worker complaints */
-	uint64_t ctr[5];	 /* CTR_MESSAGES.. as the worker counts,
+	uint64_t ctr[6];	 /* CTR_MESSAGES.. as the worker counts,
 				  * read atomically by the main thread */
 };
 
@@ -580,18 +602,124 @@ static void ipfix_disconnect(struct nfp_sink *s, void *ctx)
 	x->fd = -1;
 }
 
-/* True when the collector closed the TCP connection (or reset it). */
-static bool tcp_closed(int fd)
+enum { PEER_UP = 0, PEER_CLOSED, PEER_LOST };
+
+/* Octets in our send queue the collector has not acknowledged. */
+static size_t tcp_outq(int fd)
+{
+	int n = 0;
+
+	if (ioctl(fd, SIOCOUTQ, &n) < 0 || n < 0)
+		return 0;
+	return (size_t)n;
+}
+
+/*
+ * The state of the TCP connection before a batch: PEER_UP; PEER_CLOSED
+ * when the collector closed it after reading everything (a clean FIN with
+ * nothing of ours unacknowledged: Linux answers a close with unread data
+ * with a reset, not a FIN); PEER_LOST when it was reset, or closed with
+ * data of ours in flight: what it had not read is gone.
+ */
+static int tcp_peer(int fd)
 {
 	struct pollfd pfd = { .fd = fd, .events = POLLIN | POLLRDHUP };
 	char c;
 
 	if (poll(&pfd, 1, 0) <= 0)
-		return false;
-	if (pfd.revents & (POLLERR | POLLHUP | POLLRDHUP))
-		return true;
+		return PEER_UP;
+	if (pfd.revents & (POLLERR | POLLHUP))
+		return PEER_LOST;
+	if (pfd.revents & POLLRDHUP)
+		return tcp_outq(fd) ? PEER_LOST : PEER_CLOSED;
 	/* Collectors send nothing; a byte is ignored, EOF is not. */
-	return recv(fd, &c, 1, MSG_DONTWAIT) == 0;
+	if (recv(fd, &c, 1, MSG_DONTWAIT) != 0)
+		return PEER_UP;
+	return tcp_outq(fd) ? PEER_LOST : PEER_CLOSED;
+}
+
+/*
+ * How much of the session's tail to hold: what may still sit unread in
+ * the collector's receive buffer (at most its largest window, twice for
+ * the kernel's overhead accounting) plus our own unacknowledged queue.
+ */
+static size_t hold_limit(struct ipfix_ctx *x)
+{
+	struct tcp_info ti;
+	socklen_t len = sizeof(ti);
+	size_t lim;
+
+	memset(&ti, 0, sizeof(ti));
+	if (getsockopt(x->fd, IPPROTO_TCP, TCP_INFO, &ti, &len) == 0 &&
+	    len >= offsetof(struct tcp_info, tcpi_snd_wnd) +
+			    sizeof(ti.tcpi_snd_wnd)) {
+		if (ti.tcpi_snd_wnd > x->max_wnd)
+			x->max_wnd = ti.tcpi_snd_wnd;
+		lim = 2 * (size_t)x->max_wnd;
+	} else {
+		lim = HOLD_BLIND;
+	}
+	lim += tcp_outq(x->fd);
+	if (lim < HOLD_MIN)
+		lim = HOLD_MIN;
+	return lim > HOLD_MAX ? HOLD_MAX : lim;
+}
+
+/* Append record @r to the held tail; false when out of memory. */
+static bool hold_add(struct ipfix_ctx *x, const struct ipfix_rec *r)
+{
+	size_t need = x->hold_len + 4 + r->len;
+
+	if (need > x->hold_cap) {
+		size_t cap = x->hold_cap ? x->hold_cap : HOLD_MIN;
+		uint8_t *p;
+
+		while (cap < need)
+			cap *= 2;
+		p = realloc(x->hold, cap);
+		if (!p)
+			return false;
+		x->hold = p;
+		x->hold_cap = cap;
+	}
+	memcpy(x->hold + x->hold_len, &r->tid, 2);
+	memcpy(x->hold + x->hold_len + 2, &r->len, 2);
+	memcpy(x->hold + x->hold_len + 4, r->data, r->len);
+	x->hold_len = need;
+	x->hold_nrec++;
+	return true;
+}
+
+/* The held record at octet @off in *@r; the offset of the next one. */
+static size_t hold_get(const struct ipfix_ctx *x, size_t off,
+		       struct ipfix_rec *r)
+{
+	memcpy(&r->tid, x->hold + off, 2);
+	memcpy(&r->len, x->hold + off + 2, 2);
+	r->data = x->hold + off + 4;
+	return off + 4 + r->len;
+}
+
+/* Drop the oldest held records until at most @lim octets are left. */
+static void hold_trim(struct ipfix_ctx *x, size_t lim)
+{
+	struct ipfix_rec r;
+	size_t off = 0;
+
+	if (x->hold_len <= lim)
+		return;
+	while (x->hold_len - off > lim) {
+		off = hold_get(x, off, &r);
+		x->hold_nrec--;
+	}
+	memmove(x->hold, x->hold + off, x->hold_len - off);
+	x->hold_len -= off;
+}
+
+static void hold_clear(struct ipfix_ctx *x)
+{
+	x->hold_len = 0;
+	x->hold_nrec = 0;
 }
 
 /* Send messages [from, to) over TCP; the index of the first one not sent. */
@@ -674,6 +802,25 @@ static bool batch_rec(struct nfp_sink *s, struct ipfix_ctx *x,
 	return true;
 }
 
+/* Room for @rows records in recs and rowof. */
+static bool recs_room(struct ipfix_ctx *x, size_t rows)
+{
+	void *p1, *p2;
+
+	if (x->rcap >= rows)
+		return true;
+	p1 = realloc(x->recs, rows * sizeof(*x->recs));
+	if (!p1)
+		return false;
+	x->recs = p1;
+	p2 = realloc(x->rowof, rows * sizeof(*x->rowof));
+	if (!p2)
+		return false;
+	x->rowof = p2;
+	x->rcap = rows;
+	return true;
+}
+
 static enum nfp_sink_res ipfix_write(struct nfp_sink *s, void *ctx,
 				     const struct nfp_batch *b)
 {
@@ -681,30 +828,45 @@ static enum nfp_sink_res ipfix_write(struct nfp_sink *s, void *ctx,
 	const struct nfp_inst *li = nfp_sink_log_inst(s);
 	uint32_t rows = nfp_batch_rows(b), skip = 0, row, seq0;
 	struct nfp_batch_iter it;
-	size_t n = 0, sent, i, nrec = 0;
-	bool due;
+	size_t n = 0, nheld = 0, sent, i, k, nrec = 0, off;
+	bool due, tcp = x->proto == PROTO_TCP;
 	int err = 0;
 
 	if (x->fd < 0)
 		return NFP_SINK_RETRY;
-	if (x->proto == PROTO_TCP && tcp_closed(x->fd)) {
-		nfp_log_rl(&x->rl, li, NFP_LOG_ERROR,
-			   "collector %s closed the connection", x->host);
-		return NFP_SINK_RETRY;
+	if (tcp) {
+		switch (tcp_peer(x->fd)) {
+		case PEER_CLOSED:
+			/* It read everything we sent: nothing to resend. */
+			hold_clear(x);
+			nfp_log_rl(&x->rl, li, NFP_LOG_ERROR,
+				   "collector %s closed the connection",
+				   x->host);
+			return NFP_SINK_RETRY;
+		case PEER_LOST:
+			x->resend = x->hold_nrec > 0;
+			nfp_log_rl(
+				&x->rl, li, NFP_LOG_ERROR,
+				"collector %s reset the connection; sending the last %zu records again",
+				x->host, x->hold_nrec);
+			return NFP_SINK_RETRY;
+		}
 	}
 	if (x->resume_row && x->resume_batch == nfp_batch_seq(b))
 		skip = x->resume_row;
-	if (x->rcap < rows) {
-		void *p1 = realloc(x->recs, rows * sizeof(*x->recs));
-		void *p2 =
-			p1 ? realloc(x->rowof, rows * sizeof(*x->rowof)) : NULL;
+	if (!recs_room(x, rows + (x->resend ? x->hold_nrec : 0)))
+		return NFP_SINK_BUSY;
 
-		if (p1)
-			x->recs = p1;
-		if (!p2)
-			return NFP_SINK_BUSY;
-		x->rowof = p2;
-		x->rcap = rows;
+	/*
+	 * After a reset the held tail goes first: the collector may not have
+	 * read it. It stays held, as sent again in this session.
+	 */
+	if (x->resend) {
+		for (off = 0; off < x->hold_len; n++) {
+			off = hold_get(x, off, &x->recs[n]);
+			x->rowof[n] = 0;
+		}
+		nheld = n;
 	}
 	nfp_batch_iter_init(&it, b);
 	for (row = 0; nfp_batch_next_row(&it); row++) {
@@ -713,8 +875,8 @@ static enum nfp_sink_res ipfix_write(struct nfp_sink *s, void *ctx,
 		x->rowof[n++] = row;
 	}
 
-	if (x->send_template != TMPL_NEVER && x->proto == PROTO_UDP &&
-	    x->refresh_ms && mono_ms() - x->tmpl_at >= x->refresh_ms)
+	if (x->send_template != TMPL_NEVER && !tcp && x->refresh_ms &&
+	    mono_ms() - x->tmpl_at >= x->refresh_ms)
 		x->exp.tmpl_due = true;
 	ipfix_out_reset(&x->out);
 	seq0 = x->exp.seq;
@@ -724,7 +886,7 @@ static enum nfp_sink_res ipfix_write(struct nfp_sink *s, void *ctx,
 		x->exp.tmpl_due = due;
 		return NFP_SINK_BUSY;
 	}
-	if (x->proto == PROTO_TCP)
+	if (tcp)
 		sent = send_tcp(x, 0, x->out.nmsg, &err);
 	else
 		sent = send_udp(x, 0, x->out.nmsg, &err);
@@ -738,23 +900,41 @@ static enum nfp_sink_res ipfix_write(struct nfp_sink *s, void *ctx,
 	}
 	ctx_count(x, CTR_MESSAGES, sent);
 	ctx_count(x, CTR_RECORDS, nrec);
+	ctx_count(x, CTR_RESENT, nrec < nheld ? nrec : nheld);
+	if (nrec >= nheld)
+		x->resend = false;
+	/* What of the batch went out joins the held tail. */
+	if (tcp)
+		for (k = nheld; k < nrec; k++)
+			if (!hold_add(x, &x->recs[k]))
+				break;
 	if (sent == x->out.nmsg) {
 		x->resume_row = 0;
+		if (tcp) {
+			size_t lim = hold_limit(x);
+
+			/* Trimmed by halves: not a memmove per batch. */
+			if (x->hold_len > 2 * lim)
+				hold_trim(x, lim);
+		}
 		return NFP_SINK_OK;
 	}
 
 	/*
-	 * Part-way: what went out stays sent and counted; the batch comes
-	 * back after the reconnect and resumes at the first unsent record.
+	 * Part-way: the batch comes back after the reconnect and resumes at
+	 * its first unsent record. Over TCP what went out may be lost in
+	 * the broken connection: the held tail, which has it, goes first.
 	 */
 	ctx_count(x, CTR_SEND_ERRORS, 1);
 	x->exp.seq = x->out.msg[sent].seq;
 	if (x->out.msg[sent].tmpl)
 		x->exp.tmpl_due = true;
-	if (sent) {
+	if (nrec > nheld) {
 		x->resume_batch = nfp_batch_seq(b);
-		x->resume_row = x->rowof[x->out.msg[sent].first];
+		x->resume_row = x->rowof[nrec];
 	}
+	if (tcp && x->hold_nrec)
+		x->resend = true;
 	nfp_log_rl(&x->rl, li, NFP_LOG_ERROR,
 		   "sending to %s port %s: %s (%zu of %zu messages sent)",
 		   x->host, x->port, strerror(err), sent, x->out.nmsg);
@@ -770,6 +950,7 @@ static void ctx_release(void *ctx)
 	free(x->host);
 	free(x->recs);
 	free(x->rowof);
+	free(x->hold);
 	ipfix_out_free(&x->out);
 	free(x);
 }
@@ -854,7 +1035,7 @@ static void pull_counters(struct nfp_inst *inst)
 
 	if (!p->x)
 		return;
-	for (i = CTR_MESSAGES; i <= CTR_SEND_ERRORS; i++) {
+	for (i = CTR_MESSAGES; i <= CTR_RESENT; i++) {
 		if (i == CTR_SKIPPED)
 			continue; /* the main thread's own */
 		inst->ctr[i] = __atomic_load_n(&p->x->ctr[i - CTR_MESSAGES],

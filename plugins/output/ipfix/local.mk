@@ -20,6 +20,6 @@ TESTS += tests/unit/test_ipfix
 
 # Real kernel, nfcapd (UDP) and a small TCP receiver (root, namespaces).
 IPFIX_INTEGRATION_TESTS = tests/integration/ipfix-nfct.sh \
-	tests/integration/ipfix-nflog.sh
+	tests/integration/ipfix-nflog.sh tests/integration/ipfix-outage.sh
 TESTS += $(IPFIX_INTEGRATION_TESTS)
 EXTRA_DIST += plugins/output/ipfix/README.md $(IPFIX_INTEGRATION_TESTS)
