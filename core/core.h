@@ -105,4 +105,12 @@ void nfp_opts_help(const struct nfp_option *tab, FILE *f);
 int nfp_opt_parse_value(const struct nfp_option *opt, const char *value,
 			void *dst, const char **why);
 
+/* ---- queued sinks (sink.c) -------------------------------------------- */
+
+/*
+ * Main: one line per running sink saying what its worker is doing, for
+ * the SIGUSR1 dump after the counters.
+ */
+void nfp_sink_log_states(void);
+
 #endif /* NFP_CORE_H */

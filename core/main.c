@@ -123,6 +123,7 @@ static void on_signal(int sig)
 		break;
 	case SIGUSR1:
 		nfp_engine_dump_counters(G.eng);
+		nfp_sink_log_states();
 		break;
 	}
 }

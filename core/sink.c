@@ -36,6 +36,7 @@
 
 #include <nfpipe/sink.h>
 
+#include "core.h"
 #include "spool.h"
 
 #define BATCH_MAGIC	0x3142464eu /* "NFB1" little-endian */
@@ -68,6 +69,21 @@ struct job {
 	struct nfp_spool_ref ref; /* when from_spool */
 };
 
+/* What the worker is doing, for SIGUSR1 and the stop warning. */
+enum wstate {
+	W_IDLE,	      /* waiting for work */
+	W_CONNECTING, /* in ops->connect */
+	W_WRITING,    /* in ops->write_batch */
+	W_BACKOFF,    /* waiting before it tries again */
+	W_DONE,	      /* the worker loop ended */
+};
+
+static const char *const wstate_names[] = {
+	[W_IDLE] = "idle",	 [W_CONNECTING] = "connecting",
+	[W_WRITING] = "writing", [W_BACKOFF] = "waiting to retry",
+	[W_DONE] = "finished",
+};
+
 enum deliver_res {
 	D_OK,	     /* written (rejects counted apart) */
 	D_DROP,	     /* the sink refused the whole batch */
@@ -77,15 +93,16 @@ enum deliver_res {
 
 struct nfp_sink {
 	/* Set at start, read-only after. */
-	struct nfp_inst *inst;	   /* owner; main thread (and counters) */
-	struct nfp_inst log_inst;  /* name only: worker messages */
-	char *name;		   /* copy of the instance name */
-	struct nfp_sink_conf conf; /* copy; spool_dir not kept */
-	struct nfp_sink_ops ops;   /* the plugin's callbacks */
-	void *ctx;		   /* theirs; released by the last owner */
-	uint32_t ncols;		   /* values per row */
-	uint32_t schema;	   /* row layout fingerprint */
-	pthread_t thread;	   /* the worker */
+	struct nfp_inst *inst;	    /* owner; main thread (and counters) */
+	struct nfp_inst log_inst;   /* name only: worker messages */
+	char *name;		    /* copy of the instance name */
+	struct nfp_sink_conf conf;  /* copy; spool_dir not kept */
+	struct nfp_sink_ops ops;    /* the plugin's callbacks */
+	void *ctx;		    /* theirs; released by the last owner */
+	uint32_t ncols;		    /* values per row */
+	uint32_t schema;	    /* row layout fingerprint */
+	pthread_t thread;	    /* the worker */
+	struct nfp_sink *next_live; /* main: list of running sinks */
 
 	/* Main thread only. */
 	struct nfp_batch *cur;	      /* batch being filled, or NULL */
@@ -120,7 +137,15 @@ struct nfp_sink {
 	bool finished;		     /* the worker loop ended */
 	bool abandoned;		     /* main gave up waiting for it */
 	bool reading_spool;	     /* the worker holds a spool record */
+	enum wstate wstate;	     /* what the worker does */
+	uint64_t wsince;	     /* since when, monotonic ms */
+	uint64_t wseq;		     /* batch in hand, or 0 */
+	bool wspool;		     /* that batch came from the spool */
+	bool up;		     /* the worker has a connection */
 };
+
+/* Main thread: the running sinks, for nfp_sink_log_states(). */
+static struct nfp_sink *live_sinks;
 
 /* ---- batch encoding ----------------------------------------------------- */
 
@@ -438,6 +463,32 @@ static uint64_t now_ms(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+/* Under mu: the worker now does @st (with batch @seq, 0: none). */
+static void wstate_locked(struct nfp_sink *s, enum wstate st, uint64_t seq)
+{
+	if (s->wstate != st || s->wseq != seq)
+		s->wsince = now_ms();
+	s->wstate = st;
+	s->wseq = seq;
+}
+
+/* Under mu: the worker's state as text, for messages. */
+static void wstate_text(const struct nfp_sink *s, char *buf, size_t len)
+{
+	uint64_t ms = now_ms() - s->wsince;
+	int n;
+
+	n = snprintf(buf, len, "%s", wstate_names[s->wstate]);
+	if (n >= 0 && (size_t)n < len && s->wseq)
+		n += snprintf(buf + n, len - (size_t)n,
+			      " (batch %" PRIu64 "%s)", s->wseq,
+			      s->wspool ? " from the spool" : "");
+	if (n >= 0 && (size_t)n < len)
+		snprintf(buf + n, len - (size_t)n,
+			 " for %" PRIu64 ".%01" PRIu64 " s", ms / 1000,
+			 ms % 1000 / 100);
 }
 
 static void deadline_ts(struct timespec *ts, uint64_t at_ms)
@@ -849,8 +900,12 @@ static enum deliver_res deliver(struct nfp_sink *s, struct nfp_batch *b,
 
 	for (;;) {
 		if (!*up) {
+			pthread_mutex_lock(&s->mu);
+			wstate_locked(s, W_CONNECTING, b->seq);
+			pthread_mutex_unlock(&s->mu);
 			err = s->ops.connect(s, s->ctx);
 			pthread_mutex_lock(&s->mu);
+			s->up = !err;
 			if (s->abandoned) {
 				/* Main spooled this batch already. */
 				pthread_mutex_unlock(&s->mu);
@@ -876,6 +931,9 @@ static enum deliver_res deliver(struct nfp_sink *s, struct nfp_batch *b,
 			pthread_mutex_unlock(&s->mu);
 		}
 		if (*up) {
+			pthread_mutex_lock(&s->mu);
+			wstate_locked(s, W_WRITING, b->seq);
+			pthread_mutex_unlock(&s->mu);
 			s->writing = b;
 			s->rejected_now = 0;
 			r = s->ops.write_batch(s, s->ctx, b);
@@ -910,6 +968,7 @@ static enum deliver_res deliver(struct nfp_sink *s, struct nfp_batch *b,
 			s->ops.disconnect(s, s->ctx);
 			*up = false;
 			pthread_mutex_lock(&s->mu);
+			s->up = false;
 			set_down_locked(s);
 			pthread_mutex_unlock(&s->mu);
 			nfp_log_rl(
@@ -923,6 +982,7 @@ static enum deliver_res deliver(struct nfp_sink *s, struct nfp_batch *b,
 		}
 	wait:
 		pthread_mutex_lock(&s->mu);
+		wstate_locked(s, W_BACKOFF, b->seq);
 		until = now_ms() + *backoff;
 		for (;;) {
 			uint64_t now = now_ms(), limit = until;
@@ -1088,6 +1148,7 @@ static void *worker_main(void *arg)
 	/* Connect at once: a sink that is down is spooled to from the start. */
 	err = s->ops.connect(s, s->ctx);
 	pthread_mutex_lock(&s->mu);
+	s->up = !err;
 	if (!err) {
 		up = true;
 	} else {
@@ -1110,10 +1171,26 @@ static void *worker_main(void *arg)
 			if (s->stopping)
 				break;
 			s->busy = false;
-			pthread_cond_wait(&s->wake, &s->mu);
+			wstate_locked(s, W_IDLE, 0);
+			if (s->spool && nfp_spool_pending(s->spool)) {
+				struct timespec ts;
+
+				/*
+				 * Cannot happen (pick_locked reads every
+				 * pending record or drops its segment), but a
+				 * worker asleep on a non-empty spool is the
+				 * one thing that must never be: look again
+				 * each second rather than trust a wake-up.
+				 */
+				deadline_ts(&ts, now_ms() + 1000);
+				pthread_cond_timedwait(&s->wake, &s->mu, &ts);
+			} else {
+				pthread_cond_wait(&s->wake, &s->mu);
+			}
 			continue;
 		}
 		s->busy = true;
+		s->wspool = j.from_spool;
 		pthread_mutex_unlock(&s->mu);
 		if (j.from_spool && load_spooled(s, &j, &rb) < 0) {
 			pthread_mutex_lock(&s->mu);
@@ -1167,6 +1244,7 @@ static void *worker_main(void *arg)
 	}
 	s->reading_spool = false;
 	s->busy = false;
+	wstate_locked(s, W_DONE, 0);
 	s->finished = true;
 	pthread_cond_broadcast(&s->done);
 	pthread_mutex_unlock(&s->mu);
@@ -1270,6 +1348,7 @@ NFP_API int nfp_sink_start(struct nfp_inst *inst,
 	s->schema = schema;
 	s->next_seq = 1;
 	s->refs = 1;
+	s->wsince = now_ms();
 	pthread_mutex_init(&s->mu, NULL);
 	pthread_condattr_init(&ca);
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
@@ -1303,6 +1382,8 @@ NFP_API int nfp_sink_start(struct nfp_inst *inst,
 	}
 	snprintf(tname, sizeof(tname), "nfp-%s", inst->name);
 	pthread_setname_np(s->thread, tname);
+	s->next_live = live_sinks;
+	live_sinks = s;
 	*out = s;
 	return 0;
 fail:
@@ -1315,12 +1396,19 @@ fail:
 
 NFP_API void nfp_sink_stop(struct nfp_sink *s)
 {
+	struct nfp_sink **sp;
+	char st[96];
 	struct timespec ts;
 	struct nfp_batch *b;
 	bool last;
 
 	if (!s)
 		return;
+	for (sp = &live_sinks; *sp; sp = &(*sp)->next_live)
+		if (*sp == s) {
+			*sp = s->next_live;
+			break;
+		}
 	hand_cur(s);
 	if (s->timer) {
 		nfp_timer_free(s->timer);
@@ -1340,10 +1428,11 @@ NFP_API void nfp_sink_stop(struct nfp_sink *s)
 		pthread_mutex_lock(&s->mu);
 	} else {
 		/* A write hangs: keep a copy of everything, at least once. */
+		wstate_text(s, st, sizeof(st));
 		nfp_warn(
 			s->inst,
-			"the worker did not finish within stop_timeout; spooling %u queued batches%s",
-			s->qlen,
+			"the worker did not finish within stop_timeout (it is %s); spooling %u queued batches%s",
+			st, s->qlen,
 			s->inflight ? " and the one being written" : "");
 		if (s->inflight)
 			spool_batch_locked(s, s->inflight, true, &s->rl_main,
@@ -1367,4 +1456,34 @@ NFP_API void nfp_sink_stop(struct nfp_sink *s)
 	pthread_mutex_unlock(&s->mu);
 	if (last)
 		sink_free(s);
+}
+
+/*
+ * Main: one line per running sink with what its worker is doing, for the
+ * SIGUSR1 dump (after the counters). A worker that sits in "writing" or
+ * "connecting" for long is waiting on its server.
+ */
+void nfp_sink_log_states(void)
+{
+	struct nfp_sink *s;
+	char st[96];
+	uint64_t spooled;
+	uint32_t qlen;
+	bool up, down;
+
+	for (s = live_sinks; s; s = s->next_live) {
+		pthread_mutex_lock(&s->mu);
+		wstate_text(s, st, sizeof(st));
+		qlen = s->qlen;
+		up = s->up;
+		down = s->down;
+		spooled = nfp_spool_bytes(s->spool);
+		pthread_mutex_unlock(&s->mu);
+		nfp_log(s->inst, NFP_LOG_NOTICE,
+			"worker: %s; connection %s%s; %u batches queued, %" PRIu64
+			" bytes spooled",
+			st, up ? "open" : "closed",
+			down ? ", sink down (new batches spool)" : "", qlen,
+			spooled);
+	}
 }

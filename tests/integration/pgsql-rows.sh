@@ -126,7 +126,7 @@ wait_for 5 nflog_bound 1 || bail_out "NFLOG group 1 not bound"
 
 # write_conf makes the file with the default umask: mode 0644.
 check "a config holding a password that every user can read: a warning" \
-	grep -q "\\[pg1\\] the config file holds a database password and every user can read it" \
+	grep -q "warning: \\[pg1\\] option \"pass\" holds a secret in a file every user can read; chmod o-r" \
 	"$T/rows.log" "$T/rows.err"
 
 # --- N packets, N rows --------------------------------------------------

@@ -32,7 +32,7 @@
  * messages are scrubbed of it.
  */
 #ifndef _GNU_SOURCE
-#define _GNU_SOURCE	/* asprintf, strndup */
+#define _GNU_SOURCE /* asprintf, strndup */
 #endif
 #include <arpa/inet.h>
 #include <errno.h>
@@ -59,93 +59,94 @@
 #define NFP_SQLDIR "/usr/share/nfpipe/sql"
 #endif
 
-#define BULK_ROWS	1000		/* rows per bulk execution */
-#define BULK_BYTES	(4u << 20)	/* value bytes per execution */
-#define IO_TIMEOUT	120		/* s for a server read/write */
+#define BULK_ROWS  1000	      /* rows per bulk execution */
+#define BULK_BYTES (4u << 20) /* value bytes per execution */
 
 /* How to reach the server: the options, copied for the worker. */
 struct my_conn {
-	char *host;			/* host name, address, or "localhost" */
-	char *user;			/* user */
-	char *pass;			/* password: secret */
-	char *db;			/* database */
-	char *socket;			/* unix socket path, or NULL */
-	char *ssl_ca;			/* TLS: CA file, or NULL */
-	char *ssl_cert;			/* TLS: client cert, or NULL */
-	char *ssl_key;			/* TLS: its key, or NULL */
-	bool ssl;			/* TLS required */
-	bool ssl_verify;		/* check the server's certificate */
-	unsigned int port;		/* TCP port; 0: the default */
-	unsigned int connect_timeout;	/* seconds; 0: the library's */
+	char *host;		      /* host name, address, or "localhost" */
+	char *user;		      /* user */
+	char *pass;		      /* password: secret */
+	char *db;		      /* database */
+	char *socket;		      /* unix socket path, or NULL */
+	char *ssl_ca;		      /* TLS: CA file, or NULL */
+	char *ssl_cert;		      /* TLS: client cert, or NULL */
+	char *ssl_key;		      /* TLS: its key, or NULL */
+	bool ssl;		      /* TLS required */
+	bool ssl_verify;	      /* check the server's certificate */
+	unsigned int port;	      /* TCP port; 0: the default */
+	unsigned int connect_timeout; /* seconds; 0: the library's */
+	unsigned int io_timeout;      /* seconds per read/write; 0: none */
 };
 
 struct my_priv {
-	char *db;			/* option db */
-	char *host;			/* option host */
-	char *user;			/* option user */
-	char *pass;			/* option pass: secret */
-	uint64_t port;			/* option port */
-	char *socket;			/* option socket */
-	char *table;			/* option table, "db.table" allowed */
-	char *procedure;		/* option procedure */
-	char *columns;			/* option columns */
-	char *schema_file;		/* option schema_file */
-	bool null_columns;		/* option null_columns */
-	uint64_t connect_timeout;	/* option connect_timeout, seconds */
-	bool ssl;			/* option ssl */
-	bool ssl_verify;		/* option ssl_verify */
-	char *ssl_ca;			/* option ssl_ca */
-	char *ssl_cert;			/* option ssl_cert */
-	char *ssl_key;			/* option ssl_key */
-	char *state_table;		/* option state_table */
-	int64_t reconnect;		/* ulogd2's, ignored */
-	int64_t backlog_memcap;		/* ulogd2's, ignored */
-	int64_t backlog_oneshot;	/* ulogd2's, ignored */
-	int64_t ring_buffer_size;	/* ulogd2's, ignored */
-	struct nfp_sink_conf sink;	/* batch, queue and spool options */
-	struct sqlc_set *cols;		/* from configure() */
-	enum sqlc_mode mode;		/* from procedure */
-	const char *proc_name;		/* inside procedure, or NULL */
-	struct nfp_sink *s;		/* running sink, or NULL */
-	bool lib_ref;			/* holds a my_lib_users reference */
+	char *db;		   /* option db */
+	char *host;		   /* option host */
+	char *user;		   /* option user */
+	char *pass;		   /* option pass: secret */
+	uint64_t port;		   /* option port */
+	char *socket;		   /* option socket */
+	char *table;		   /* option table, "db.table" allowed */
+	char *procedure;	   /* option procedure */
+	char *columns;		   /* option columns */
+	char *schema_file;	   /* option schema_file */
+	bool null_columns;	   /* option null_columns */
+	uint64_t connect_timeout;  /* option connect_timeout, seconds */
+	uint64_t io_timeout;	   /* option io_timeout, ms; 0: none */
+	bool ssl;		   /* option ssl */
+	bool ssl_verify;	   /* option ssl_verify */
+	char *ssl_ca;		   /* option ssl_ca */
+	char *ssl_cert;		   /* option ssl_cert */
+	char *ssl_key;		   /* option ssl_key */
+	char *state_table;	   /* option state_table */
+	int64_t reconnect;	   /* ulogd2's, ignored */
+	int64_t backlog_memcap;	   /* ulogd2's, ignored */
+	int64_t backlog_oneshot;   /* ulogd2's, ignored */
+	int64_t ring_buffer_size;  /* ulogd2's, ignored */
+	struct nfp_sink_conf sink; /* batch, queue and spool options */
+	struct sqlc_set *cols;	   /* from configure() */
+	enum sqlc_mode mode;	   /* from procedure */
+	const char *proc_name;	   /* inside procedure, or NULL */
+	struct nfp_sink *s;	   /* running sink, or NULL */
+	bool lib_ref;		   /* holds a my_lib_users reference */
 };
 
 /* The worker's side: owned by the sink once started (my_release frees). */
 struct my_ctx {
-	struct my_conn cc;		/* how to connect; owned */
-	char *where;			/* "db on host:port as user" */
-	char *tdb;			/* database of the table, or NULL */
-	char *table;			/* table or view name */
-	enum sqlc_mode mode;		/* from procedure */
-	char *proc_name;		/* the routine, or "INSERT INTO ..." */
-	struct sqlc_set *cols;		/* the columns filled; owned */
-	enum myq_cls *cls;		/* per column, found at connect */
-	char *row_sql;			/* the one-row statement */
-	MYSQL *m;			/* connection, or NULL */
-	MYSQL_STMT *st;			/* the prepared row statement */
-	bool bulk;			/* the server takes array binding */
-	bool told_extra;		/* unfilled columns mentioned once */
-	MYSQL_BIND *bind;		/* one per column */
-	char **ptr;			/* bulk: ncols x BULK_ROWS values */
-	unsigned long *len;		/* and their lengths */
-	char *ind;			/* and their indicators */
-	my_bool *isnull;		/* one row: NULL flags per column */
-	size_t *off;			/* one row: where each value is */
-	char *arena;			/* the formatted values */
-	size_t alen;			/* bytes used in arena */
-	size_t acap;			/* bytes allocated */
-	struct nfp_ratelimit rl;	/* worker complaints */
-	const struct nfp_inst *li;	/* the sink's log instance */
-	bool lib_ref;			/* holds a my_lib_users reference */
-	char *state_table;		/* option state_table, or NULL */
-	char *sink_key;			/* "host/instance": our row there */
-	MYSQL_STMT *mark;		/* sets our token; NULL: no table */
-	bool told_nomark;		/* "no state table" said once */
-	uint64_t token;			/* this attempt's token */
-	bool marked;			/* the token is in this transaction */
-	bool doubt;			/* a COMMIT went unanswered */
-	uint64_t doubt_token;		/* its token */
-	uint64_t doubt_seq;		/* and its batch */
+	struct my_conn cc;	   /* how to connect; owned */
+	char *where;		   /* "db on host:port as user" */
+	char *tdb;		   /* database of the table, or NULL */
+	char *table;		   /* table or view name */
+	enum sqlc_mode mode;	   /* from procedure */
+	char *proc_name;	   /* the routine, or "INSERT INTO ..." */
+	struct sqlc_set *cols;	   /* the columns filled; owned */
+	enum myq_cls *cls;	   /* per column, found at connect */
+	char *row_sql;		   /* the one-row statement */
+	MYSQL *m;		   /* connection, or NULL */
+	MYSQL_STMT *st;		   /* the prepared row statement */
+	bool bulk;		   /* the server takes array binding */
+	bool told_extra;	   /* unfilled columns mentioned once */
+	MYSQL_BIND *bind;	   /* one per column */
+	char **ptr;		   /* bulk: ncols x BULK_ROWS values */
+	unsigned long *len;	   /* and their lengths */
+	char *ind;		   /* and their indicators */
+	my_bool *isnull;	   /* one row: NULL flags per column */
+	size_t *off;		   /* one row: where each value is */
+	char *arena;		   /* the formatted values */
+	size_t alen;		   /* bytes used in arena */
+	size_t acap;		   /* bytes allocated */
+	struct nfp_ratelimit rl;   /* worker complaints */
+	const struct nfp_inst *li; /* the sink's log instance */
+	bool lib_ref;		   /* holds a my_lib_users reference */
+	char *state_table;	   /* option state_table, or NULL */
+	char *sink_key;		   /* "host/instance": our row there */
+	MYSQL_STMT *mark;	   /* sets our token; NULL: no table */
+	bool told_nomark;	   /* "no state table" said once */
+	uint64_t token;		   /* this attempt's token */
+	bool marked;		   /* the token is in this transaction */
+	bool doubt;		   /* a COMMIT went unanswered */
+	uint64_t doubt_token;	   /* its token */
+	uint64_t doubt_seq;	   /* and its batch */
 };
 
 static const char *const my_counters[] = { NFP_SINK_COUNTER_NAMES, NULL };
@@ -169,75 +170,120 @@ static void lib_put(void)
 }
 
 static const struct nfp_option my_options[] = {
-	{ .name = "db", .type = NFP_OPT_STRING, .flags = NFP_OPT_REQUIRED,
+	{ .name = "db",
+	  .type = NFP_OPT_STRING,
+	  .flags = NFP_OPT_REQUIRED,
 	  .off = offsetof(struct my_priv, db),
 	  .help = "Database name." },
-	{ .name = "host", .type = NFP_OPT_STRING, .def = "localhost",
+	{ .name = "host",
+	  .type = NFP_OPT_STRING,
+	  .def = "localhost",
 	  .off = offsetof(struct my_priv, host),
 	  .help = "Server host name or address; \"localhost\" means the unix socket (see socket)." },
-	{ .name = "user", .type = NFP_OPT_STRING,
+	{ .name = "user",
+	  .type = NFP_OPT_STRING,
 	  .off = offsetof(struct my_priv, user),
 	  .help = "User to connect as; unset: the library's default." },
-	{ .name = "pass", .type = NFP_OPT_STRING, .flags = NFP_OPT_SECRET,
+	{ .name = "pass",
+	  .type = NFP_OPT_STRING,
+	  .flags = NFP_OPT_SECRET,
 	  .off = offsetof(struct my_priv, pass),
 	  .help = "Password; never logged." },
-	{ .name = "port", .type = NFP_OPT_UINT, .def = "0", .max = 65535,
+	{ .name = "port",
+	  .type = NFP_OPT_UINT,
+	  .def = "0",
+	  .max = 65535,
 	  .off = offsetof(struct my_priv, port),
 	  .help = "Server TCP port; 0: the default (3306)." },
-	{ .name = "socket", .type = NFP_OPT_PATH,
+	{ .name = "socket",
+	  .type = NFP_OPT_PATH,
 	  .off = offsetof(struct my_priv, socket),
 	  .help = "Unix socket of the server when host is \"localhost\"; unset: the library's default." },
-	{ .name = "table", .type = NFP_OPT_STRING, .flags = NFP_OPT_REQUIRED,
+	{ .name = "table",
+	  .type = NFP_OPT_STRING,
+	  .flags = NFP_OPT_REQUIRED,
 	  .off = offsetof(struct my_priv, table),
 	  .help = "Table or view whose columns name the keys stored (\"db.table\" allowed)." },
-	{ .name = "procedure", .type = NFP_OPT_STRING, .def = "INSERT",
+	{ .name = "procedure",
+	  .type = NFP_OPT_STRING,
+	  .def = "INSERT",
 	  .off = offsetof(struct my_priv, procedure),
 	  .help = "INSERT (bulk INSERT into the table), a function called as SELECT name(columns...) per row (ulogd2's INSERT_PACKET_FULL), CALL name, or \"INSERT INTO x\"." },
-	{ .name = "columns", .type = NFP_OPT_STRING,
+	{ .name = "columns",
+	  .type = NFP_OPT_STRING,
 	  .off = offsetof(struct my_priv, columns),
 	  .help = "Columns to fill, comma-separated, instead of reading them from the server at start-up." },
-	{ .name = "schema_file", .type = NFP_OPT_PATH,
+	{ .name = "schema_file",
+	  .type = NFP_OPT_PATH,
 	  .def = NFP_SQLDIR "/mysql.sql",
 	  .off = offsetof(struct my_priv, schema_file),
 	  .help = "SQL file whose CREATE TABLE gives the columns when the server cannot be reached at start-up and no earlier run saved them." },
-	{ .name = "null_columns", .type = NFP_OPT_BOOL, .def = "0",
+	{ .name = "null_columns",
+	  .type = NFP_OPT_BOOL,
+	  .def = "0",
 	  .off = offsetof(struct my_priv, null_columns),
 	  .help = "Store NULL in columns no key in the stack fills, instead of refusing the config." },
-	{ .name = "connect_timeout", .type = NFP_OPT_UINT, .def = "10",
-	  .max = 3600, .off = offsetof(struct my_priv, connect_timeout),
+	{ .name = "connect_timeout",
+	  .type = NFP_OPT_UINT,
+	  .def = "10",
+	  .max = 3600,
+	  .off = offsetof(struct my_priv, connect_timeout),
 	  .help = "Seconds a connection attempt may take; 0: the library's default." },
-	{ .name = "ssl", .type = NFP_OPT_BOOL, .def = "0",
+	{ .name = "io_timeout",
+	  .type = NFP_OPT_DURATION,
+	  .def = "30s",
+	  .unit = "ms",
+	  .max = 3600000,
+	  .off = offsetof(struct my_priv, io_timeout),
+	  .help = "Longest the server may leave a read or a write unanswered (whole seconds, rounded up) before the connection is closed and the batch written again; 0: no limit." },
+	{ .name = "ssl",
+	  .type = NFP_OPT_BOOL,
+	  .def = "0",
 	  .off = offsetof(struct my_priv, ssl),
 	  .help = "Require TLS." },
-	{ .name = "ssl_verify", .type = NFP_OPT_BOOL, .def = "0",
+	{ .name = "ssl_verify",
+	  .type = NFP_OPT_BOOL,
+	  .def = "0",
 	  .off = offsetof(struct my_priv, ssl_verify),
 	  .help = "Check the server's certificate and name (with ssl_ca)." },
-	{ .name = "ssl_ca", .type = NFP_OPT_PATH,
+	{ .name = "ssl_ca",
+	  .type = NFP_OPT_PATH,
 	  .off = offsetof(struct my_priv, ssl_ca),
 	  .help = "CA certificate file for TLS." },
-	{ .name = "ssl_cert", .type = NFP_OPT_PATH,
+	{ .name = "ssl_cert",
+	  .type = NFP_OPT_PATH,
 	  .off = offsetof(struct my_priv, ssl_cert),
 	  .help = "Client certificate file for TLS." },
-	{ .name = "ssl_key", .type = NFP_OPT_PATH,
+	{ .name = "ssl_key",
+	  .type = NFP_OPT_PATH,
 	  .off = offsetof(struct my_priv, ssl_key),
 	  .help = "Key file of the client certificate." },
-	{ .name = "state_table", .type = NFP_OPT_STRING,
+	{ .name = "state_table",
+	  .type = NFP_OPT_STRING,
 	  .def = "nfpipe_state",
 	  .off = offsetof(struct my_priv, state_table),
 	  .help = "Table (made when missing) where each batch leaves a token, so that a batch whose COMMIT went unanswered is not written twice; empty: none." },
-	{ .name = "reconnect", .type = NFP_OPT_INT, .def = "0",
+	{ .name = "reconnect",
+	  .type = NFP_OPT_INT,
+	  .def = "0",
 	  .flags = NFP_OPT_DEPRECATED,
 	  .off = offsetof(struct my_priv, reconnect),
 	  .help = "ignored: nfpiped always reconnects, with backoff up to retry_max" },
-	{ .name = "backlog_memcap", .type = NFP_OPT_INT, .def = "0",
+	{ .name = "backlog_memcap",
+	  .type = NFP_OPT_INT,
+	  .def = "0",
 	  .flags = NFP_OPT_DEPRECATED,
 	  .off = offsetof(struct my_priv, backlog_memcap),
 	  .help = "ignored: batches wait in queue_max and the disk spool (spool_max)" },
-	{ .name = "backlog_oneshot_requests", .type = NFP_OPT_INT, .def = "0",
+	{ .name = "backlog_oneshot_requests",
+	  .type = NFP_OPT_INT,
+	  .def = "0",
 	  .flags = NFP_OPT_DEPRECATED,
 	  .off = offsetof(struct my_priv, backlog_oneshot),
 	  .help = "ignored: every batch is one transaction (batch)" },
-	{ .name = "ring_buffer_size", .type = NFP_OPT_INT, .def = "0",
+	{ .name = "ring_buffer_size",
+	  .type = NFP_OPT_INT,
+	  .def = "0",
 	  .flags = NFP_OPT_DEPRECATED,
 	  .off = offsetof(struct my_priv, ring_buffer_size),
 	  .help = "ignored: a worker thread always writes (queue_max)" },
@@ -250,12 +296,13 @@ static const struct nfp_option my_options[] = {
 enum myq_cls myq_class(const char *data_type, const char *column_type)
 {
 	static const char *const ints[] = { "tinyint", "smallint", "mediumint",
-					    "int", "integer", "bigint", "bit",
-					    "year", "bool", "boolean", NULL };
+					    "int",     "integer",  "bigint",
+					    "bit",     "year",	   "bool",
+					    "boolean", NULL };
 	static const char *const nums[] = { "decimal", "numeric", "float",
-					    "double", "real", NULL };
-	static const char *const bins[] = { "binary", "varbinary", "tinyblob",
-					    "blob", "mediumblob", "longblob",
+					    "double",  "real",	  NULL };
+	static const char *const bins[] = { "binary", "varbinary",  "tinyblob",
+					    "blob",   "mediumblob", "longblob",
 					    NULL };
 	static const char *const times[] = { "datetime", "timestamp", "date",
 					     NULL };
@@ -271,9 +318,10 @@ enum myq_cls myq_class(const char *data_type, const char *column_type)
 			return MYQ_NUM;
 	for (i = 0; bins[i]; i++)
 		if (!strcasecmp(data_type, bins[i]))
-			return column_type &&
-			       !strcasecmp(column_type, "binary(16)") ?
-			       MYQ_BIN16 : MYQ_BIN;
+			return column_type && !strcasecmp(column_type,
+							  "binary(16)")
+				       ? MYQ_BIN16
+				       : MYQ_BIN;
 	for (i = 0; times[i]; i++)
 		if (!strcasecmp(data_type, times[i]))
 			return MYQ_TIME;
@@ -293,7 +341,7 @@ static long time_text(char *out, int64_t sec, uint32_t nsec)
 	size_t n = sqlc_time_text(t, sizeof(t), sec, nsec, NULL);
 
 	if (!n)
-		return -1;	/* no datetime can hold it: NULL */
+		return -1; /* no datetime can hold it: NULL */
 	memcpy(out, t, n);
 	return (long)n;
 }
@@ -327,7 +375,7 @@ long myq_format(char *out, const struct nfp_sval *v, enum myq_cls cls)
 			return 16;
 		}
 		if (cls == MYQ_BIN) {
-			memcpy(out, &v->in4, 4);	/* as INET6_ATON() */
+			memcpy(out, &v->in4, 4); /* as INET6_ATON() */
 			return 4;
 		}
 		inet_ntop(AF_INET, &v->in4, t, sizeof(t));
@@ -446,23 +494,23 @@ char *myq_row_sql(enum sqlc_mode mode, const char *name, const char *db,
 bool myq_row_error(unsigned int err, const char *state)
 {
 	switch (err) {
-	case 1048:	/* ER_BAD_NULL_ERROR */
-	case 1062:	/* ER_DUP_ENTRY */
-	case 1118:	/* ER_TOO_BIG_ROWSIZE: this row's values */
-	case 1263:	/* ER_WARN_NULL_TO_NOTNULL */
-	case 1264:	/* ER_WARN_DATA_OUT_OF_RANGE */
-	case 1265:	/* WARN_DATA_TRUNCATED */
-	case 1292:	/* ER_TRUNCATED_WRONG_VALUE */
-	case 1300:	/* ER_INVALID_CHARACTER_STRING */
-	case 1365:	/* ER_DIVISION_BY_ZERO */
-	case 1366:	/* ER_TRUNCATED_WRONG_VALUE_FOR_FIELD */
-	case 1367:	/* ER_ILLEGAL_VALUE_FOR_TYPE */
-	case 1406:	/* ER_DATA_TOO_LONG */
-	case 1411:	/* ER_WRONG_VALUE_FOR_TYPE */
-	case 1452:	/* ER_NO_REFERENCED_ROW_2 */
-	case 1644:	/* ER_SIGNAL_EXCEPTION */
-	case 3819:	/* MySQL: ER_CHECK_CONSTRAINT_VIOLATED */
-	case 4025:	/* MariaDB: ER_CONSTRAINT_FAILED */
+	case 1048: /* ER_BAD_NULL_ERROR */
+	case 1062: /* ER_DUP_ENTRY */
+	case 1118: /* ER_TOO_BIG_ROWSIZE: this row's values */
+	case 1263: /* ER_WARN_NULL_TO_NOTNULL */
+	case 1264: /* ER_WARN_DATA_OUT_OF_RANGE */
+	case 1265: /* WARN_DATA_TRUNCATED */
+	case 1292: /* ER_TRUNCATED_WRONG_VALUE */
+	case 1300: /* ER_INVALID_CHARACTER_STRING */
+	case 1365: /* ER_DIVISION_BY_ZERO */
+	case 1366: /* ER_TRUNCATED_WRONG_VALUE_FOR_FIELD */
+	case 1367: /* ER_ILLEGAL_VALUE_FOR_TYPE */
+	case 1406: /* ER_DATA_TOO_LONG */
+	case 1411: /* ER_WRONG_VALUE_FOR_TYPE */
+	case 1452: /* ER_NO_REFERENCED_ROW_2 */
+	case 1644: /* ER_SIGNAL_EXCEPTION */
+	case 3819: /* MySQL: ER_CHECK_CONSTRAINT_VIOLATED */
+	case 4025: /* MariaDB: ER_CONSTRAINT_FAILED */
 		return true;
 	}
 	if (!state || strlen(state) != 5)
@@ -508,6 +556,8 @@ static int conn_from(struct my_conn *cc, const struct my_priv *p)
 	cc->ssl_verify = p->ssl_verify;
 	cc->port = (unsigned int)p->port;
 	cc->connect_timeout = (unsigned int)p->connect_timeout;
+	/* The library counts whole seconds: round up, never to 0. */
+	cc->io_timeout = (unsigned int)((p->io_timeout + 999) / 1000);
 	return 0;
 }
 
@@ -552,7 +602,7 @@ static char *describe(const struct my_conn *cc)
 /* Connect; NULL with the scrubbed reason in @why. */
 static MYSQL *my_open(const struct my_conn *cc, char *why, size_t whylen)
 {
-	unsigned int io = IO_TIMEOUT, ct = cc->connect_timeout;
+	unsigned int io = cc->io_timeout, ct = cc->connect_timeout;
 	my_bool yes = 1;
 	MYSQL *m = mysql_init(NULL);
 
@@ -562,8 +612,15 @@ static MYSQL *my_open(const struct my_conn *cc, char *why, size_t whylen)
 	}
 	if (ct)
 		mysql_optionsv(m, MYSQL_OPT_CONNECT_TIMEOUT, &ct);
-	mysql_optionsv(m, MYSQL_OPT_READ_TIMEOUT, &io);
-	mysql_optionsv(m, MYSQL_OPT_WRITE_TIMEOUT, &io);
+	if (io) {
+		/*
+		 * A server that stops answering (stopped, or a hung
+		 * connection whose socket never errors) fails the call after
+		 * this long: the batch is written again on a new connection.
+		 */
+		mysql_optionsv(m, MYSQL_OPT_READ_TIMEOUT, &io);
+		mysql_optionsv(m, MYSQL_OPT_WRITE_TIMEOUT, &io);
+	}
 	mysql_optionsv(m, MYSQL_SET_CHARSET_NAME, "utf8mb4");
 	if (cc->ssl_ca)
 		mysql_optionsv(m, MYSQL_OPT_SSL_CA, cc->ssl_ca);
@@ -595,13 +652,13 @@ static MYSQL *my_open(const struct my_conn *cc, char *why, size_t whylen)
 
 /* A column of the target as information_schema has it. */
 struct my_srvcol {
-	char *name;		/* COLUMN_NAME */
-	enum myq_cls cls;	/* from DATA_TYPE and COLUMN_TYPE */
-	bool autofill;		/* auto_increment or generated */
+	char *name;	  /* COLUMN_NAME */
+	enum myq_cls cls; /* from DATA_TYPE and COLUMN_TYPE */
+	bool autofill;	  /* auto_increment or generated */
 };
 
 struct my_target {
-	struct my_srvcol *cols;	/* in column order */
+	struct my_srvcol *cols; /* in column order */
 	unsigned int n;		/* entries */
 };
 
@@ -690,8 +747,9 @@ static int read_target(MYSQL *m, const struct my_conn *cc, const char *db,
 		}
 		t->n++;
 		sc->cls = myq_class(row[1], row[2]);
-		sc->autofill = row[3] && (strcasestr(row[3], "auto_increment") ||
-					  strcasestr(row[3], "GENERATED"));
+		sc->autofill =
+			row[3] && (strcasestr(row[3], "auto_increment") ||
+				   strcasestr(row[3], "GENERATED"));
 	}
 	ret = 0;
 out:
@@ -773,9 +831,7 @@ static int my_configure(struct nfp_inst *inst)
 		nfp_err(inst, "procedure=\"%s\": %s", p->procedure, why);
 		return -EINVAL;
 	}
-	if (p->pass && sqlc_world_readable(nfp_inst_where(inst)))
-		nfp_warn(inst, "the config file holds a database password and every user can read it: chmod o-r it (%s)",
-			 nfp_inst_where(inst));
+	/* pass is NFP_OPT_SECRET: the core warns about a readable file. */
 	p->cols = sqlc_set_new();
 	if (!p->cols || split_target(p->table, &db, &table))
 		return -ENOMEM;
@@ -806,7 +862,8 @@ static int my_configure(struct nfp_inst *inst)
 	mysql_close(m);
 	conn_free(&cc);
 	if (r == -ENOENT) {
-		nfp_err(inst, "%s: create it (etc/sql/mysql.sql makes ulog_pkt, ulog_ct and nfacct), or name another with table=",
+		nfp_err(inst,
+			"%s: create it (etc/sql/mysql.sql makes ulog_pkt, ulog_ct and nfacct), or name another with table=",
 			reason);
 		goto out;
 	}
@@ -818,7 +875,8 @@ static int my_configure(struct nfp_inst *inst)
 	r = columns_from_server(inst, p, &t, cache);
 	target_free(&t);
 	if (!r && !p->cols->ncols) {
-		nfp_err(inst, "%s has no column to fill (every name starts with '_' or is filled by the server)",
+		nfp_err(inst,
+			"%s has no column to fill (every name starts with '_' or is filled by the server)",
 			table);
 		r = -EINVAL;
 	}
@@ -901,24 +959,30 @@ static void mark_prepare(struct my_ctx *x)
 		return;
 	q = myq_quote_ident(x->state_table);
 	if (!q ||
-	    asprintf(&ct, "CREATE TABLE IF NOT EXISTS %s ("
+	    asprintf(&ct,
+		     "CREATE TABLE IF NOT EXISTS %s ("
 		     "sink VARCHAR(191) NOT NULL PRIMARY KEY, "
 		     "token BIGINT UNSIGNED NOT NULL, "
 		     "batch BIGINT UNSIGNED NOT NULL, "
 		     "at TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP "
-		     "ON UPDATE CURRENT_TIMESTAMP) ENGINE=InnoDB", q) < 0 ||
-	    asprintf(&ins, "INSERT INTO %s (sink, token, batch) VALUES (?, ?, ?) "
+		     "ON UPDATE CURRENT_TIMESTAMP) ENGINE=InnoDB",
+		     q) < 0 ||
+	    asprintf(&ins,
+		     "INSERT INTO %s (sink, token, batch) VALUES (?, ?, ?) "
 		     "ON DUPLICATE KEY UPDATE token = VALUES(token), "
-		     "batch = VALUES(batch)", q) < 0)
+		     "batch = VALUES(batch)",
+		     q) < 0)
 		goto out;
 	/* Without the right to create it, the table may still be there. */
 	mysql_query(x->m, ct);
 	x->mark = mysql_stmt_init(x->m);
-	if (x->mark && mysql_stmt_prepare(x->mark, ins,
-					  (unsigned long)strlen(ins))) {
+	if (x->mark &&
+	    mysql_stmt_prepare(x->mark, ins, (unsigned long)strlen(ins))) {
 		if (!x->told_nomark)
-			complain(x, "no state table, a batch whose COMMIT goes unanswered may land twice",
-				 mysql_stmt_error(x->mark));
+			complain(
+				x,
+				"no state table, a batch whose COMMIT goes unanswered may land twice",
+				mysql_stmt_error(x->mark));
 		x->told_nomark = true;
 		mysql_stmt_close(x->mark);
 		x->mark = NULL;
@@ -994,21 +1058,29 @@ static int doubt_landed(struct my_ctx *x, const struct nfp_batch *b)
 	}
 	q = myq_quote_ident(x->state_table);
 	lit = literal(x->m, x->sink_key);
+	/*
+	 * A locking read: when the transaction of the lost connection still
+	 * runs on the server (its COMMIT sent, the server slow or stopped
+	 * until io_timeout gave up on it), it holds the token row, and this
+	 * waits for its outcome instead of reading the token from before it.
+	 */
 	if (!q || !lit ||
-	    asprintf(&sql, "SELECT token FROM %s WHERE sink = %s", q, lit) < 0) {
+	    asprintf(&sql, "SELECT token FROM %s WHERE sink = %s FOR UPDATE", q,
+		     lit) < 0) {
 		sql = NULL;
 		goto out;
 	}
 	if (mysql_query(x->m, sql) || !(res = mysql_store_result(x->m)))
 		goto out;
 	row = mysql_fetch_row(res);
-	ret = row && row[0] &&
-	      strtoull(row[0], NULL, 10) == x->doubt_token;
+	ret = row && row[0] && strtoull(row[0], NULL, 10) == x->doubt_token;
 	x->doubt = false;
 	nfp_log(x->li, NFP_LOG_NOTICE,
-		"batch %" PRIu64 " was in doubt (connection lost at COMMIT): it %s",
+		"batch %" PRIu64
+		" was in doubt (connection lost at COMMIT): it %s",
 		nfp_batch_seq(b),
-		ret ? "had landed, not written again" : "had not landed, written again");
+		ret ? "had landed, not written again"
+		    : "had not landed, written again");
 out:
 	if (res)
 		mysql_free_result(res);
@@ -1026,9 +1098,8 @@ static bool bulk_supported(MYSQL *m)
 
 	if (mariadb_get_infov(m, MARIADB_CONNECTION_SERVER_CAPABILITIES,
 			      &caps) ||
-	    mariadb_get_infov(m,
-			      MARIADB_CONNECTION_EXTENDED_SERVER_CAPABILITIES,
-			      &ext))
+	    mariadb_get_infov(
+		    m, MARIADB_CONNECTION_EXTENDED_SERVER_CAPABILITIES, &ext))
 		return false;
 	return !(caps & CLIENT_MYSQL) &&
 	       (ext & (MARIADB_CLIENT_STMT_BULK_OPERATIONS >> 32));
@@ -1061,9 +1132,10 @@ static int my_connect(struct nfp_sink *s, void *ctx)
 			if (!strcasecmp(t.cols[j].name, x->cols->cols[i].name))
 				break;
 		if (j == t.n) {
-			nfp_log_rl(&x->rl, x->li, NFP_LOG_ERROR,
-				   "%s has no column %s (any more): add it back, or restart nfpiped to write the columns it has; spooling meanwhile",
-				   x->table, x->cols->cols[i].name);
+			nfp_log_rl(
+				&x->rl, x->li, NFP_LOG_ERROR,
+				"%s has no column %s (any more): add it back, or restart nfpiped to write the columns it has; spooling meanwhile",
+				x->table, x->cols->cols[i].name);
 			target_free(&t);
 			ctx_close(x);
 			return -ESTALE;
@@ -1130,8 +1202,8 @@ static int arena_reserve(struct my_ctx *x, size_t n)
  * Format the value @v of column @i into the arena: *@off and *@len get
  * where it is; false for NULL. -ENOMEM as a negative return.
  */
-static int put_value(struct my_ctx *x, unsigned int i,
-		     const struct nfp_sval *v, size_t *off, unsigned long *len)
+static int put_value(struct my_ctx *x, unsigned int i, const struct nfp_sval *v,
+		     size_t *off, unsigned long *len)
 {
 	long n;
 
@@ -1210,9 +1282,10 @@ static enum nfp_sink_res write_rows(struct nfp_sink *s, struct my_ctx *x,
 		for (i = 0; i < n; i++) {
 			MYSQL_BIND *bd = &x->bind[i];
 
-			bd->buffer_type = x->cls[i] == MYQ_BIN ||
-					  x->cls[i] == MYQ_BIN16 ?
-					  MYSQL_TYPE_BLOB : MYSQL_TYPE_STRING;
+			bd->buffer_type =
+				x->cls[i] == MYQ_BIN || x->cls[i] == MYQ_BIN16
+					? MYSQL_TYPE_BLOB
+					: MYSQL_TYPE_STRING;
 			bd->is_null = &x->isnull[i];
 			if (x->isnull[i])
 				continue;
@@ -1246,9 +1319,9 @@ static enum nfp_sink_res write_rows(struct nfp_sink *s, struct my_ctx *x,
 }
 
 enum bulk_res {
-	BR_OK,		/* committed */
-	BR_ROWS,	/* a row was refused: rolled back, try row by row */
-	BR_FAIL,	/* anything else: rolled back, give it back */
+	BR_OK,	 /* committed */
+	BR_ROWS, /* a row was refused: rolled back, try row by row */
+	BR_FAIL, /* anything else: rolled back, give it back */
 };
 
 /* Grow the bulk arrays to BULK_ROWS rows of n columns, once. */
@@ -1294,9 +1367,9 @@ static int bulk_exec(struct my_ctx *x, unsigned int rows, char *msg,
 	for (i = 0; i < n; i++) {
 		MYSQL_BIND *bd = &x->bind[i];
 
-		bd->buffer_type = x->cls[i] == MYQ_BIN ||
-				  x->cls[i] == MYQ_BIN16 ?
-				  MYSQL_TYPE_BLOB : MYSQL_TYPE_STRING;
+		bd->buffer_type = x->cls[i] == MYQ_BIN || x->cls[i] == MYQ_BIN16
+					  ? MYSQL_TYPE_BLOB
+					  : MYSQL_TYPE_STRING;
 		bd->buffer = &x->ptr[(size_t)i * BULK_ROWS];
 		bd->length = &x->len[(size_t)i * BULK_ROWS];
 		bd->u.indicator = &x->ind[(size_t)i * BULK_ROWS];
@@ -1339,8 +1412,8 @@ static enum bulk_res write_bulk(struct my_ctx *x, const struct nfp_batch *b,
 				mysql_rollback(x->m);
 				return BR_FAIL;
 			}
-			x->ind[k] = r ? STMT_INDICATOR_NONE :
-					STMT_INDICATOR_NULL;
+			x->ind[k] =
+				r ? STMT_INDICATOR_NONE : STMT_INDICATOR_NULL;
 			x->ptr[k] = (char *)(uintptr_t)off;
 		}
 		for (; i < n; i++)
@@ -1392,7 +1465,8 @@ static enum nfp_sink_res my_write(struct nfp_sink *s, void *ctx,
 		return NFP_SINK_OK;
 	if (r == BR_ROWS) {
 		scrub(msg, &x->cc);
-		nfp_dbg(x->li, "batch %" PRIu64 " refused (%s): writing it row by row",
+		nfp_dbg(x->li,
+			"batch %" PRIu64 " refused (%s): writing it row by row",
 			nfp_batch_seq(b), msg);
 		return write_rows(s, x, b);
 	}
@@ -1426,8 +1500,8 @@ static struct my_ctx *ctx_new(struct nfp_inst *inst, struct my_priv *p)
 
 		gethostname(host, sizeof(host) - 1);
 		x->state_table = strdup(p->state_table);
-		if (!x->state_table ||
-		    asprintf(&x->sink_key, "%.100s/%.80s", host, inst->name) < 0) {
+		if (!x->state_table || asprintf(&x->sink_key, "%.100s/%.80s",
+						host, inst->name) < 0) {
 			x->sink_key = NULL;
 			goto fail;
 		}
@@ -1446,8 +1520,8 @@ static struct my_ctx *ctx_new(struct nfp_inst *inst, struct my_priv *p)
 	for (i = 0; i < n; i++)
 		if (sqlc_add(x->cols, p->cols->cols[i].name))
 			goto fail;
-	x->row_sql = myq_row_sql(x->mode, x->proc_name, x->tdb, x->table,
-				 x->cols);
+	x->row_sql =
+		myq_row_sql(x->mode, x->proc_name, x->tdb, x->table, x->cols);
 	if (!x->row_sql)
 		goto fail;
 	return x;
@@ -1507,7 +1581,8 @@ NFP_PLUGIN(output, mysql) = {
 	.size = sizeof(struct nfp_plugin),
 	.kind = NFP_OUTPUT,
 	.name = "MYSQL",
-	.summary = "rows into a MariaDB/MySQL table: bulk INSERT per batch, queued, spooled",
+	.summary =
+		"rows into a MariaDB/MySQL table: bulk INSERT per batch, queued, spooled",
 	.options = my_options,
 	.counters = my_counters,
 	.priv_size = sizeof(struct my_priv),

@@ -29,7 +29,8 @@ endif
 PGSQL_INTEGRATION_TESTS = tests/integration/pgsql-rows.sh \
 	tests/integration/pgsql-outage.sh \
 	tests/integration/pgsql-ulogd2.sh \
-	tests/integration/pgsql-tls.sh
+	tests/integration/pgsql-tls.sh \
+	tests/integration/pgsql-stall.sh
 EXTRA_DIST += plugins/output/pgsql/README.md $(PGSQL_INTEGRATION_TESTS) \
 	tests/integration/dbserver.sh bench/sql-rate
 

@@ -31,7 +31,7 @@
  * scrubbed of it.
  */
 #ifndef _GNU_SOURCE
-#define _GNU_SOURCE	/* asprintf, strndup */
+#define _GNU_SOURCE /* asprintf, strndup */
 #endif
 #include <arpa/inet.h>
 #include <errno.h>
@@ -39,6 +39,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
 #include <strings.h>
 #include <sys/socket.h>
 #include <time.h>
@@ -56,130 +57,171 @@
 #define NFP_SQLDIR "/usr/share/nfpipe/sql"
 #endif
 
-#define COPY_CHUNK	(256u << 10)	/* bytes per PQputCopyData() */
-#define PIPE_CHUNK	256		/* rows in flight between syncs */
-#define STMT_NAME	"nfp_row"	/* the prepared one-row statement */
+#define COPY_CHUNK (256u << 10) /* bytes per PQputCopyData() */
+#define PIPE_CHUNK 256		/* rows in flight between syncs */
+#define STMT_NAME  "nfp_row"	/* the prepared one-row statement */
 
 /* Where the columns came from, for the start-up message. */
 enum pg_src { SRC_SERVER, SRC_OPTION, SRC_CACHE, SRC_SCHEMA_FILE };
 
 struct pg_priv {
-	char *db;			/* option db (dbname) */
-	char *host;			/* option host (or socket dir) */
-	char *user;			/* option user */
-	char *pass;			/* option pass: secret */
-	uint64_t port;			/* option port; 0: libpq's */
-	char *table;			/* option table, "schema.table" allowed */
-	char *schema;			/* option schema (namespace) */
-	char *procedure;		/* option procedure */
-	char *connstring;		/* option connstring: secret, wins */
-	char *columns;			/* option columns */
-	char *schema_file;		/* option schema_file */
-	bool null_columns;		/* option null_columns */
-	uint64_t connect_timeout;	/* option connect_timeout, seconds */
-	int64_t reconnect;		/* ulogd2's, ignored */
-	int64_t backlog_memcap;		/* ulogd2's, ignored */
-	int64_t backlog_oneshot;	/* ulogd2's, ignored */
-	int64_t ring_buffer_size;	/* ulogd2's, ignored */
-	struct nfp_sink_conf sink;	/* batch, queue and spool options */
-	struct sqlc_set *cols;		/* from configure() */
-	enum sqlc_mode mode;		/* from procedure */
-	const char *proc_name;		/* inside procedure, or NULL */
-	struct nfp_sink *s;		/* running sink, or NULL */
+	char *db;		   /* option db (dbname) */
+	char *host;		   /* option host (or socket dir) */
+	char *user;		   /* option user */
+	char *pass;		   /* option pass: secret */
+	uint64_t port;		   /* option port; 0: libpq's */
+	char *table;		   /* option table, "schema.table" allowed */
+	char *schema;		   /* option schema (namespace) */
+	char *procedure;	   /* option procedure */
+	char *connstring;	   /* option connstring: secret, wins */
+	char *columns;		   /* option columns */
+	char *schema_file;	   /* option schema_file */
+	bool null_columns;	   /* option null_columns */
+	uint64_t connect_timeout;  /* option connect_timeout, seconds */
+	uint64_t io_timeout;	   /* option io_timeout, ms; 0: none */
+	int64_t reconnect;	   /* ulogd2's, ignored */
+	int64_t backlog_memcap;	   /* ulogd2's, ignored */
+	int64_t backlog_oneshot;   /* ulogd2's, ignored */
+	int64_t ring_buffer_size;  /* ulogd2's, ignored */
+	struct nfp_sink_conf sink; /* batch, queue and spool options */
+	struct sqlc_set *cols;	   /* from configure() */
+	enum sqlc_mode mode;	   /* from procedure */
+	const char *proc_name;	   /* inside procedure, or NULL */
+	struct nfp_sink *s;	   /* running sink, or NULL */
 };
 
 /* libpq's connection keywords and values: NULL-terminated, malloc'd. */
 struct pg_params {
-	char *kw[48];			/* keywords */
-	char *val[48];			/* their values */
-	unsigned int n;			/* entries used */
+	char *kw[48];	/* keywords */
+	char *val[48];	/* their values */
+	unsigned int n; /* entries used */
 };
 
 /* The worker's side: owned by the sink once started (pg_release frees). */
 struct pg_ctx {
-	struct pg_params cp;		/* how to connect */
-	char *secrets[3];		/* never logged; NULL-terminated */
-	char *where;			/* "db on host:port as user", for messages */
-	char *schema;			/* namespace of the target */
-	char *table;			/* table or view name */
-	enum sqlc_mode mode;		/* from procedure */
-	char *proc_name;		/* the routine, or "INSERT INTO ..." */
-	struct sqlc_set *cols;		/* the columns filled; owned */
-	enum pgq_cls *cls;		/* per column, found at connect */
-	char *copy_sql;			/* COPY ... FROM STDIN */
-	char *row_sql;			/* the one-row statement */
-	PGconn *conn;			/* connection, or NULL */
-	bool copy;			/* COPY (a table), or row by row */
-	bool told_extra;		/* unfilled columns mentioned once */
-	struct pgq_buf buf;		/* COPY data, or a row's values */
-	const char **pv;		/* parameter values, one per column */
-	int *pl;			/* and their lengths */
-	size_t *po;			/* offsets of the values in buf */
-	struct nfp_ratelimit rl;	/* worker complaints */
-	const struct nfp_inst *li;	/* the sink's log instance */
-	bool has_status;		/* server has txid_status() (10+) */
-	int64_t xid;			/* transaction of this attempt, or -1 */
-	int64_t doubt_xid;		/* a COMMIT left unanswered, or -1 */
-	uint64_t doubt_seq;		/* the batch it was for */
+	struct pg_params cp;	   /* how to connect */
+	char *secrets[3];	   /* never logged; NULL-terminated */
+	char *where;		   /* "db on host:port as user", for messages */
+	char *schema;		   /* namespace of the target */
+	char *table;		   /* table or view name */
+	enum sqlc_mode mode;	   /* from procedure */
+	char *proc_name;	   /* the routine, or "INSERT INTO ..." */
+	struct sqlc_set *cols;	   /* the columns filled; owned */
+	enum pgq_cls *cls;	   /* per column, found at connect */
+	char *copy_sql;		   /* COPY ... FROM STDIN */
+	char *row_sql;		   /* the one-row statement */
+	PGconn *conn;		   /* connection, or NULL */
+	bool copy;		   /* COPY (a table), or row by row */
+	bool told_extra;	   /* unfilled columns mentioned once */
+	struct pgq_buf buf;	   /* COPY data, or a row's values */
+	const char **pv;	   /* parameter values, one per column */
+	int *pl;		   /* and their lengths */
+	size_t *po;		   /* offsets of the values in buf */
+	struct nfp_ratelimit rl;   /* worker complaints */
+	const struct nfp_inst *li; /* the sink's log instance */
+	uint64_t io_timeout;	   /* ms the server may stay silent */
+	bool late;		   /* the last exchange timed out */
+	bool has_status;	   /* server has txid_status() (10+) */
+	int64_t xid;		   /* transaction of this attempt, or -1 */
+	int64_t doubt_xid;	   /* a COMMIT left unanswered, or -1 */
+	char xstart[48];	   /* server start time at BEGIN */
+	char doubt_start[48];	   /* the same, for doubt_xid */
+	uint64_t doubt_seq;	   /* the batch it was for */
 };
 
 static const char *const pg_counters[] = { NFP_SINK_COUNTER_NAMES, NULL };
 
 static const struct nfp_option pg_options[] = {
-	{ .name = "db", .type = NFP_OPT_STRING,
+	{ .name = "db",
+	  .type = NFP_OPT_STRING,
 	  .off = offsetof(struct pg_priv, db),
 	  .help = "Database name (libpq's dbname)." },
-	{ .name = "host", .type = NFP_OPT_STRING,
+	{ .name = "host",
+	  .type = NFP_OPT_STRING,
 	  .off = offsetof(struct pg_priv, host),
 	  .help = "Server host name or address, or the directory of its unix socket; unset: libpq's default (the local socket)." },
-	{ .name = "user", .type = NFP_OPT_STRING,
+	{ .name = "user",
+	  .type = NFP_OPT_STRING,
 	  .off = offsetof(struct pg_priv, user),
 	  .help = "Role to connect as." },
-	{ .name = "pass", .type = NFP_OPT_STRING, .flags = NFP_OPT_SECRET,
+	{ .name = "pass",
+	  .type = NFP_OPT_STRING,
+	  .flags = NFP_OPT_SECRET,
 	  .off = offsetof(struct pg_priv, pass),
 	  .help = "Password; never logged. A ~/.pgpass file works too." },
-	{ .name = "port", .type = NFP_OPT_UINT, .def = "0", .max = 65535,
+	{ .name = "port",
+	  .type = NFP_OPT_UINT,
+	  .def = "0",
+	  .max = 65535,
 	  .off = offsetof(struct pg_priv, port),
 	  .help = "Server port; 0: libpq's default (5432)." },
-	{ .name = "table", .type = NFP_OPT_STRING, .flags = NFP_OPT_REQUIRED,
+	{ .name = "table",
+	  .type = NFP_OPT_STRING,
+	  .flags = NFP_OPT_REQUIRED,
 	  .off = offsetof(struct pg_priv, table),
 	  .help = "Table or view whose columns name the keys stored (\"schema.table\" allowed)." },
-	{ .name = "schema", .type = NFP_OPT_STRING, .def = "public",
+	{ .name = "schema",
+	  .type = NFP_OPT_STRING,
+	  .def = "public",
 	  .off = offsetof(struct pg_priv, schema),
 	  .help = "Schema (namespace) of the table." },
-	{ .name = "procedure", .type = NFP_OPT_STRING, .def = "INSERT",
+	{ .name = "procedure",
+	  .type = NFP_OPT_STRING,
+	  .def = "INSERT",
 	  .off = offsetof(struct pg_priv, procedure),
 	  .help = "INSERT (COPY into the table), a function called as SELECT name(columns...) per row (ulogd2's INSERT_PACKET_FULL), CALL name, or \"INSERT INTO x\"." },
-	{ .name = "connstring", .type = NFP_OPT_STRING,
-	  .flags = NFP_OPT_SECRET,
+	{ .name = "connstring",
+	  .type = NFP_OPT_STRING,
 	  .off = offsetof(struct pg_priv, connstring),
 	  .help = "libpq connection string or URI; its settings win over db, host, port, user and pass (TLS: sslmode=verify-full sslrootcert=...)." },
-	{ .name = "columns", .type = NFP_OPT_STRING,
+	{ .name = "columns",
+	  .type = NFP_OPT_STRING,
 	  .off = offsetof(struct pg_priv, columns),
 	  .help = "Columns to fill, comma-separated, instead of reading them from the server at start-up." },
-	{ .name = "schema_file", .type = NFP_OPT_PATH,
+	{ .name = "schema_file",
+	  .type = NFP_OPT_PATH,
 	  .def = NFP_SQLDIR "/pgsql.sql",
 	  .off = offsetof(struct pg_priv, schema_file),
 	  .help = "SQL file whose CREATE TABLE gives the columns when the server cannot be reached at start-up and no earlier run saved them." },
-	{ .name = "null_columns", .type = NFP_OPT_BOOL, .def = "0",
+	{ .name = "null_columns",
+	  .type = NFP_OPT_BOOL,
+	  .def = "0",
 	  .off = offsetof(struct pg_priv, null_columns),
 	  .help = "Store NULL in columns no key in the stack fills, instead of refusing the config." },
-	{ .name = "connect_timeout", .type = NFP_OPT_UINT, .def = "10",
-	  .max = 3600, .off = offsetof(struct pg_priv, connect_timeout),
+	{ .name = "connect_timeout",
+	  .type = NFP_OPT_UINT,
+	  .def = "10",
+	  .max = 3600,
+	  .off = offsetof(struct pg_priv, connect_timeout),
 	  .help = "Seconds a connection attempt may take; 0: no limit." },
-	{ .name = "reconnect", .type = NFP_OPT_INT, .def = "0",
+	{ .name = "io_timeout",
+	  .type = NFP_OPT_DURATION,
+	  .def = "30s",
+	  .unit = "ms",
+	  .max = 3600000,
+	  .off = offsetof(struct pg_priv, io_timeout),
+	  .help = "Longest the server may leave a query or a write unanswered before the connection is closed and the batch written again; 0: no limit." },
+	{ .name = "reconnect",
+	  .type = NFP_OPT_INT,
+	  .def = "0",
 	  .flags = NFP_OPT_DEPRECATED,
 	  .off = offsetof(struct pg_priv, reconnect),
 	  .help = "ignored: nfpiped always reconnects, with backoff up to retry_max" },
-	{ .name = "backlog_memcap", .type = NFP_OPT_INT, .def = "0",
+	{ .name = "backlog_memcap",
+	  .type = NFP_OPT_INT,
+	  .def = "0",
 	  .flags = NFP_OPT_DEPRECATED,
 	  .off = offsetof(struct pg_priv, backlog_memcap),
 	  .help = "ignored: batches wait in queue_max and the disk spool (spool_max)" },
-	{ .name = "backlog_oneshot_requests", .type = NFP_OPT_INT, .def = "0",
+	{ .name = "backlog_oneshot_requests",
+	  .type = NFP_OPT_INT,
+	  .def = "0",
 	  .flags = NFP_OPT_DEPRECATED,
 	  .off = offsetof(struct pg_priv, backlog_oneshot),
 	  .help = "ignored: every batch is one transaction (batch)" },
-	{ .name = "ring_buffer_size", .type = NFP_OPT_INT, .def = "0",
+	{ .name = "ring_buffer_size",
+	  .type = NFP_OPT_INT,
+	  .def = "0",
 	  .flags = NFP_OPT_DEPRECATED,
 	  .off = offsetof(struct pg_priv, ring_buffer_size),
 	  .help = "ignored: a worker thread always writes (queue_max)" },
@@ -271,7 +313,7 @@ static int put_text(struct pgq_buf *b, const char *s, size_t n, bool copy)
 			*o++ = 't';
 			break;
 		case '\0':
-			break;	/* PostgreSQL text cannot hold NUL */
+			break; /* PostgreSQL text cannot hold NUL */
 		default:
 			*o++ = c;
 		}
@@ -677,7 +719,8 @@ static char *describe(const struct pg_params *cp)
 
 	if (asprintf(&s, "database %s on %s%s%s%s%s", db ? db : "(default)",
 		     host ? host : "the local socket", port ? ":" : "",
-		     port ? port : "", user ? " as " : "", user ? user : "") < 0)
+		     port ? port : "", user ? " as " : "",
+		     user ? user : "") < 0)
 		return NULL;
 	return s;
 }
@@ -689,6 +732,140 @@ static void notice_quiet(void *arg, const char *message)
 	if (nfp_log_enabled(NFP_LOG_DEBUG))
 		nfp_log(li, NFP_LOG_DEBUG, "server notice: %.*s",
 			(int)strcspn(message, "\n"), message);
+}
+
+/*
+ * ---- bounded exchanges ----------------------------------------------------
+ *
+ * The connection is in libpq's non-blocking mode and every wait for the
+ * server is a poll(2) on its socket that lasts at most @tmo ms (0: no
+ * limit). A server that stays silent that long (stopped, or a backend
+ * orphaned by a crash whose socket never errors) gets its connection shut
+ * down: libpq then sees it closed, the connection is CONNECTION_BAD, and
+ * the callers' usual "connection lost" paths take over (the batch is
+ * written again, an unanswered COMMIT is resolved after reconnecting).
+ * *@late records that it was a timeout, for the message.
+ */
+
+/* The server left us waiting too long: make @c fail from here on. */
+static void pgx_break(PGconn *c, bool *late)
+{
+	int fd = PQsocket(c);
+
+	*late = true;
+	if (fd >= 0)
+		shutdown(fd, SHUT_RDWR);
+	/* Reads the end of the stream: libpq marks the connection bad. */
+	PQconsumeInput(c);
+}
+
+/*
+ * Wait until @c's socket is readable, or also writable with @out. 1 ready,
+ * 0 after @tmo ms of silence (the connection is then broken), -1 error.
+ */
+static int pgx_wait(PGconn *c, bool out, uint64_t tmo, bool *late)
+{
+	struct pollfd pfd = { .fd = PQsocket(c), .events = POLLIN };
+	int r;
+
+	if (pfd.fd < 0)
+		return -1;
+	if (out)
+		pfd.events |= POLLOUT;
+	do
+		r = poll(&pfd, 1,
+			 tmo ? (int)(tmo > INT32_MAX ? INT32_MAX : tmo) : -1);
+	while (r < 0 && errno == EINTR);
+	if (r == 0) {
+		pgx_break(c, late);
+		return 0;
+	}
+	return r < 0 ? -1 : 1;
+}
+
+/* Send what libpq has queued. 0, or -1 (broken or timed out). */
+static int pgx_flush(PGconn *c, uint64_t tmo, bool *late)
+{
+	int r;
+
+	while ((r = PQflush(c)) == 1) {
+		if (pgx_wait(c, true, tmo, late) <= 0)
+			return -1;
+		/* The server may be waiting for us to read: let it on. */
+		if (!PQconsumeInput(c))
+			return -1;
+	}
+	return r;
+}
+
+/* The next result, waiting for it at most @tmo ms; NULL at the end too. */
+static PGresult *pgx_next(PGconn *c, uint64_t tmo, bool *late)
+{
+	if (pgx_flush(c, tmo, late))
+		return NULL;
+	while (PQisBusy(c)) {
+		if (pgx_wait(c, false, tmo, late) <= 0 || !PQconsumeInput(c))
+			return NULL;
+	}
+	return PQgetResult(c);
+}
+
+/*
+ * After a PQsend*() that returned @sent: every result of the query, like
+ * PQexec(): the last one, or the first error. NULL when the send failed or
+ * the server did not answer (PQstatus() then tells a lost connection).
+ */
+static PGresult *pgx_finish(PGconn *c, int sent, uint64_t tmo, bool *late)
+{
+	PGresult *res, *keep = NULL;
+	ExecStatusType st;
+
+	if (!sent)
+		return NULL;
+	while ((res = pgx_next(c, tmo, late))) {
+		st = PQresultStatus(res);
+		if (keep && PQresultStatus(keep) == PGRES_FATAL_ERROR) {
+			PQclear(res);
+		} else {
+			PQclear(keep);
+			keep = res;
+		}
+		/* COPY waits for us: what follows are its data. */
+		if (st == PGRES_COPY_IN || st == PGRES_COPY_OUT ||
+		    st == PGRES_COPY_BOTH)
+			break;
+		if (PQstatus(c) != CONNECTION_OK)
+			break;
+	}
+	if (PQstatus(c) != CONNECTION_OK && keep &&
+	    PQresultStatus(keep) != PGRES_FATAL_ERROR) {
+		/* Broken before the query's end: it did not succeed. */
+		PQclear(keep);
+		keep = NULL;
+	}
+	return keep;
+}
+
+/*
+ * PQputCopyData() or, with @end, PQputCopyEnd(@data as the error message),
+ * bounded. 1, or -1.
+ */
+static int pgx_copy(PGconn *c, const char *data, int len, bool end,
+		    uint64_t tmo, bool *late)
+{
+	int r;
+
+	for (;;) {
+		r = end ? PQputCopyEnd(c, data) : PQputCopyData(c, data, len);
+		if (r != 0)
+			break;
+		/* Non-blocking and the buffer is full: wait for room. */
+		if (pgx_wait(c, true, tmo, late) <= 0 || !PQconsumeInput(c))
+			return -1;
+	}
+	if (r < 0)
+		return -1;
+	return pgx_flush(c, tmo, late) ? -1 : 1;
 }
 
 /* Connect; NULL with the scrubbed reason in @why. */
@@ -708,20 +885,29 @@ static PGconn *pg_open(const struct pg_params *cp, const char *const *secrets,
 		PQfinish(c);
 		return NULL;
 	}
+	/* Every wait is ours to bound (pgx_*). */
+	if (PQsetnonblocking(c, 1)) {
+		snprintf(why, whylen,
+			 "cannot make the connection non-blocking: %s",
+			 PQerrorMessage(c));
+		pgq_scrub(why, secrets);
+		PQfinish(c);
+		return NULL;
+	}
 	PQsetNoticeProcessor(c, notice_quiet, (void *)li);
 	return c;
 }
 
 /* A column of the target as the catalog has it. */
 struct pg_srvcol {
-	char *name;		/* attname */
-	enum pgq_cls cls;	/* from its (base) type */
-	bool autofill;		/* generated, or identity ALWAYS */
+	char *name;	  /* attname */
+	enum pgq_cls cls; /* from its (base) type */
+	bool autofill;	  /* generated, or identity ALWAYS */
 };
 
 /* Everything the catalog says about the target. */
 struct pg_target {
-	struct pg_srvcol *cols;	/* in column order */
+	struct pg_srvcol *cols; /* in column order */
 	unsigned int n;		/* entries */
 	char relkind;		/* 'r', 'p', 'v', 'f', 'm' */
 };
@@ -743,12 +929,13 @@ static void target_free(struct pg_target *t)
  */
 static int read_target(PGconn *c, const char *schema, const char *table,
 		       struct pg_target *t, const char *const *secrets,
-		       char *why, size_t whylen)
+		       uint64_t tmo, char *why, size_t whylen)
 {
-	const char *gen = PQserverVersion(c) >= 120000 ?
-			  "a.attgenerated <> ''" : "false";
-	const char *ident = PQserverVersion(c) >= 100000 ?
-			    "a.attidentity = 'a'" : "false";
+	bool late = false;
+	const char *gen =
+		PQserverVersion(c) >= 120000 ? "a.attgenerated <> ''" : "false";
+	const char *ident =
+		PQserverVersion(c) >= 100000 ? "a.attidentity = 'a'" : "false";
 	const char *params[2] = { schema, table };
 	PGresult *res;
 	char *sql;
@@ -767,15 +954,20 @@ static int read_target(PGconn *c, const char *schema, const char *table,
 		     "WHERE n.nspname = $1 AND c.relname = $2 "
 		     "AND c.relkind IN ('r', 'p', 'v', 'f', 'm') "
 		     "AND a.attnum > 0 AND NOT a.attisdropped "
-		     "ORDER BY a.attnum", gen, ident) < 0) {
+		     "ORDER BY a.attnum",
+		     gen, ident) < 0) {
 		snprintf(why, whylen, "out of memory");
 		return -ENOMEM;
 	}
-	res = PQexecParams(c, sql, 2, NULL, params, NULL, NULL, 0);
+	res = pgx_finish(
+		c, PQsendQueryParams(c, sql, 2, NULL, params, NULL, NULL, 0),
+		tmo, &late);
 	free(sql);
 	if (PQresultStatus(res) != PGRES_TUPLES_OK) {
 		snprintf(why, whylen, "cannot read the columns of %s.%s: %s",
-			 schema, table, PQerrorMessage(c));
+			 schema, table,
+			 late ? "no answer within io_timeout"
+			      : PQerrorMessage(c));
 		pgq_scrub(why, secrets);
 		PQclear(res);
 		return -EIO;
@@ -831,8 +1023,8 @@ static int split_target(const struct pg_priv *p, char **schema, char **table)
 {
 	const char *dot = strchr(p->table, '.');
 
-	*schema = dot ? strndup(p->table, (size_t)(dot - p->table)) :
-			strdup(p->schema ? p->schema : "public");
+	*schema = dot ? strndup(p->table, (size_t)(dot - p->table))
+		      : strdup(p->schema ? p->schema : "public");
 	*table = strdup(dot ? dot + 1 : p->table);
 	if (!*schema || !*table) {
 		free(*schema);
@@ -890,8 +1082,12 @@ static int pg_configure(struct nfp_inst *inst)
 	r = build_params(inst, p, &cp, &secret);
 	if (r)
 		goto out;
-	if ((p->pass || secret) && sqlc_world_readable(nfp_inst_where(inst)))
-		nfp_warn(inst, "the config file holds a database password and every user can read it: chmod o-r it (%s)",
+	/* pass is NFP_OPT_SECRET, so the core warns about a readable file;
+	 * connstring is only a secret when it holds a password. */
+	if (secret && sqlc_world_readable(nfp_inst_where(inst)))
+		nfp_warn(inst,
+			 "connstring holds a password and every user can read "
+			 "the config file: chmod o-r %s",
 			 nfp_inst_where(inst));
 	if (p->columns) {
 		params_free(&cp);
@@ -912,10 +1108,12 @@ static int pg_configure(struct nfp_inst *inst)
 					p->table, reason);
 		goto done_r;
 	}
-	r = read_target(c, schema, table, &t, secrets, reason, sizeof(reason));
+	r = read_target(c, schema, table, &t, secrets, p->io_timeout, reason,
+			sizeof(reason));
 	PQfinish(c);
 	if (r == -ENOENT) {
-		nfp_err(inst, "%s: create it (etc/sql/pgsql.sql makes ulog_pkt, ulog_ct and nfacct), or name another with table=",
+		nfp_err(inst,
+			"%s: create it (etc/sql/pgsql.sql makes ulog_pkt, ulog_ct and nfacct), or name another with table=",
 			reason);
 		goto out;
 	}
@@ -927,7 +1125,8 @@ static int pg_configure(struct nfp_inst *inst)
 	r = columns_from_server(inst, p, &t, cache);
 	target_free(&t);
 	if (!r && !p->cols->ncols) {
-		nfp_err(inst, "%s.%s has no column to fill (every name starts with '_' or is generated)",
+		nfp_err(inst,
+			"%s.%s has no column to fill (every name starts with '_' or is generated)",
 			schema, table);
 		r = -EINVAL;
 	}
@@ -993,10 +1192,34 @@ static void complain(struct pg_ctx *x, const char *what, const char *msg)
 	nfp_log_rl(&x->rl, x->li, NFP_LOG_ERROR, "%s: %s", what, m);
 }
 
+/* PQexec(@sql), bounded by io_timeout. */
+static PGresult *xexec(struct pg_ctx *x, const char *sql)
+{
+	return pgx_finish(x->conn, PQsendQuery(x->conn, sql), x->io_timeout,
+			  &x->late);
+}
+
+/* The prepared row statement with the values in x->pv, bounded. */
+static PGresult *xexec_row(struct pg_ctx *x)
+{
+	return pgx_finish(x->conn,
+			  PQsendQueryPrepared(x->conn, STMT_NAME,
+					      (int)x->cols->ncols, x->pv, x->pl,
+					      NULL, 0),
+			  x->io_timeout, &x->late);
+}
+
+/* Why the connection failed: a timeout of ours, or libpq's message. */
+static const char *conn_why(const struct pg_ctx *x)
+{
+	return x->late ? "no answer from the server within io_timeout"
+		       : PQerrorMessage(x->conn);
+}
+
 /* Run @sql; true when it succeeded. */
 static bool simple(struct pg_ctx *x, const char *sql)
 {
-	PGresult *res = PQexec(x->conn, sql);
+	PGresult *res = xexec(x, sql);
 	bool ok = PQresultStatus(res) == PGRES_COMMAND_OK;
 
 	PQclear(res);
@@ -1015,16 +1238,18 @@ static const char *state_of(const PGresult *res)
  * The server's reason in @res as "message (SQLSTATE xxxxx)", scrubbed;
  * libpq's own text when the server sent none (a lost connection).
  */
-static void reason_of(const struct pg_ctx *x, const PGresult *res,
-		      char *buf, size_t len)
+static void reason_of(const struct pg_ctx *x, const PGresult *res, char *buf,
+		      size_t len)
 {
 	const char *m = PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
 	const char *st = PQresultErrorField(res, PG_DIAG_SQLSTATE);
 
 	if (m)
 		snprintf(buf, len, "%s (SQLSTATE %s)", m, st ? st : "?");
-	else
+	else if (res && *PQresultErrorMessage(res))
 		snprintf(buf, len, "%s", PQresultErrorMessage(res));
+	else
+		snprintf(buf, len, "%s", conn_why(x));
 	pgq_scrub(buf, (const char *const *)x->secrets);
 }
 
@@ -1039,16 +1264,18 @@ static bool begin_xact(struct pg_ctx *x, char *msg, size_t msglen)
 	if (!x->has_status) {
 		if (simple(x, "BEGIN"))
 			return true;
-		snprintf(msg, msglen, "BEGIN: %s", PQerrorMessage(x->conn));
+		snprintf(msg, msglen, "BEGIN: %s", conn_why(x));
 		return false;
 	}
-	res = PQexec(x->conn, "BEGIN; SELECT txid_current()");
+	res = xexec(x, "BEGIN; SELECT txid_current(), "
+		       "pg_postmaster_start_time()::text");
 	if (PQresultStatus(res) != PGRES_TUPLES_OK || PQntuples(res) != 1) {
 		reason_of(x, res, msg, msglen);
 		PQclear(res);
 		return false;
 	}
 	x->xid = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
+	snprintf(x->xstart, sizeof(x->xstart), "%s", PQgetvalue(res, 0, 1));
 	PQclear(res);
 	return true;
 }
@@ -1056,11 +1283,21 @@ static bool begin_xact(struct pg_ctx *x, char *msg, size_t msglen)
 /*
  * Is batch @b the one whose COMMIT went unanswered, and did it land? 1: it
  * did (do not write it again), 0: write it, -1: cannot tell now (retry).
+ *
+ * txid_status() answers "committed", "aborted", "in progress" or NULL (too
+ * old to know: not ours, we ask right after reconnecting). "in progress"
+ * is the backend of the lost connection still at work (a server that was
+ * stopped, a COMMIT that waits for a standby): it may yet commit, so we
+ * ask again later rather than write a second copy. An error "transaction
+ * ID is in the future" (SQLSTATE 22023) means the server restarted without
+ * any trace of the transaction (a crash before its WAL reached the disk):
+ * it never committed. Treating that as "ask again" kept a PGSQL output
+ * retrying forever after a crash while the server was fine.
  */
 static int doubt_landed(struct pg_ctx *x, const struct nfp_batch *b)
 {
 	char xid[24];
-	const char *v = xid;
+	const char *v = xid, *st;
 	PGresult *res;
 	int landed;
 
@@ -1071,19 +1308,55 @@ static int doubt_landed(struct pg_ctx *x, const struct nfp_batch *b)
 		return 0;
 	}
 	snprintf(xid, sizeof(xid), "%" PRId64, x->doubt_xid);
-	res = PQexecParams(x->conn, "SELECT txid_status($1::bigint)", 1, NULL,
-			   &v, NULL, NULL, 0);
-	if (PQresultStatus(res) != PGRES_TUPLES_OK || PQntuples(res) != 1) {
+	res = pgx_finish(x->conn,
+			 PQsendQueryParams(x->conn,
+					   "SELECT txid_status($1::bigint), "
+					   "pg_postmaster_start_time()::text",
+					   1, NULL, &v, NULL, NULL, 0),
+			 x->io_timeout, &x->late);
+	if (PQresultStatus(res) == PGRES_FATAL_ERROR &&
+	    PQstatus(x->conn) == CONNECTION_OK &&
+	    !strcmp(state_of(res), "22023")) {
+		st = "aborted"; /* never seen: it did not commit */
+	} else if (PQresultStatus(res) != PGRES_TUPLES_OK ||
+		   PQntuples(res) != 1) {
 		PQclear(res);
 		return -1;
+	} else if (strcmp(PQgetvalue(res, 0, 1), x->doubt_start)) {
+		/*
+		 * The server restarted since: ids its crash left unrecorded
+		 * are handed out again, so "committed" may be another
+		 * transaction's. Writing again may land the batch twice;
+		 * trusting the answer may lose it.
+		 */
+		PQclear(res);
+		x->doubt_xid = -1;
+		nfp_log(x->li, NFP_LOG_NOTICE,
+			"batch %" PRIu64
+			" was in doubt (connection lost at COMMIT) and the server restarted since: written again (it may land twice)",
+			nfp_batch_seq(b));
+		return 0;
+	} else {
+		st = PQgetvalue(res, 0, 0);
 	}
-	landed = !strcmp(PQgetvalue(res, 0, 0), "committed");
+	if (!strcmp(st, "in progress")) {
+		PQclear(res);
+		nfp_log_rl(
+			&x->rl, x->li, NFP_LOG_NOTICE,
+			"batch %" PRIu64
+			" is in doubt (connection lost at COMMIT) and its transaction is still in progress on the server: asking again later",
+			nfp_batch_seq(b));
+		return -1;
+	}
+	landed = !strcmp(st, "committed");
 	PQclear(res);
 	x->doubt_xid = -1;
 	nfp_log(x->li, NFP_LOG_NOTICE,
-		"batch %" PRIu64 " was in doubt (connection lost at COMMIT): it %s",
+		"batch %" PRIu64
+		" was in doubt (connection lost at COMMIT): it %s",
 		nfp_batch_seq(b),
-		landed ? "had landed, not written again" : "had not landed, written again");
+		landed ? "had landed, not written again"
+		       : "had not landed, written again");
 	return landed;
 }
 
@@ -1104,8 +1377,10 @@ static int pg_connect(struct nfp_sink *s, void *ctx)
 			   why);
 		return -ECONNREFUSED;
 	}
+	x->late = false;
 	r = read_target(x->conn, x->schema, x->table, &t,
-			(const char *const *)x->secrets, why, sizeof(why));
+			(const char *const *)x->secrets, x->io_timeout, why,
+			sizeof(why));
 	if (r) {
 		nfp_log_rl(&x->rl, x->li, NFP_LOG_ERROR, "%s: %s", x->where,
 			   why);
@@ -1118,9 +1393,10 @@ static int pg_connect(struct nfp_sink *s, void *ctx)
 			if (!strcmp(t.cols[j].name, x->cols->cols[i].name))
 				break;
 		if (j == t.n) {
-			nfp_log_rl(&x->rl, x->li, NFP_LOG_ERROR,
-				   "%s.%s has no column %s (any more): add it back, or restart nfpiped to write the columns it has; spooling meanwhile",
-				   x->schema, x->table, x->cols->cols[i].name);
+			nfp_log_rl(
+				&x->rl, x->li, NFP_LOG_ERROR,
+				"%s.%s has no column %s (any more): add it back, or restart nfpiped to write the columns it has; spooling meanwhile",
+				x->schema, x->table, x->cols->cols[i].name);
 			target_free(&t);
 			ctx_close(x);
 			return -ESTALE;
@@ -1138,14 +1414,17 @@ static int pg_connect(struct nfp_sink *s, void *ctx)
 	}
 	x->has_status = PQserverVersion(x->conn) >= 100000;
 	/* COPY goes into tables; views and procedures take rows. */
-	x->copy = x->mode == SQLC_TABLE &&
-		  (t.relkind == 'r' || t.relkind == 'p');
+	x->copy =
+		x->mode == SQLC_TABLE && (t.relkind == 'r' || t.relkind == 'p');
 	target_free(&t);
-	res = PQprepare(x->conn, STMT_NAME, x->row_sql, (int)x->cols->ncols,
-			NULL);
+	res = pgx_finish(x->conn,
+			 PQsendPrepare(x->conn, STMT_NAME, x->row_sql,
+				       (int)x->cols->ncols, NULL),
+			 x->io_timeout, &x->late);
 	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
 		complain(x, "cannot prepare the row statement",
-			 PQerrorMessage(x->conn));
+			 x->late ? "no answer within io_timeout"
+				 : PQerrorMessage(x->conn));
 		PQclear(res);
 		ctx_close(x);
 		return -EIO;
@@ -1178,7 +1457,7 @@ static int row_params(struct pg_ctx *x, struct nfp_batch_iter *it)
 		if (r < 0 && r != -ERANGE)
 			return r;
 		x->pl[i] = (int)(x->buf.len - x->po[i]);
-		x->pv[i] = r ? NULL : "";	/* NULL stays NULL */
+		x->pv[i] = r ? NULL : ""; /* NULL stays NULL */
 		if (pgq_reserve(&x->buf, 1))
 			return -ENOMEM;
 		x->buf.p[x->buf.len++] = '\0';
@@ -1222,18 +1501,15 @@ static enum nfp_sink_res write_rows(struct nfp_sink *s, struct pg_ctx *x,
 	nfp_batch_iter_init(&it, b);
 	while (nfp_batch_next_row(&it)) {
 		if (!simple(x, "SAVEPOINT nfp_row"))
-			return give_back(x, "SAVEPOINT",
-					 PQerrorMessage(x->conn));
+			return give_back(x, "SAVEPOINT", conn_why(x));
 		if (row_params(x, &it))
 			return give_back(x, "row", "out of memory");
-		res = PQexecPrepared(x->conn, STMT_NAME, (int)x->cols->ncols,
-				     x->pv, x->pl, NULL, 0);
+		res = xexec_row(x);
 		st = PQresultStatus(res);
 		if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) {
 			PQclear(res);
 			if (!simple(x, "RELEASE SAVEPOINT nfp_row"))
-				return give_back(x, "RELEASE",
-						 PQerrorMessage(x->conn));
+				return give_back(x, "RELEASE", conn_why(x));
 			continue;
 		}
 		if (PQstatus(x->conn) == CONNECTION_OK &&
@@ -1243,8 +1519,7 @@ static enum nfp_sink_res write_rows(struct nfp_sink *s, struct pg_ctx *x,
 			reason_of(x, res, m, sizeof(m));
 			PQclear(res);
 			if (!simple(x, "ROLLBACK TO SAVEPOINT nfp_row"))
-				return give_back(x, "ROLLBACK TO",
-						 PQerrorMessage(x->conn));
+				return give_back(x, "ROLLBACK TO", conn_why(x));
 			nfp_sink_reject(s, it.row, m);
 			continue;
 		}
@@ -1258,7 +1533,7 @@ static enum nfp_sink_res write_rows(struct nfp_sink *s, struct pg_ctx *x,
 			return rr;
 		}
 	}
-	res = PQexec(x->conn, "COMMIT");
+	res = xexec(x, "COMMIT");
 	st = PQresultStatus(res);
 	if (st != PGRES_COMMAND_OK) {
 		bool row = PQstatus(x->conn) == CONNECTION_OK &&
@@ -1275,7 +1550,8 @@ static enum nfp_sink_res write_rows(struct nfp_sink *s, struct pg_ctx *x,
 			 */
 			nfp_log_rl(&x->rl, x->li, NFP_LOG_ERROR,
 				   "COMMIT refused (%s): batch %" PRIu64
-				   " dropped", m, nfp_batch_seq(b));
+				   " dropped",
+				   m, nfp_batch_seq(b));
 			return NFP_SINK_DROP;
 		}
 		return give_back(x, "COMMIT", m);
@@ -1285,9 +1561,9 @@ static enum nfp_sink_res write_rows(struct nfp_sink *s, struct pg_ctx *x,
 }
 
 enum fast_res {
-	FAST_OK,	/* the batch is committed */
-	FAST_ROWS,	/* a row was refused: nothing landed */
-	FAST_FAIL,	/* anything else: nothing landed, give it back */
+	FAST_OK,   /* the batch is committed */
+	FAST_ROWS, /* a row was refused: nothing landed */
+	FAST_FAIL, /* anything else: nothing landed, give it back */
 };
 
 /* One row in COPY's text format, appended to x->buf. 0 or -ENOMEM. */
@@ -1305,7 +1581,7 @@ static int copy_row(struct pg_ctx *x, struct nfp_batch_iter *it)
 			x->buf.p[x->buf.len++] = '\t';
 		}
 		r = pgq_format(&x->buf, &v, x->cls[i], true);
-		if (r == -ERANGE)	/* a time no column type can show */
+		if (r == -ERANGE) /* a time no column type can show */
 			r = pgq_format(&x->buf, &null, x->cls[i], true);
 		if (r)
 			return r;
@@ -1328,7 +1604,7 @@ static enum fast_res write_copy(struct pg_ctx *x, const struct nfp_batch *b,
 
 	if (!begin_xact(x, msg, msglen))
 		return FAST_FAIL;
-	res = PQexec(x->conn, x->copy_sql);
+	res = xexec(x, x->copy_sql);
 	if (PQresultStatus(res) != PGRES_COPY_IN) {
 		reason_of(x, res, msg, msglen);
 		PQclear(res);
@@ -1343,8 +1619,8 @@ static enum fast_res write_copy(struct pg_ctx *x, const struct nfp_batch *b,
 			break;
 		}
 		if (x->buf.len >= COPY_CHUNK) {
-			if (PQputCopyData(x->conn, x->buf.p,
-					  (int)x->buf.len) != 1) {
+			if (pgx_copy(x->conn, x->buf.p, (int)x->buf.len, false,
+				     x->io_timeout, &x->late) != 1) {
 				abort_why = "send failed";
 				break;
 			}
@@ -1352,30 +1628,33 @@ static enum fast_res write_copy(struct pg_ctx *x, const struct nfp_batch *b,
 		}
 	}
 	if (!abort_why && x->buf.len &&
-	    PQputCopyData(x->conn, x->buf.p, (int)x->buf.len) != 1)
+	    pgx_copy(x->conn, x->buf.p, (int)x->buf.len, false, x->io_timeout,
+		     &x->late) != 1)
 		abort_why = "send failed";
 	if (abort_why) {
 		/* The server rolls the COPY back; nothing lands. */
-		snprintf(msg, msglen, "%s: %s", abort_why,
-			 PQerrorMessage(x->conn));
+		snprintf(msg, msglen, "%s: %s", abort_why, conn_why(x));
 		out = FAST_FAIL;
 	}
-	PQputCopyEnd(x->conn, abort_why);
-	while ((res = PQgetResult(x->conn))) {
+	if (PQstatus(x->conn) == CONNECTION_OK)
+		pgx_copy(x->conn, abort_why, 0, true, x->io_timeout, &x->late);
+	while (PQstatus(x->conn) == CONNECTION_OK &&
+	       (res = pgx_next(x->conn, x->io_timeout, &x->late))) {
 		ExecStatusType st = PQresultStatus(res);
 
 		if (st != PGRES_COMMAND_OK && out == FAST_OK) {
 			reason_of(x, res, msg, msglen);
 			out = PQstatus(x->conn) == CONNECTION_OK &&
-			      pgq_row_error(state_of(res)) ?
-			      FAST_ROWS : FAST_FAIL;
+					      pgq_row_error(state_of(res))
+				      ? FAST_ROWS
+				      : FAST_FAIL;
 		}
 		PQclear(res);
 		if (st == PGRES_COPY_IN || PQstatus(x->conn) != CONNECTION_OK)
-			break;	/* it would stay in this state */
+			break; /* it would stay in this state */
 	}
 	if (PQstatus(x->conn) != CONNECTION_OK && out == FAST_OK) {
-		snprintf(msg, msglen, "%s", PQerrorMessage(x->conn));
+		snprintf(msg, msglen, "%s", conn_why(x));
 		out = FAST_FAIL;
 	}
 	if (out != FAST_OK) {
@@ -1385,11 +1664,13 @@ static enum fast_res write_copy(struct pg_ctx *x, const struct nfp_batch *b,
 			simple(x, "ROLLBACK");
 		return out;
 	}
-	res = PQexec(x->conn, "COMMIT");
+	res = xexec(x, "COMMIT");
 	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
 		reason_of(x, res, msg, msglen);
 		out = PQstatus(x->conn) == CONNECTION_OK &&
-		      pgq_row_error(state_of(res)) ? FAST_ROWS : FAST_FAIL;
+				      pgq_row_error(state_of(res))
+			      ? FAST_ROWS
+			      : FAST_FAIL;
 	}
 	PQclear(res);
 	return out;
@@ -1408,7 +1689,7 @@ static int pipe_collect(struct pg_ctx *x, unsigned int nq, long *bad,
 	PGresult *res;
 
 	for (q = 0; q < nq; q++) {
-		while ((res = PQgetResult(x->conn))) {
+		while ((res = pgx_next(x->conn, x->io_timeout, &x->late))) {
 			ExecStatusType st = PQresultStatus(res);
 
 			if (st == PGRES_FATAL_ERROR && *bad < 0) {
@@ -1418,12 +1699,12 @@ static int pipe_collect(struct pg_ctx *x, unsigned int nq, long *bad,
 			}
 			PQclear(res);
 			if (st == PGRES_PIPELINE_SYNC)
-				return 0;	/* fewer results than sent */
+				return 0; /* fewer results than sent */
 		}
 		if (PQstatus(x->conn) != CONNECTION_OK)
 			return -EIO;
 	}
-	res = PQgetResult(x->conn);
+	res = pgx_next(x->conn, x->io_timeout, &x->late);
 	if (!res || PQresultStatus(res) != PGRES_PIPELINE_SYNC) {
 		PQclear(res);
 		return -EIO;
@@ -1436,9 +1717,8 @@ static int pipe_collect(struct pg_ctx *x, unsigned int nq, long *bad,
  * Rows as prepared statements in one transaction, PIPE_CHUNK at a time
  * between syncs, without waiting for each row's answer.
  */
-static enum fast_res write_pipeline(struct pg_ctx *x,
-				    const struct nfp_batch *b, char *msg,
-				    size_t msglen)
+static enum fast_res write_pipeline(struct pg_ctx *x, const struct nfp_batch *b,
+				    char *msg, size_t msglen)
 {
 	struct nfp_batch_iter it;
 	enum fast_res out = FAST_OK;
@@ -1449,7 +1729,7 @@ static enum fast_res write_pipeline(struct pg_ctx *x,
 	if (!begin_xact(x, msg, msglen))
 		return FAST_FAIL;
 	if (PQenterPipelineMode(x->conn) != 1) {
-		snprintf(msg, msglen, "%s", PQerrorMessage(x->conn));
+		snprintf(msg, msglen, "%s", conn_why(x));
 		return FAST_FAIL;
 	}
 	nfp_batch_iter_init(&it, b);
@@ -1461,16 +1741,17 @@ static enum fast_res write_pipeline(struct pg_ctx *x,
 				out = FAST_FAIL;
 				more = false;
 			} else if (!PQsendQueryPrepared(x->conn, STMT_NAME,
-						(int)x->cols->ncols, x->pv,
-						x->pl, NULL, 0)) {
+							(int)x->cols->ncols,
+							x->pv, x->pl, NULL,
+							0)) {
 				goto broken;
 			} else {
 				nq++;
 			}
 		}
 		if (!more && out == FAST_OK) {
-			if (!PQsendQueryParams(x->conn, "COMMIT", 0, NULL,
-					       NULL, NULL, NULL, 0))
+			if (!PQsendQueryParams(x->conn, "COMMIT", 0, NULL, NULL,
+					       NULL, NULL, 0))
 				goto broken;
 			nq++;
 		}
@@ -1493,14 +1774,13 @@ static enum fast_res write_pipeline(struct pg_ctx *x,
 	return out;
 broken:
 	if (bad < 0)
-		snprintf(msg, msglen, "%s", PQerrorMessage(x->conn));
+		snprintf(msg, msglen, "%s", conn_why(x));
 	return FAST_FAIL;
 }
 #else
 /* No pipeline in this libpq: one round trip a row, one transaction. */
-static enum fast_res write_pipeline(struct pg_ctx *x,
-				    const struct nfp_batch *b, char *msg,
-				    size_t msglen)
+static enum fast_res write_pipeline(struct pg_ctx *x, const struct nfp_batch *b,
+				    char *msg, size_t msglen)
 {
 	struct nfp_batch_iter it;
 	PGresult *res;
@@ -1516,8 +1796,7 @@ static enum fast_res write_pipeline(struct pg_ctx *x,
 			simple(x, "ROLLBACK");
 			return FAST_FAIL;
 		}
-		res = PQexecPrepared(x->conn, STMT_NAME, (int)x->cols->ncols,
-				     x->pv, x->pl, NULL, 0);
+		res = xexec_row(x);
 		st = PQresultStatus(res);
 		if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
 			bool row = PQstatus(x->conn) == CONNECTION_OK &&
@@ -1532,7 +1811,7 @@ static enum fast_res write_pipeline(struct pg_ctx *x,
 		PQclear(res);
 	}
 	if (!simple(x, "COMMIT")) {
-		snprintf(msg, msglen, "%s", PQerrorMessage(x->conn));
+		snprintf(msg, msglen, "%s", conn_why(x));
 		return FAST_FAIL;
 	}
 	return FAST_OK;
@@ -1548,9 +1827,14 @@ static enum nfp_sink_res pg_write(struct nfp_sink *s, void *ctx,
 	char msg[512] = "";
 	int landed;
 
+	x->late = false;
 	landed = doubt_landed(x, b);
-	if (landed < 0)
-		return give_back(x, "txid_status", PQerrorMessage(x->conn));
+	if (landed < 0) {
+		if (PQstatus(x->conn) != CONNECTION_OK)
+			return give_back(x, "txid_status", conn_why(x));
+		/* Not known yet: wait with the same connection. */
+		return NFP_SINK_BUSY;
+	}
 	if (landed)
 		return NFP_SINK_OK;
 	x->xid = -1;
@@ -1562,7 +1846,8 @@ static enum nfp_sink_res pg_write(struct nfp_sink *s, void *ctx,
 		return NFP_SINK_OK;
 	if (r == FAST_ROWS && PQstatus(x->conn) == CONNECTION_OK) {
 		pgq_scrub(msg, (const char *const *)x->secrets);
-		nfp_dbg(x->li, "batch %" PRIu64 " refused (%s): writing it row by row",
+		nfp_dbg(x->li,
+			"batch %" PRIu64 " refused (%s): writing it row by row",
 			nfp_batch_seq(b), msg);
 		x->xid = -1;
 		res = write_rows(s, x, b);
@@ -1577,6 +1862,7 @@ static enum nfp_sink_res pg_write(struct nfp_sink *s, void *ctx,
 	    PQstatus(x->conn) != CONNECTION_OK) {
 		x->doubt_xid = x->xid;
 		x->doubt_seq = nfp_batch_seq(b);
+		memcpy(x->doubt_start, x->xstart, sizeof(x->xstart));
 	}
 	return res;
 }
@@ -1609,6 +1895,7 @@ static struct pg_ctx *ctx_new(struct nfp_inst *inst, struct pg_priv *p)
 	x->mode = p->mode;
 	x->xid = -1;
 	x->doubt_xid = -1;
+	x->io_timeout = p->io_timeout;
 	x->proc_name = p->proc_name ? strdup(p->proc_name) : NULL;
 	x->cols = sqlc_set_new();
 	x->cls = calloc(n, sizeof(*x->cls));
@@ -1682,7 +1969,8 @@ NFP_PLUGIN(output, pgsql) = {
 	.size = sizeof(struct nfp_plugin),
 	.kind = NFP_OUTPUT,
 	.name = "PGSQL",
-	.summary = "rows into a PostgreSQL table: COPY per batch, queued, spooled",
+	.summary =
+		"rows into a PostgreSQL table: COPY per batch, queued, spooled",
 	.options = pg_options,
 	.counters = pg_counters,
 	.priv_size = sizeof(struct pg_priv),
