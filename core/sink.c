@@ -142,6 +142,7 @@ struct nfp_sink {
 	uint64_t wseq;		     /* batch in hand, or 0 */
 	bool wspool;		     /* that batch came from the spool */
 	bool up;		     /* the worker has a connection */
+	unsigned int nctr;	     /* the instance's counters */
 };
 
 /* Main thread: the running sinks, for nfp_sink_log_states(). */
@@ -447,7 +448,7 @@ static bool batch_room(struct nfp_batch *b, size_t n)
 
 /* ---- small helpers ------------------------------------------------------- */
 
-static void ctr_add(struct nfp_sink *s, enum nfp_sink_ctr c, uint64_t n)
+static void ctr_add(struct nfp_sink *s, unsigned int c, uint64_t n)
 {
 	/*
 	 * Under mu (which keeps abandonment stable: past it the instance may
@@ -860,6 +861,15 @@ NFP_API int nfp_sink_flush(struct nfp_sink *s)
 }
 
 /* ---- the worker --------------------------------------------------------- */
+
+NFP_API void nfp_sink_ctr_add(struct nfp_sink *s, unsigned int idx,
+			      uint64_t n)
+{
+	pthread_mutex_lock(&s->mu);
+	if (idx < s->nctr)
+		ctr_add(s, idx, n);
+	pthread_mutex_unlock(&s->mu);
+}
 
 NFP_API void nfp_sink_reject(struct nfp_sink *s, uint32_t row,
 			     const char *reason)
@@ -1339,6 +1349,10 @@ NFP_API int nfp_sink_start(struct nfp_inst *inst,
 		return -ENOMEM;
 	}
 	s->inst = inst;
+	for (s->nctr = 0;
+	     inst->plugin->counters && inst->plugin->counters[s->nctr];
+	     s->nctr++)
+		;
 	s->log_inst.name = s->name;
 	s->conf = *conf;
 	s->conf.spool_dir = NULL;

@@ -141,6 +141,15 @@ struct nfp_sink_ops {
 NFP_API void nfp_sink_reject(struct nfp_sink *s, uint32_t row,
 			     const char *reason);
 /*
+ * Worker: add @n to the instance's counter @idx (an index into the plugin's
+ * .counters, e.g. one of its own past NFP_SINK_NCTR). Safe from the ops
+ * even after nfp_sink_stop() gave up waiting for the worker (then nothing
+ * is counted: the instance may be gone). Takes the sink's lock: count once
+ * per batch, not per row.
+ */
+NFP_API void nfp_sink_ctr_add(struct nfp_sink *s, unsigned int idx,
+			      uint64_t n);
+/*
  * An instance stand-in for the worker's log messages: it carries the
  * instance name and stays valid as long as the worker runs, even past
  * nfp_sink_stop().

@@ -144,6 +144,10 @@ static enum nfp_sink_res fake_write(struct nfp_sink *s, void *ctx,
 	F.batches++;
 	pthread_cond_broadcast(&F.cv);
 	pthread_mutex_unlock(&F.mu);
+	/* The plugin's own counter, from the worker; one past the table is
+	 * ignored. */
+	nfp_sink_ctr_add(s, NFP_SINK_NCTR, nfp_batch_rows(b));
+	nfp_sink_ctr_add(s, NFP_SINK_NCTR + 1, 1);
 	return NFP_SINK_OK;
 }
 
@@ -169,7 +173,8 @@ static const struct nfp_sink_ops fake_ops = {
 	.release = fake_release,
 };
 
-static const char *const fake_counters[] = { NFP_SINK_COUNTER_NAMES, NULL };
+static const char *const fake_counters[] = { NFP_SINK_COUNTER_NAMES,
+					     "rows_seen", NULL };
 
 static const struct nfp_plugin fake_plugin = {
 	.abi = NFP_PLUGIN_ABI,
@@ -180,7 +185,7 @@ static const struct nfp_plugin fake_plugin = {
 };
 
 static char root[256];
-static uint64_t ctr[NFP_SINK_NCTR];
+static uint64_t ctr[NFP_SINK_NCTR + 2]; /* one spare to catch overruns */
 static struct nfp_inst inst = {
 	.plugin = &fake_plugin,
 	.name = "fake1",
@@ -367,6 +372,10 @@ static void test_order(void)
 	}
 	nfp_sink_stop(s);
 	ok(got_seq(0, 0, 100), "100 rows in, the same 100 out, in order");
+	is_int(ctr[NFP_SINK_NCTR], 100,
+	       "nfp_sink_ctr_add: the plugin's own counter, from the worker");
+	is_int(ctr[NFP_SINK_NCTR + 1], 0,
+	       "nfp_sink_ctr_add: an index past the counters is ignored");
 	ok(!F.seq_bad, "batch sequence numbers increase");
 	is_int(ctr[NFP_SINK_CTR_WRITTEN], 100, "written=100");
 	is_int(ctr[NFP_SINK_CTR_QUEUED], 100, "queued=100");
