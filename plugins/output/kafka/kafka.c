@@ -89,17 +89,6 @@ struct gbuf {
 	size_t cap; /* bytes at p */
 };
 
-/*
- * The plugin's counters as the worker sees them. The worker may outlive
- * the instance (a write hanging past stop_timeout): stop() clears ctr under
- * mu, and the last of the instance and the worker frees this.
- */
-struct kafka_ctrs {
-	pthread_mutex_t mu; /* guards ctr and refs */
-	uint64_t *ctr;	    /* the instance's counters, NULL once stopped */
-	unsigned int refs;  /* instance and worker context */
-};
-
 /* What librdkafka's log callback needs, from any of its threads. */
 struct kafka_logger {
 	pthread_mutex_t mu;		  /* guards rl */
@@ -122,7 +111,6 @@ struct kafka_ctx {
 	struct nfp_sink *s;	       /* for nfp_sink_reject() */
 	uint64_t io_timeout;	       /* ms to wait for delivery reports */
 	struct nfp_ratelimit rl;       /* worker complaints */
-	struct kafka_ctrs *ctrs;       /* shared counters; one reference */
 	char *secret_copy;	       /* storage of log.secrets; malloc'ed */
 	/* One batch's delivery reports (the worker's poll calls dr_cb). */
 	uint32_t pending;	 /* produced, no report yet */
@@ -151,7 +139,6 @@ struct kafka_priv {
 	struct gbuf kbuf;	   /* formatted key */
 	struct gbuf vbuf;	   /* encoded JSON */
 	rd_kafka_conf_t *conf;	   /* built by configure, to the ctx */
-	struct kafka_ctrs *ctrs;   /* shared counters; one reference */
 	struct nfp_sink *s;	   /* running sink, or NULL */
 };
 
@@ -237,33 +224,6 @@ static const struct nfp_option kafka_options[] = {
 	NFP_SINK_OPTIONS(struct kafka_priv, sink),
 	{ 0 }
 };
-
-/* ---- counters shared with the worker ------------------------------------ */
-
-static void ctrs_add(struct kafka_ctrs *c, unsigned int i, uint64_t n)
-{
-	if (!n)
-		return;
-	pthread_mutex_lock(&c->mu);
-	if (c->ctr)
-		__atomic_fetch_add(&c->ctr[i], n, __ATOMIC_RELAXED);
-	pthread_mutex_unlock(&c->mu);
-}
-
-static void ctrs_put(struct kafka_ctrs *c)
-{
-	unsigned int left;
-
-	if (!c)
-		return;
-	pthread_mutex_lock(&c->mu);
-	left = --c->refs;
-	pthread_mutex_unlock(&c->mu);
-	if (left)
-		return;
-	pthread_mutex_destroy(&c->mu);
-	free(c);
-}
 
 /* ---- secrets and the log ------------------------------------------------- */
 
@@ -894,8 +854,8 @@ static enum nfp_sink_res kafka_write(struct nfp_sink *s, void *ctx,
 	while (ok && x->pending && (now = now_ms()) < deadline)
 		rd_kafka_flush(x->rk, (int)(deadline - now));
 	rd_kafka_poll(x->rk, 0);
-	ctrs_add(x->ctrs, KC_DELIVERED, x->delivered);
-	ctrs_add(x->ctrs, KC_DELIVERY_ERRORS, x->failed + x->rejected);
+	nfp_sink_ctr_add(s, KC_DELIVERED, x->delivered);
+	nfp_sink_ctr_add(s, KC_DELIVERY_ERRORS, x->failed + x->rejected);
 	fatal = rd_kafka_fatal_error(x->rk, why, sizeof(why));
 	if (ok && !x->pending && !x->failed && !fatal)
 		return NFP_SINK_OK;
@@ -928,7 +888,6 @@ static void kafka_release(void *ctx)
 		kafka_disconnect(NULL, x);
 	if (x->conf)
 		rd_kafka_conf_destroy(x->conf);
-	ctrs_put(x->ctrs);
 	pthread_mutex_destroy(&x->log.mu);
 	free(x->secret_copy);
 	free(x);
@@ -1011,8 +970,6 @@ static struct kafka_ctx *ctx_new(struct kafka_priv *p)
 	x->conf = p->conf;
 	p->conf = NULL;
 	x->io_timeout = p->io_timeout;
-	x->ctrs = p->ctrs;
-	p->ctrs->refs++;
 	rd_kafka_conf_set_dr_msg_cb(x->conf, dr_cb);
 	return x;
 }
@@ -1028,12 +985,6 @@ static int kafka_start(struct nfp_inst *inst)
 	r = json_enc_init(&p->enc, p->device);
 	if (r)
 		return r;
-	p->ctrs = calloc(1, sizeof(*p->ctrs));
-	if (!p->ctrs)
-		return -ENOMEM;
-	pthread_mutex_init(&p->ctrs->mu, NULL);
-	p->ctrs->ctr = inst->ctr;
-	p->ctrs->refs = 1;
 	x = ctx_new(p);
 	if (!x)
 		return -ENOMEM;
@@ -1108,13 +1059,6 @@ static void kafka_stop(struct nfp_inst *inst)
 	if (p->s)
 		nfp_sink_stop(p->s);
 	p->s = NULL;
-	if (p->ctrs) {
-		pthread_mutex_lock(&p->ctrs->mu);
-		p->ctrs->ctr = NULL;
-		pthread_mutex_unlock(&p->ctrs->mu);
-		ctrs_put(p->ctrs);
-		p->ctrs = NULL;
-	}
 	if (p->conf)
 		rd_kafka_conf_destroy(p->conf);
 	p->conf = NULL;
