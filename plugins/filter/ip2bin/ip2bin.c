@@ -17,50 +17,28 @@
 
 #include <nfpipe/plugin.h>
 
-enum ip2bin_addr {
-	BA_IP_SADDR,
-	BA_IP_DADDR,
-	BA_ORIG_SADDR,
-	BA_ORIG_DADDR,
-	BA_REPLY_SADDR,
-	BA_REPLY_DADDR,
-	BA_ARP_SADDR,
-	BA_ARP_DADDR,
-	BA__COUNT,
-	BA_OOB_FAMILY = BA__COUNT,	/* the one input not an address */
-};
+#include "../ip2str/ip2addr.h"
 
-#define ADDR_IN(n, h) { n, NFP_T_ADDR, NFP_KEYF_OPTIONAL, h }
-static const struct nfp_key ip2bin_in_keys[] = {
-	[BA_IP_SADDR] = ADDR_IN("ip.saddr", "packet source"),
-	[BA_IP_DADDR] = ADDR_IN("ip.daddr", "packet destination"),
-	[BA_ORIG_SADDR] = ADDR_IN("orig.ip.saddr", "flow source"),
-	[BA_ORIG_DADDR] = ADDR_IN("orig.ip.daddr", "flow destination"),
-	[BA_REPLY_SADDR] = ADDR_IN("reply.ip.saddr", "reply source"),
-	[BA_REPLY_DADDR] = ADDR_IN("reply.ip.daddr", "reply destination"),
-	[BA_ARP_SADDR] = ADDR_IN("arp.saddr", "ARP sender"),
-	[BA_ARP_DADDR] = ADDR_IN("arp.daddr", "ARP target"),
-	[BA_OOB_FAMILY] = { "oob.family", NFP_T_U8, NFP_KEYF_OPTIONAL,
-			    "family of addresses that lack their own" },
-	{ 0 }
-};
-#undef ADDR_IN
+static const struct nfp_key ip2bin_in_keys[] = { IP2_ADDR_IN_KEYS, { 0 } };
 
-#define BIN_OUT(n, h) { n, NFP_T_STRING, 0, h }
+#define BIN_OUT(n, h)                                                          \
+	{                                                                      \
+		n, NFP_T_STRING, 0, h                                          \
+	}
 static const struct nfp_key ip2bin_out_keys[] = {
-	[BA_IP_SADDR] = BIN_OUT("ip.saddr.bin", "ip.saddr as 0x + 32 hex"),
-	[BA_IP_DADDR] = BIN_OUT("ip.daddr.bin", "ip.daddr as 0x + 32 hex"),
-	[BA_ORIG_SADDR] = BIN_OUT("orig.ip.saddr.bin", "orig.ip.saddr, hex"),
-	[BA_ORIG_DADDR] = BIN_OUT("orig.ip.daddr.bin", "orig.ip.daddr, hex"),
-	[BA_REPLY_SADDR] = BIN_OUT("reply.ip.saddr.bin", "reply.ip.saddr, hex"),
-	[BA_REPLY_DADDR] = BIN_OUT("reply.ip.daddr.bin", "reply.ip.daddr, hex"),
-	[BA_ARP_SADDR] = BIN_OUT("arp.saddr.bin", "arp.saddr, hex"),
-	[BA_ARP_DADDR] = BIN_OUT("arp.daddr.bin", "arp.daddr, hex"),
+	[IA_IP_SADDR] = BIN_OUT("ip.saddr.bin", "ip.saddr as 0x + 32 hex"),
+	[IA_IP_DADDR] = BIN_OUT("ip.daddr.bin", "ip.daddr as 0x + 32 hex"),
+	[IA_ORIG_SADDR] = BIN_OUT("orig.ip.saddr.bin", "orig.ip.saddr, hex"),
+	[IA_ORIG_DADDR] = BIN_OUT("orig.ip.daddr.bin", "orig.ip.daddr, hex"),
+	[IA_REPLY_SADDR] = BIN_OUT("reply.ip.saddr.bin", "reply.ip.saddr, hex"),
+	[IA_REPLY_DADDR] = BIN_OUT("reply.ip.daddr.bin", "reply.ip.daddr, hex"),
+	[IA_ARP_SADDR] = BIN_OUT("arp.saddr.bin", "arp.saddr, hex"),
+	[IA_ARP_DADDR] = BIN_OUT("arp.daddr.bin", "arp.daddr, hex"),
 	{ 0 }
 };
 #undef BIN_OUT
 
-#define BIN_LEN (2 + 32)	/* "0x" and two digits per byte */
+#define BIN_LEN (2 + 32) /* "0x" and two digits per byte */
 
 static void fmt_bin(char *o, const uint8_t *a16)
 {
@@ -78,10 +56,10 @@ static void fmt_bin(char *o, const uint8_t *a16)
 
 static enum nfp_ret ip2bin_process(struct nfp_inst *inst, struct nfp_rec *rec)
 {
-	const struct nfp_value *fam = nfp_get(rec, BA_OOB_FAMILY);
+	const struct nfp_value *fam = nfp_get(rec, IA_OOB_FAMILY);
 	unsigned int k;
 
-	for (k = 0; k < BA__COUNT; k++) {
+	for (k = 0; k < IA__COUNT; k++) {
 		const struct nfp_value *v;
 		uint8_t a16[16];
 		int family;
@@ -94,8 +72,8 @@ static enum nfp_ret ip2bin_process(struct nfp_inst *inst, struct nfp_rec *rec)
 			continue;
 		family = v->addr.family;
 		if (family != AF_INET && family != AF_INET6)
-			family = fam && fam->u8 == AF_INET6 ? AF_INET6
-							    : AF_INET;
+			family =
+				fam && fam->u8 == AF_INET6 ? AF_INET6 : AF_INET;
 		if (family == AF_INET6) {
 			memcpy(a16, v->addr.in6, 16);
 		} else {

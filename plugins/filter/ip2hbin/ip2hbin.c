@@ -17,56 +17,33 @@
 
 #include <nfpipe/plugin.h>
 
-enum ip2hbin_addr {
-	HA_IP_SADDR,
-	HA_IP_DADDR,
-	HA_ORIG_SADDR,
-	HA_ORIG_DADDR,
-	HA_REPLY_SADDR,
-	HA_REPLY_DADDR,
-	HA_ARP_SADDR,
-	HA_ARP_DADDR,
-	HA__COUNT,
-	HA_OOB_FAMILY = HA__COUNT,	/* the one input not an address */
-};
+#include "../ip2str/ip2addr.h"
 
-#define ADDR_IN(n, h) { n, NFP_T_ADDR, NFP_KEYF_OPTIONAL, h }
-static const struct nfp_key ip2hbin_in_keys[] = {
-	[HA_IP_SADDR] = ADDR_IN("ip.saddr", "packet source"),
-	[HA_IP_DADDR] = ADDR_IN("ip.daddr", "packet destination"),
-	[HA_ORIG_SADDR] = ADDR_IN("orig.ip.saddr", "flow source"),
-	[HA_ORIG_DADDR] = ADDR_IN("orig.ip.daddr", "flow destination"),
-	[HA_REPLY_SADDR] = ADDR_IN("reply.ip.saddr", "reply source"),
-	[HA_REPLY_DADDR] = ADDR_IN("reply.ip.daddr", "reply destination"),
-	[HA_ARP_SADDR] = ADDR_IN("arp.saddr", "ARP sender"),
-	[HA_ARP_DADDR] = ADDR_IN("arp.daddr", "ARP target"),
-	[HA_OOB_FAMILY] = { "oob.family", NFP_T_U8, NFP_KEYF_OPTIONAL,
-			    "family of addresses that lack their own" },
-	{ 0 }
-};
-#undef ADDR_IN
+static const struct nfp_key ip2hbin_in_keys[] = { IP2_ADDR_IN_KEYS, { 0 } };
 
-#define HBIN_OUT(n, h) { n, NFP_T_U32, 0, h }
+#define HBIN_OUT(n, h)                                                         \
+	{                                                                      \
+		n, NFP_T_U32, 0, h                                             \
+	}
 static const struct nfp_key ip2hbin_out_keys[] = {
-	[HA_IP_SADDR] = HBIN_OUT("ip.hsaddr", "IPv4 ip.saddr, host order"),
-	[HA_IP_DADDR] = HBIN_OUT("ip.hdaddr", "IPv4 ip.daddr, host order"),
-	[HA_ORIG_SADDR] = HBIN_OUT("orig.ip.hsaddr", "IPv4 orig.ip.saddr"),
-	[HA_ORIG_DADDR] = HBIN_OUT("orig.ip.hdaddr", "IPv4 orig.ip.daddr"),
-	[HA_REPLY_SADDR] = HBIN_OUT("reply.ip.hsaddr", "IPv4 reply.ip.saddr"),
-	[HA_REPLY_DADDR] = HBIN_OUT("reply.ip.hdaddr", "IPv4 reply.ip.daddr"),
-	[HA_ARP_SADDR] = HBIN_OUT("arp.hsaddr", "IPv4 arp.saddr, host order"),
-	[HA_ARP_DADDR] = HBIN_OUT("arp.hdaddr", "IPv4 arp.daddr, host order"),
+	[IA_IP_SADDR] = HBIN_OUT("ip.hsaddr", "IPv4 ip.saddr, host order"),
+	[IA_IP_DADDR] = HBIN_OUT("ip.hdaddr", "IPv4 ip.daddr, host order"),
+	[IA_ORIG_SADDR] = HBIN_OUT("orig.ip.hsaddr", "IPv4 orig.ip.saddr"),
+	[IA_ORIG_DADDR] = HBIN_OUT("orig.ip.hdaddr", "IPv4 orig.ip.daddr"),
+	[IA_REPLY_SADDR] = HBIN_OUT("reply.ip.hsaddr", "IPv4 reply.ip.saddr"),
+	[IA_REPLY_DADDR] = HBIN_OUT("reply.ip.hdaddr", "IPv4 reply.ip.daddr"),
+	[IA_ARP_SADDR] = HBIN_OUT("arp.hsaddr", "IPv4 arp.saddr, host order"),
+	[IA_ARP_DADDR] = HBIN_OUT("arp.hdaddr", "IPv4 arp.daddr, host order"),
 	{ 0 }
 };
 #undef HBIN_OUT
 
-static enum nfp_ret ip2hbin_process(struct nfp_inst *inst,
-				    struct nfp_rec *rec)
+static enum nfp_ret ip2hbin_process(struct nfp_inst *inst, struct nfp_rec *rec)
 {
-	const struct nfp_value *fam = nfp_get(rec, HA_OOB_FAMILY);
+	const struct nfp_value *fam = nfp_get(rec, IA_OOB_FAMILY);
 	unsigned int k;
 
-	for (k = 0; k < HA__COUNT; k++) {
+	for (k = 0; k < IA__COUNT; k++) {
 		const struct nfp_value *v = nfp_get(rec, k);
 
 		if (!v || v->addr.family == AF_INET6)

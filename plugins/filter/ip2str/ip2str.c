@@ -18,46 +18,23 @@
 
 #include <nfpipe/plugin.h>
 
-/* Address keys: input i gives output i. */
-enum ip2str_addr {
-	IA_IP_SADDR,
-	IA_IP_DADDR,
-	IA_ORIG_SADDR,
-	IA_ORIG_DADDR,
-	IA_REPLY_SADDR,
-	IA_REPLY_DADDR,
-	IA_ARP_SADDR,
-	IA_ARP_DADDR,
-	IA__COUNT,
-	IA_OOB_FAMILY = IA__COUNT,	/* the one input not an address */
-};
+#include "ip2addr.h"
 
-#define ADDR_IN(n, h) { n, NFP_T_ADDR, NFP_KEYF_OPTIONAL, h }
-static const struct nfp_key ip2str_in_keys[] = {
-	[IA_IP_SADDR] = ADDR_IN("ip.saddr", "packet source"),
-	[IA_IP_DADDR] = ADDR_IN("ip.daddr", "packet destination"),
-	[IA_ORIG_SADDR] = ADDR_IN("orig.ip.saddr", "flow source"),
-	[IA_ORIG_DADDR] = ADDR_IN("orig.ip.daddr", "flow destination"),
-	[IA_REPLY_SADDR] = ADDR_IN("reply.ip.saddr", "reply source"),
-	[IA_REPLY_DADDR] = ADDR_IN("reply.ip.daddr", "reply destination"),
-	[IA_ARP_SADDR] = ADDR_IN("arp.saddr", "ARP sender"),
-	[IA_ARP_DADDR] = ADDR_IN("arp.daddr", "ARP target"),
-	[IA_OOB_FAMILY] = { "oob.family", NFP_T_U8, NFP_KEYF_OPTIONAL,
-			    "family of addresses that lack their own" },
-	{ 0 }
-};
-#undef ADDR_IN
+static const struct nfp_key ip2str_in_keys[] = { IP2_ADDR_IN_KEYS, { 0 } };
 
-#define STR_OUT(n, h) { n, NFP_T_STRING, 0, h }
+#define STR_OUT(n, h)                                                          \
+	{                                                                      \
+		n, NFP_T_STRING, 0, h                                          \
+	}
 static const struct nfp_key ip2str_out_keys[] = {
 	[IA_IP_SADDR] = STR_OUT("ip.saddr.str", "ip.saddr as text"),
 	[IA_IP_DADDR] = STR_OUT("ip.daddr.str", "ip.daddr as text"),
 	[IA_ORIG_SADDR] = STR_OUT("orig.ip.saddr.str", "orig.ip.saddr as text"),
 	[IA_ORIG_DADDR] = STR_OUT("orig.ip.daddr.str", "orig.ip.daddr as text"),
-	[IA_REPLY_SADDR] = STR_OUT("reply.ip.saddr.str",
-				   "reply.ip.saddr as text"),
-	[IA_REPLY_DADDR] = STR_OUT("reply.ip.daddr.str",
-				   "reply.ip.daddr as text"),
+	[IA_REPLY_SADDR] =
+		STR_OUT("reply.ip.saddr.str", "reply.ip.saddr as text"),
+	[IA_REPLY_DADDR] =
+		STR_OUT("reply.ip.daddr.str", "reply.ip.daddr as text"),
 	[IA_ARP_SADDR] = STR_OUT("arp.saddr.str", "arp.saddr as text"),
 	[IA_ARP_DADDR] = STR_OUT("arp.daddr.str", "arp.daddr as text"),
 	{ 0 }

@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 pkglib_LTLIBRARIES += filter_ip2str.la
-filter_ip2str_la_SOURCES = plugins/filter/ip2str/ip2str.c
+filter_ip2str_la_SOURCES = plugins/filter/ip2str/ip2str.c \
+	plugins/filter/ip2str/ip2addr.h
 filter_ip2str_la_LDFLAGS = $(PLUGIN_LDFLAGS)
 EXTRA_DIST += plugins/filter/ip2str/README.md
 
