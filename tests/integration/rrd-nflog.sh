@@ -9,10 +9,11 @@
 # the nft rules also count them (`counter`), so the kernel's own figures
 # check the bytes. While the daemon runs, the step timer must already
 # write the totals; after stop, `rrdtool lastupdate` of each file must give
-# exactly the packets sent and the bytes the kernel counted, and
-# `rrdtool graph` must draw packets/s per group into a PNG. A second run
-# writes through an rrdcached this test starts (unix socket, -B base
-# directory) and must give the same totals after `rrdtool flushcached`.
+# exactly the packets sent and the bytes the kernel counted, and the
+# README's `rrdtool graph` script must draw packets/s per group into a
+# PNG. A second run writes through an rrdcached this test starts (unix
+# socket, -B base directory) and must give the same totals after
+# `rrdtool flushcached`.
 [ -n "$BASH_VERSION" ] || exec bash "$0" "$@"
 . "$(dirname "$0")/lib.sh"
 
@@ -112,18 +113,19 @@ is "$(rrdtool info "$D1/PING.rrd" | grep -c '^rra\[[0-9]*\]\.cf')" 6 \
 	"six archives"
 is "$(count_matches 'error' "$T/direct.log")" 0 "no error in the log"
 
-# The README's graph: packets/s of every group, one line each.
-cmd=(rrdtool graph "$T/pps.png" --start end-5min --end now
-	--title "packets/s per group" --vertical-label "packets/s")
-colors=(1f77b4 d62728 2ca02c)
-i=0
-for f in "$D1"/*.rrd; do
-	g=$(basename "$f" .rrd)
-	cmd+=("DEF:p$i=$f:packets:AVERAGE" "LINE1:p$i#${colors[i % 3]}:$g")
-	i=$((i + 1))
-done
-"${cmd[@]}" >"$T/graph.out" 2>&1
-ok $? "rrdtool graph draws the files" || diag_file "$T/graph.out"
+# The README's packets graph, taken from README.md as it is written (the
+# first bash block), with this run's directory and output file.
+awk '/^```bash$/ { b = ""; inb = 1; next }
+     /^```$/ && inb { if (b ~ /rrd\/prefix/) { printf "%s", b; exit }; inb = 0 }
+     inb { b = b $0 "\n" }' "$top_srcdir/plugins/output/rrd/README.md" \
+	>"$T/readme-pps.sh"
+check "README.md has a bash block for the packets graph" \
+	test -s "$T/readme-pps.sh"
+sed -i -e "s|/var/lib/nfpipe/rrd/prefix|$D1|" -e "s|/tmp/pps.png|$T/pps.png|" \
+	"$T/readme-pps.sh"
+bash "$T/readme-pps.sh" >"$T/graph.out" 2>&1
+ok $? "the README's graph runs on the files" ||
+	{ diag_file "$T/readme-pps.sh"; diag_file "$T/graph.out"; }
 is "$(head -c 4 "$T/pps.png" 2>/dev/null | od -An -tx1 | tr -d ' \n')" \
 	89504e47 "the graph is a PNG"
 

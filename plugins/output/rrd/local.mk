@@ -23,6 +23,7 @@ TESTS += tests/unit/test_rrd
 # The lab on the real kernel, with and without rrdcached (root).
 TESTS += $(RRD_INTEGRATION_TESTS)
 endif
-RRD_INTEGRATION_TESTS = tests/integration/rrd-nflog.sh
+RRD_INTEGRATION_TESTS = tests/integration/rrd-nflog.sh \
+	tests/integration/rrd-nfct.sh
 EXTRA_DIST += plugins/output/rrd/README.md $(RRD_INTEGRATION_TESTS) \
 	bench/rrd-rate
