@@ -120,6 +120,11 @@ procedure="nfpt_ins"
 spool_dir="$T/spool"
 EOF
 
+# --check reads the columns from the server but writes nothing.
+nsx "$NS_G" "$NFPIPED" --check -c "$T/rows.conf" >"$T/check.out" 2>&1
+ok $? "--check passes with the server up" || diag_file "$T/check.out"
+check "--check leaves the spool directory alone" test ! -e "$T/spool"
+
 t0=$(date +%s)
 nfpiped_start rows || bail_out "nfpiped did not start"
 wait_for 5 nflog_bound 1 || bail_out "NFLOG group 1 not bound"

@@ -613,7 +613,8 @@ int sqlc_pick_online(struct sqlc_set *out, const struct sqlc_set *server,
 		sqlc_set_free(old);
 	}
 	r = copy_set(out, server);
-	if (!r && cache)
+	/* nfpiped --check leaves the spool directory as it found it. */
+	if (!r && cache && !nfp_checking())
 		*cache_err = sqlc_cache_write(out, cache);
 	return r;
 }
