@@ -1050,7 +1050,12 @@ void nfp_engine_free(struct nfp_engine *e)
 	}
 	free(e->trees);
 	for (ci = e->insts; ci; ci = n) {
+		const struct nfp_plugin *pl = ci->pub.plugin;
+
 		n = ci->next;
+		if (ci->opts_done && pl->size > NFP_PLUGIN_MIN_SIZE &&
+		    pl->release)
+			pl->release(&ci->pub);
 		if (ci->opts_done)
 			nfp_opts_free(ci->pub.plugin->options, ci->pub.priv);
 		free(ci->pub.priv);

@@ -13,7 +13,10 @@
  *   process    filters and outputs, once per record and stack position
  *   flush      outputs: after each wakeup's batch, and on stop
  *   reopen     SIGHUP: reopen files
- *   stop       flush, close, free what the plugin allocated
+ *   stop       flush, close, free what start() and later allocated
+ *   release    (optional) free what configure() allocated; also for an
+ *              instance that never started (nfpiped --check, a config
+ *              error elsewhere), after stop() when it did
  *
  * An input fills a record from nfp_rec_new() and hands it to nfp_rec_push(),
  * which runs it through every stack that starts at the input. A filter
@@ -73,7 +76,17 @@ struct nfp_plugin {
 	int (*flush)(struct nfp_inst *inst);			/* optional */
 	void (*reopen)(struct nfp_inst *inst);			/* optional */
 	void (*stop)(struct nfp_inst *inst);			/* optional */
+	/*
+	 * Optional, and only read when .size covers it (plugins built before
+	 * it existed load unchanged): called once for every instance whose
+	 * options were parsed, last, with its priv as configure() (if it ran
+	 * at all) left it, started or not.
+	 */
+	void (*release)(struct nfp_inst *inst);
 };
+
+/* The plugin struct as it was before .release: the smallest size loaded. */
+#define NFP_PLUGIN_MIN_SIZE offsetof(struct nfp_plugin, release)
 
 struct nfp_core_inst;
 

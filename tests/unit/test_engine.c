@@ -164,6 +164,12 @@ static const struct nfp_option conferr_opts[] = {
 	{ 0 }
 };
 static int conferr_checking = -1;
+static unsigned int conferr_released;
+
+static void conferr_release(struct nfp_inst *inst)
+{
+	conferr_released++;
+}
 
 static int conferr_configure(struct nfp_inst *inst)
 {
@@ -187,6 +193,7 @@ static const struct nfp_plugin conferr = {
 	.priv_size = sizeof(struct conferr_priv),
 	.configure = conferr_configure,
 	.process = twin_process,
+	.release = conferr_release,
 };
 
 static const struct nfp_plugin *const plugins[] = {
@@ -391,6 +398,11 @@ static void test_plugin_errors(void)
 		   sizeof(buf));
 	nfp_engine_set_checking(false);
 	is_int(conferr_checking, 1, "nfp_checking: true under --check");
+	conferr_released = 0;
+	nfpt_check("[global]\nstack=in:PKTIN,ce:CONFERR\n[ce]\npath=bad\n",
+		   plugins, buf, sizeof(buf));
+	is_int(conferr_released, 1,
+	       "release: once for an instance that never started");
 
 	/* A secret in a world-readable file warns at its line; 0600 not. */
 	fd = mkstemp(path);
