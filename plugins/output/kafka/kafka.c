@@ -1051,18 +1051,15 @@ static int kafka_flush(struct nfp_inst *inst)
 	return p->s ? nfp_sink_flush(p->s) : 0;
 }
 
-static void kafka_stop(struct nfp_inst *inst)
+/* What configure() made: also when the instance never started. */
+static void kafka_release_conf(struct nfp_inst *inst)
 {
 	struct kafka_priv *p = inst->priv;
 	unsigned int i;
 
-	if (p->s)
-		nfp_sink_stop(p->s);
-	p->s = NULL;
 	if (p->conf)
 		rd_kafka_conf_destroy(p->conf);
 	p->conf = NULL;
-	json_enc_free(&p->enc);
 	tmpl_free(&p->topic_t);
 	tmpl_free(&p->key_t);
 	for (i = 0; i < p->nin; i++)
@@ -1070,6 +1067,16 @@ static void kafka_stop(struct nfp_inst *inst)
 	free(p->in);
 	p->in = NULL;
 	p->nin = 0;
+}
+
+static void kafka_stop(struct nfp_inst *inst)
+{
+	struct kafka_priv *p = inst->priv;
+
+	if (p->s)
+		nfp_sink_stop(p->s);
+	p->s = NULL;
+	json_enc_free(&p->enc);
 	free(p->tbuf.p);
 	free(p->kbuf.p);
 	free(p->vbuf.p);
@@ -1096,4 +1103,5 @@ NFP_PLUGIN(output, kafka) = {
 	.process = kafka_process,
 	.flush = kafka_flush,
 	.stop = kafka_stop,
+	.release = kafka_release_conf,
 };

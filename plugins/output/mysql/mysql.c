@@ -1569,6 +1569,13 @@ static void my_stop(struct nfp_inst *inst)
 	if (p->s)
 		nfp_sink_stop(p->s);
 	p->s = NULL;
+}
+
+/* What configure() made: also when the instance never started. */
+static void my_release_conf(struct nfp_inst *inst)
+{
+	struct my_priv *p = inst->priv;
+
 	sqlc_set_free(p->cols);
 	p->cols = NULL;
 	if (p->lib_ref)
@@ -1591,4 +1598,5 @@ NFP_PLUGIN(output, mysql) = {
 	.process = my_process,
 	.flush = my_flush,
 	.stop = my_stop,
+	.release = my_release_conf,
 };

@@ -1960,6 +1960,13 @@ static void pg_stop(struct nfp_inst *inst)
 	if (p->s)
 		nfp_sink_stop(p->s);
 	p->s = NULL;
+}
+
+/* What configure() made: also when the instance never started. */
+static void pg_release_conf(struct nfp_inst *inst)
+{
+	struct pg_priv *p = inst->priv;
+
 	sqlc_set_free(p->cols);
 	p->cols = NULL;
 }
@@ -1979,4 +1986,5 @@ NFP_PLUGIN(output, pgsql) = {
 	.process = pg_process,
 	.flush = pg_flush,
 	.stop = pg_stop,
+	.release = pg_release_conf,
 };

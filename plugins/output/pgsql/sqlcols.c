@@ -25,17 +25,9 @@
 
 #include "sqlcols.h"
 
-static struct sqlc_set *sqlc_live;	/* every set not freed yet */
-
 struct sqlc_set *sqlc_set_new(void)
 {
-	struct sqlc_set *s = calloc(1, sizeof(*s));
-
-	if (!s)
-		return NULL;
-	s->next = sqlc_live;
-	sqlc_live = s;
-	return s;
+	return calloc(1, sizeof(struct sqlc_set));
 }
 
 void sqlc_set_clear(struct sqlc_set *s)
@@ -55,16 +47,8 @@ void sqlc_set_clear(struct sqlc_set *s)
 
 void sqlc_set_free(struct sqlc_set *s)
 {
-	struct sqlc_set **pp;
-
 	if (!s)
 		return;
-	for (pp = &sqlc_live; *pp; pp = &(*pp)->next) {
-		if (*pp == s) {
-			*pp = s->next;
-			break;
-		}
-	}
 	sqlc_set_clear(s);
 	free(s->cols);
 	free(s);

@@ -32,7 +32,6 @@ struct sqlc_col {
 
 /* The columns an instance fills, and the key table made from them. */
 struct sqlc_set {
-	struct sqlc_set *next;	/* live sets, see sqlc_set_new() */
 	struct sqlc_col *cols;	/* in table order */
 	unsigned int ncols;	/* entries used in cols */
 	unsigned int cap;	/* entries allocated */

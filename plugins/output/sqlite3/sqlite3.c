@@ -57,9 +57,8 @@ struct s3_col {
 	enum s3_store store; /* from the declared type */
 };
 
-/* What configure() found; kept until stop() (see s3_cfg_list). */
+/* What configure() found; freed by release(). */
 struct s3_cfg {
-	struct s3_cfg *next;  /* s3_cfg_list */
 	struct s3_col *cols;  /* the columns filled, in table order */
 	unsigned int ncols;   /* entries in cols */
 	struct nfp_key *keys; /* in-key table: one per column, then { 0 } */
@@ -149,26 +148,12 @@ static const struct nfp_option s3_options[] = {
 	{ 0 }
 };
 
-/*
- * Configure-time allocations must outlive the engine's --check run, which
- * never calls stop(): they hang off this list so that they stay reachable
- * (and leak checkers stay quiet) until stop() frees them.
- */
-static struct s3_cfg *s3_cfg_list;
-
 static void cfg_free(struct s3_cfg *c)
 {
-	struct s3_cfg **pp;
 	unsigned int i;
 
 	if (!c)
 		return;
-	for (pp = &s3_cfg_list; *pp; pp = &(*pp)->next) {
-		if (*pp == c) {
-			*pp = c->next;
-			break;
-		}
-	}
 	for (i = 0; i < c->ncols; i++) {
 		free(c->cols[i].name);
 		free(c->cols[i].key);
@@ -410,8 +395,6 @@ static int s3_configure(struct nfp_inst *inst)
 	c = calloc(1, sizeof(*c));
 	if (!c)
 		return -ENOMEM;
-	c->next = s3_cfg_list;
-	s3_cfg_list = c;
 	p->cfg = c;
 	ret = discover(inst, p, c);
 	if (ret)
@@ -876,6 +859,13 @@ static void s3_stop(struct nfp_inst *inst)
 
 	nfp_sink_stop(p->s);
 	p->s = NULL;
+}
+
+/* What configure() made: also when the instance never started. */
+static void s3_release_conf(struct nfp_inst *inst)
+{
+	struct s3_priv *p = inst->priv;
+
 	cfg_free(p->cfg);
 	p->cfg = NULL;
 }
@@ -894,4 +884,5 @@ NFP_PLUGIN(output, sqlite3) = {
 	.process = s3_process,
 	.flush = s3_flush,
 	.stop = s3_stop,
+	.release = s3_release_conf,
 };
