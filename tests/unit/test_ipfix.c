@@ -284,13 +284,14 @@ static void test_pack(void)
 /* ---- a decoder of our own, for what the plugin sends --------------------- */
 
 struct seen {
-	unsigned int msgs;		/* messages */
-	unsigned int tmpl_msgs;		/* messages with a template set */
-	unsigned int bad;		/* framing errors */
-	uint32_t seq[64];		/* sequence number of each message */
-	uint32_t domain;		/* of the last message */
-	unsigned int nrec;		/* data records */
-	uint16_t tid[64];		/* template of each record */
+	unsigned int msgs;	/* messages */
+	unsigned int tmpl_msgs; /* messages with a template set */
+	unsigned int bad;	/* framing errors */
+	uint32_t seq[64];	/* sequence number of each message */
+	uint32_t domain;	/* of the last message */
+	unsigned int nrec;	/* data records kept below, at most 64 */
+	unsigned int all;	/* data records, every one */
+	uint16_t tid[64];	/* template of each record */
 	uint8_t rec[64][IPFIX_REC_MAX]; /* each record */
 	uint16_t len[64];		/* its length */
 };
@@ -347,11 +348,14 @@ static void decode(struct seen *s, const uint8_t *p, size_t len)
 			/* A session's templates stay known: ours are fixed. */
 			if (!rl)
 				rl = ipfix_tmpl_get(id)->reclen;
-			while (q + rl <= end && s->nrec < 64) {
-				s->tid[s->nrec] = id;
-				s->len[s->nrec] = rl;
-				memcpy(s->rec[s->nrec], p + q, rl);
-				s->nrec++;
+			while (q + rl <= end) {
+				s->all++;
+				if (s->nrec < 64) {
+					s->tid[s->nrec] = id;
+					s->len[s->nrec] = rl;
+					memcpy(s->rec[s->nrec], p + q, rl);
+					s->nrec++;
+				}
 				q += rl;
 			}
 			if (q != end)
@@ -497,6 +501,113 @@ static void test_packets_udp(void)
 		 " 000000000000003c 0000000000000001"
 		 " 000000e8d4a5107b 000000e8d4a5107b",
 		 "IPv6 TCP packet: 40 + 20 = 60 octets");
+}
+
+/*
+ * Rows are handed to the worker in messages' worth, not at every flush.
+ * IPv4 packet records are 47 octets, IPv6 ones 71: the longest decides,
+ * (1400 - 16 - 4) / 71 = 19 records a message, 8 messages = 152 rows; or
+ * once the first row waited 50 ms. The harness runs no loop, so the 50 ms
+ * timer never fires here: what leaves before the stop left at a flush.
+ */
+static double ms_since(const struct timespec *a)
+{
+	struct timespec b;
+
+	clock_gettime(CLOCK_MONOTONIC, &b);
+	return (double)(b.tv_sec - a->tv_sec) * 1e3 +
+	       (double)(b.tv_nsec - a->tv_nsec) / 1e6;
+}
+
+static void wait_udp(int fd, struct seen *s, unsigned int want)
+{
+	int i;
+
+	for (i = 0; i < 50 && s->all < want; i++) {
+		usleep(20000);
+		drain_udp(fd, s);
+	}
+	usleep(20000); /* and nothing more */
+	drain_udp(fd, s);
+}
+
+static void test_gather(void)
+{
+	static const struct nfp_plugin *const plugins[] = { &nfp_filter_base,
+							    &nfp_output_ipfix,
+							    NULL };
+	struct seen s1, s2, s3, s4;
+	struct timespec a;
+	uint8_t p4[64];
+	struct nfpt_pkt pkt;
+	char conf[1024];
+	uint16_t port;
+	struct nfpt *t;
+	int fd = udp_listener(&port), i, big = 4 << 20;
+	double ms;
+
+	setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &big, sizeof(big));
+	memset(&s1, 0, sizeof(s1));
+	memset(&s2, 0, sizeof(s2));
+	memset(&s3, 0, sizeof(s3));
+	memset(&s4, 0, sizeof(s4));
+	snprintf(conf, sizeof(conf),
+		 "[global]\nstack=in:PKTIN,b:BASE,x:IPFIX\n"
+		 "[x]\nhost=127.0.0.1\nport=%u\nproto=udp\nrecords=packets\n"
+		 "spool_max=0\n",
+		 port);
+	t = nfpt_new(conf, plugins);
+	memset(&pkt, 0, sizeof(pkt));
+	pkt.family = AF_INET;
+	pkt.data = p4;
+	pkt.len = (size_t)hex2bin(PKT_UDP4, p4, sizeof(p4));
+	pkt.sec = 1000000000;
+
+	/* 10 records, each followed by a flush as after a loop wakeup. */
+	clock_gettime(CLOCK_MONOTONIC, &a);
+	for (i = 0; i < 10; i++)
+		nfpt_feed(t, "in", &pkt);
+	ms = ms_since(&a);
+	usleep(100000); /* time for a worker that had them to send */
+	drain_udp(fd, &s1);
+	/* Past 50 ms the rows may rightly leave: nothing to judge then. */
+	if (ms < 40)
+		is_int(s1.msgs, 0,
+		       "10 records in 10 flushes: none sent (%.1f ms)", ms);
+	else
+		ok(1, "10 records in 10 flushes (took %.1f ms: not judged)",
+		   ms);
+
+	/* The first has waited 100 ms: the next flush hands all over. */
+	nfpt_feed(t, "in", &pkt);
+	wait_udp(fd, &s2, 11);
+	is_int(s1.all + s2.all, 11, "rows 50 ms old: the 11 records sent");
+	is_int(s1.msgs + s2.msgs, 1, "in one message, templates first (%u)",
+	       s2.tmpl_msgs);
+
+	/* 152 at once: handed over on the count, without the stop. */
+	clock_gettime(CLOCK_MONOTONIC, &a);
+	for (i = 0; i < 152; i++)
+		nfpt_feed(t, "in", &pkt);
+	ms = ms_since(&a);
+	wait_udp(fd, &s3, 152);
+	is_int(s3.all, 152,
+	       "152 records (8 messages' worth) sent before the stop");
+	/* 1400 - 16 - 4 = 1380 octets: 29 records of 47 a message. */
+	if (ms < 40)
+		is_int(s3.msgs, 6, "in 6 messages: 29 * 5 + 7");
+	else
+		ok(1, "message count (took %.1f ms: not judged)", ms);
+	is_int(s1.bad + s2.bad + s3.bad, 0, "every message framed right");
+
+	/* The rest goes at the stop. */
+	for (i = 0; i < 5; i++)
+		nfpt_feed(t, "in", &pkt);
+	nfpt_free(t);
+	wait_udp(fd, &s4, 5);
+	is_int(s4.all, 5, "the stop sends the 5 records left");
+	is_int(s4.msgs, 1, "in one message");
+	close(fd);
 }
 
 /* ---- flows: a stand-in for NFCT -> IPFIX over TCP ---------------------------
@@ -794,6 +905,7 @@ int main(void)
 	test_records();
 	test_pack();
 	test_packets_udp();
+	test_gather();
 	test_flows_tcp();
 	test_absent();
 	bench();

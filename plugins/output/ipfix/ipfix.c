@@ -10,7 +10,9 @@
  * RFC 7011 messages of at most `mtu` octets and sends them, over TCP
  * (blocking send with a timeout) or UDP (sendmmsg). The main thread never
  * waits on the collector: while it is away batches queue, then spool to
- * disk, and are sent in order when it is back.
+ * disk, and are sent in order when it is back. Rows reach the worker in
+ * messages' worth (GATHER_MSGS full messages, or after GATHER_MS), not
+ * after every wakeup of the loop: see ipfix_flush().
  *
  * Sessions: every (re)connection is a new transport session: templates go
  * first, and over TCP the sequence number starts again at 0. Over UDP the
@@ -52,12 +54,14 @@
 
 #include "ipfix_enc.h"
 
-#define UDP_MTU	   1400	       /* mtu=0 over UDP: fits a 1500-octet path */
-#define TCP_MTU	   16384       /* mtu=0 over TCP: fewer, larger messages */
-#define MMSG_CHUNK 64	       /* datagrams per sendmmsg() */
-#define HOLD_MIN   (64u << 10) /* TCP: least tail of records held */
-#define HOLD_MAX   (32u << 20) /* ... and most */
-#define HOLD_BLIND (8u << 20)  /* when the kernel cannot say the window */
+#define UDP_MTU	    1400	/* mtu=0 over UDP: fits a 1500-octet path */
+#define TCP_MTU	    16384	/* mtu=0 over TCP: fewer, larger messages */
+#define MMSG_CHUNK  64		/* datagrams per sendmmsg() */
+#define HOLD_MIN    (64u << 10) /* TCP: least tail of records held */
+#define HOLD_MAX    (32u << 20) /* ... and most */
+#define HOLD_BLIND  (8u << 20)	/* when the kernel cannot say the window */
+#define GATHER_MSGS 8		/* full messages' worth of rows per handover */
+#define GATHER_MS   50		/* longest wait for them */
 
 enum { PROTO_TCP = 0, PROTO_UDP };
 enum { TMPL_ONCE = 0, TMPL_ALWAYS, TMPL_NEVER };
@@ -101,6 +105,12 @@ struct ipfix_priv {
 	struct ipfix_ctx *x;	   /* the worker's state, for counters;
 				    * owned by the sink */
 	struct nfp_timer *tick;	   /* pulls the worker's counters */
+	struct nfp_timer *gather;  /* hands over rows that waited GATHER_MS */
+	bool gather_armed;	   /* gather is running */
+	uint32_t gather_rows;	   /* rows that make a handover worth it */
+	uint64_t gather_ms;	   /* longest wait for them */
+	uint32_t held;		   /* rows since the last handover attempt */
+	uint64_t held_since;	   /* nfp_now_ms() of the first of them */
 };
 
 /* The worker's side: owned by the sink once started (ctx_release). */
@@ -536,7 +546,11 @@ static enum nfp_ret ipfix_process(struct nfp_inst *inst, struct nfp_rec *rec)
 	v.raw.ptr = buf;
 	v.raw.len = (uint32_t)len;
 	nfp_sink_put(p->s, NFP_T_RAW, &v);
-	return nfp_sink_row_end(p->s) == 0 ? NFP_OK : NFP_ERROR;
+	if (nfp_sink_row_end(p->s))
+		return NFP_ERROR;
+	if (!p->held++)
+		p->held_since = nfp_now_ms();
+	return NFP_OK;
 }
 
 /* ---- worker: the socket
@@ -988,6 +1002,35 @@ static int ipfix_configure(struct nfp_inst *inst)
 }
 
 static void ipfix_tick(struct nfp_inst *inst, void *arg);
+static void ipfix_gather_cb(struct nfp_inst *inst, void *arg);
+
+/*
+ * How many rows make a handover to the worker worth it: GATHER_MSGS
+ * messages of the longest record in use (fewer when a batch is smaller),
+ * and how long the first of them may wait for the rest.
+ */
+static void gather_setup(struct ipfix_priv *p, uint32_t mtu, unsigned int mask)
+{
+	size_t longest = 1, per;
+	unsigned int i;
+
+	for (i = 0; i < IPFIX_NTMPL; i++) {
+		const struct ipfix_tmpl *t =
+			ipfix_tmpl_get(IPFIX_TID_FLOW4 + i);
+
+		if ((mask & (1u << i)) && t && t->reclen > longest)
+			longest = t->reclen;
+	}
+	per = (mtu - IPFIX_HDR_LEN - IPFIX_SET_HDR_LEN) / longest;
+	if (!per)
+		per = 1;
+	p->gather_rows = (uint32_t)(per * GATHER_MSGS);
+	if (p->gather_rows > p->sink.batch)
+		p->gather_rows = (uint32_t)p->sink.batch;
+	p->gather_ms = p->sink.flush_interval < GATHER_MS
+			       ? p->sink.flush_interval
+			       : GATHER_MS;
+}
 
 static int ipfix_start(struct nfp_inst *inst)
 {
@@ -1020,6 +1063,10 @@ static int ipfix_start(struct nfp_inst *inst)
 	p->tick = nfp_timer_new(inst, ipfix_tick, NULL);
 	if (p->tick)
 		nfp_timer_arm(p->tick, 1000, 1000);
+	gather_setup(p, x->exp.mtu, x->exp.tmask);
+	p->gather = nfp_timer_new(inst, ipfix_gather_cb, NULL);
+	p->gather_armed = false;
+	p->held = 0;
 	nfp_info(inst, "exporting %s to %s port %u over %s, domain %u, mtu %u",
 		 rec_names[p->records], p->host, (unsigned int)p->port,
 		 proto_names[p->proto], x->exp.domain, x->exp.mtu);
@@ -1049,12 +1096,60 @@ static void ipfix_tick(struct nfp_inst *inst, void *arg)
 	pull_counters(inst);
 }
 
-static int ipfix_flush(struct nfp_inst *inst)
+/*
+ * Give the rows held since the last attempt to the sink, which hands them
+ * to the worker now if it is idle (else the batch grows on).
+ */
+static void gather_release(struct ipfix_priv *p)
+{
+	p->held = 0;
+	if (p->gather_armed) {
+		nfp_timer_disarm(p->gather);
+		p->gather_armed = false;
+	}
+	if (p->s)
+		nfp_sink_flush(p->s);
+}
+
+static void ipfix_gather_cb(struct nfp_inst *inst, void *arg)
 {
 	struct ipfix_priv *p = inst->priv;
 
+	(void)arg;
+	p->gather_armed = false;
+	gather_release(p);
+}
+
+/*
+ * Not every flush hands the rows over. The loop flushes after each wakeup,
+ * and under a stream of conntrack events a wakeup brings a few records:
+ * handed over each time, every few records cost a wake-up of the worker
+ * (which, with the CPUs busy, preempts the main thread), a send of a
+ * message mostly empty and, with a collector on the same host, a wake-up
+ * of the collector. Those context switches took the CPU the main thread
+ * needed to drain the netlink socket, and the kernel dropped events. So
+ * rows wait until they fill GATHER_MSGS messages, or GATHER_MS at most.
+ */
+static int ipfix_flush(struct nfp_inst *inst)
+{
+	struct ipfix_priv *p = inst->priv;
+	uint64_t age;
+
 	pull_counters(inst);
-	return p->s ? nfp_sink_flush(p->s) : 0;
+	if (!p->s || !p->held)
+		return 0;
+	age = nfp_now_ms() - p->held_since;
+	if (p->held >= p->gather_rows || age >= p->gather_ms || !p->gather) {
+		gather_release(p);
+		return 0;
+	}
+	if (!p->gather_armed) {
+		if (nfp_timer_arm(p->gather, p->gather_ms - age, 0) == 0)
+			p->gather_armed = true;
+		else
+			gather_release(p);
+	}
+	return 0;
 }
 
 static void ipfix_stop(struct nfp_inst *inst)
@@ -1064,6 +1159,10 @@ static void ipfix_stop(struct nfp_inst *inst)
 	if (p->tick)
 		nfp_timer_free(p->tick);
 	p->tick = NULL;
+	if (p->gather)
+		nfp_timer_free(p->gather);
+	p->gather = NULL;
+	p->gather_armed = false;
 	pull_counters(inst);
 	if (p->s)
 		nfp_sink_stop(p->s);
