@@ -30,7 +30,7 @@ need_cmd python3 python3
 
 ct_lab
 bg_ns "$NS_S" socat TCP-LISTEN:80,reuseaddr,fork SYSTEM:'echo hello'
-bg_ns "$NS_S" socat UDP-LISTEN:53,reuseaddr,fork SYSTEM:'echo pong'
+udp_echo_server "$NS_S" 53
 bg_ns "$NS_S" socat TCP6-LISTEN:8080,reuseaddr,fork SYSTEM:'echo hello6'
 
 # The TCP collector: frames, checks and decodes; one line per record.
@@ -140,7 +140,7 @@ wait_listen "$NS_S" 80 && wait_listen "$NS_S" 53 udp &&
 	wait_listen "$NS_S" 8080 || bail_out "servers did not start"
 
 tcp_once "$NS_C" 10.77.2.2 80
-udp_once "$NS_C" 10.77.2.2 53
+check "UDP: the server answered" udp_once "$NS_C" 10.77.2.2 53
 nsx "$NS_C" ping -c 3 -i 0.2 -q 10.77.2.2 >/dev/null
 nsx "$NS_C" ping -6 -c 2 -i 0.2 -q fd77:2::2 >/dev/null
 tcp_once "$NS_C" '[fd77:2::2]' 8080

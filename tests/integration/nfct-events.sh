@@ -25,7 +25,7 @@ need_cmd ping iputils-ping
 
 ct_lab
 bg_ns "$NS_S" socat TCP-LISTEN:80,reuseaddr,fork SYSTEM:'echo hello'
-bg_ns "$NS_S" socat UDP-LISTEN:53,reuseaddr,fork SYSTEM:'echo pong'
+udp_echo_server "$NS_S" 53
 bg_ns "$NS_S" socat TCP6-LISTEN:8080,reuseaddr,fork SYSTEM:'echo hello6'
 
 write_conf ct <<EOF
@@ -58,7 +58,7 @@ is "$(nsx "$NS_G" sysctl -n net.netfilter.nf_conntrack_timestamp)" 1 \
 wait_listen "$NS_S" 80 && wait_listen "$NS_S" 53 udp &&
 	wait_listen "$NS_S" 8080 || bail_out "servers did not start"
 tcp_once "$NS_C" 10.77.2.2 80
-udp_once "$NS_C" 10.77.2.2 53
+check "UDP: the server answered" udp_once "$NS_C" 10.77.2.2 53
 nsx "$NS_C" ping -c 2 -i 0.2 -q 10.77.2.2 >/dev/null
 tcp_once "$NS_C" '[fd77:2::2]' 8080
 sleep 0.3

@@ -155,8 +155,19 @@ tcp_once()
 	nsx "$1" socat -T2 - "TCP:$2:$3" </dev/null >/dev/null 2>&1
 }
 
-# udp_once NS ADDR PORT: one datagram and its answer.
+# udp_once NS ADDR PORT: "ping\n" and its 5-octet answer (from a server
+# started with udp_echo_server); leaves as soon as the answer came, waits
+# up to 10 s for it (a loaded machine), fails without it.
 udp_once()
 {
-	echo ping | nsx "$1" socat -T1 - "UDP:$2:$3" >/dev/null 2>&1
+	[ "$(echo ping | nsx "$1" socat -t10 - "UDP:$2:$3,readbytes=5" \
+		2>/dev/null)" = ping ]
+}
+
+# udp_echo_server NS PORT: echoes each datagram from socat's own process. A
+# forked `echo` (SYSTEM:) can be gone when socat writes the query to it
+# (EPIPE), and then no answer comes.
+udp_echo_server()
+{
+	bg_ns "$1" socat -T2 "UDP-LISTEN:$2,reuseaddr,fork" PIPE
 }

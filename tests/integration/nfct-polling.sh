@@ -25,7 +25,7 @@ id nobody >/dev/null 2>&1 || bail_out "no user nobody"
 
 ct_lab
 bg_ns "$NS_S" socat TCP-LISTEN:7000,reuseaddr,fork EXEC:cat
-bg_ns "$NS_S" socat UDP-LISTEN:53,reuseaddr,fork SYSTEM:'echo pong'
+udp_echo_server "$NS_S" 53
 wait_listen "$NS_S" 7000 && wait_listen "$NS_S" 53 udp ||
 	bail_out "servers did not start"
 
@@ -55,7 +55,7 @@ is "$(awk '/^CapPrm:/ { print $2 }' "/proc/$pid/status")" \
 (printf 'hello\n'; sleep 3) |
 	nsx "$NS_C" socat -T5 - TCP:10.77.2.2:7000 >/dev/null 2>&1 &
 client=$!
-udp_once "$NS_C" 10.77.2.2 53
+check "UDP: the server answered" udp_once "$NS_C" 10.77.2.2 53
 nsx "$NS_C" ping -c 2 -i 0.2 -q 10.77.2.2 >/dev/null
 wait_for 5 grep -q 'ct.event=2,.*orig.l4.dport=7000\|orig.l4.dport=7000,.*ct.event=2' \
 	"$T/gprint.log"
