@@ -61,14 +61,15 @@
 #define NETLINK_NO_ENOBUFS 5
 #endif
 
-#define NFCT_RX_N	64		/* datagrams per recvmmsg(2) */
-#define NFCT_RX_SZ	4096		/* one event is a few hundred bytes */
-#define NFCT_DUMPBUF	(64 * 1024)	/* dump datagrams are <= 32 KiB */
-#define NFCT_DUMP_TIMEOUT_MS 5000	/* silence that ends a dump */
+#define NFCT_RX_N	     64		 /* datagrams per recvmmsg(2) */
+#define NFCT_RX_SZ	     4096	 /* one event is a few hundred bytes */
+#define NFCT_DUMPBUF	     (64 * 1024) /* dump datagrams are <= 32 KiB */
+#define NFCT_DUMP_TIMEOUT_MS 5000	 /* silence that ends a dump */
 
-#define SYSCTL_ACCT	"/proc/sys/net/netfilter/nf_conntrack_acct"
-#define SYSCTL_TSTAMP	"/proc/sys/net/netfilter/nf_conntrack_timestamp"
-#define SYSCTL_EVENTS	"/proc/sys/net/netfilter/nf_conntrack_events"
+#define SYSCTL_ACCT   "/proc/sys/net/netfilter/nf_conntrack_acct"
+#define SYSCTL_TSTAMP "/proc/sys/net/netfilter/nf_conntrack_timestamp"
+#define SYSCTL_EVENTS "/proc/sys/net/netfilter/nf_conntrack_events"
+#define SYSCTL_MAX    "/proc/sys/net/netfilter/nf_conntrack_max"
 
 /* The tracker's counters come first, in enum nfct_track_ctr's order. */
 enum nfct_ctr {
@@ -86,41 +87,39 @@ enum nfct_ctr {
 	C_NLERRORS,
 };
 
-static const char *const nfct_counters[] = {
-	[C_UNPAIRED] = "unpaired",
-	[C_HASH_FULL] = "hash_full",
-	[C_PURGED] = "purged",
-	[C_EVENTS] = "events",
-	[C_DUMPED] = "dumped",
-	[C_MALFORMED] = "malformed",
-	[C_TRUNCATED] = "truncated",
-	[C_ENOBUFS] = "enobufs",
-	[C_RESYNCS] = "resyncs",
-	[C_FILTERED] = "filtered",
-	[C_DUMP_ERRORS] = "dump_errors",
-	[C_NLERRORS] = "netlink_errors",
-	NULL
-};
+static const char *const nfct_counters[] = { [C_UNPAIRED] = "unpaired",
+					     [C_HASH_FULL] = "hash_full",
+					     [C_PURGED] = "purged",
+					     [C_EVENTS] = "events",
+					     [C_DUMPED] = "dumped",
+					     [C_MALFORMED] = "malformed",
+					     [C_TRUNCATED] = "truncated",
+					     [C_ENOBUFS] = "enobufs",
+					     [C_RESYNCS] = "resyncs",
+					     [C_FILTERED] = "filtered",
+					     [C_DUMP_ERRORS] = "dump_errors",
+					     [C_NLERRORS] = "netlink_errors",
+					     NULL };
 
 struct nfct_priv {
 	/* options, filled by the core */
-	uint64_t pollinterval;		/* ms between dumps; 0: events */
-	bool hash_enable;		/* pair NEW and DESTROY */
-	uint64_t hash_buckets;		/* chains in the table */
-	uint64_t hash_max;		/* entries at most */
-	uint64_t event_mask;		/* 1 NEW, 2 UPDATE, 4 DESTROY */
-	uint64_t rcvbuf;		/* event socket buffer, 0: leave */
-	uint64_t rcvbuf_max;		/* grow on ENOBUFS up to this */
-	uint64_t resync_ms;		/* delay before a resync dump */
-	bool reliable;			/* NETLINK_BROADCAST_ERROR etc. */
-	char *src_filter;		/* accept_src_filter */
-	char *dst_filter;		/* accept_dst_filter */
-	char *proto_filter;		/* accept_proto_filter */
-	char *netns;			/* namespace path, or NULL */
-	char *netns_ulogd;		/* network_namespace_path (ulogd2) */
-	bool accounting;		/* set nf_conntrack_acct=1 */
-	bool timestamp;			/* set nf_conntrack_timestamp=1 */
-	uint64_t max_batch;		/* datagrams per wakeup */
+	uint64_t pollinterval; /* ms between dumps; 0: events */
+	bool hash_enable;      /* pair NEW and DESTROY */
+	uint64_t hash_buckets; /* chains in the table */
+	uint64_t hash_max;     /* entries at most */
+	uint64_t event_mask;   /* 1 NEW, 2 UPDATE, 4 DESTROY */
+	uint64_t rcvbuf;       /* event socket buffer, 0: leave */
+	uint64_t rcvbuf_max;   /* grow on ENOBUFS up to this */
+	uint64_t resync_ms;    /* delay before a resync dump */
+	bool reliable;	       /* NETLINK_BROADCAST_ERROR etc. */
+	char *src_filter;      /* accept_src_filter */
+	char *dst_filter;      /* accept_dst_filter */
+	char *proto_filter;    /* accept_proto_filter */
+	char *netns;	       /* namespace path, or NULL */
+	char *netns_ulogd;     /* network_namespace_path (ulogd2) */
+	bool accounting;       /* set nf_conntrack_acct=1 */
+	bool timestamp;	       /* set nf_conntrack_timestamp=1 */
+	uint64_t max_batch;    /* datagrams per wakeup */
 
 	/* state */
 	struct nfp_inst *inst;		/* back pointer for the callbacks */
@@ -139,7 +138,7 @@ struct nfct_priv {
 	uint64_t rcvbuf_now;		/* receive buffer asked for */
 	bool grow_warned;		/* said the buffer cannot grow */
 	struct nfp_timer *poll_timer;	/* polling mode */
-	struct nfp_timer *resync_timer;	/* after ENOBUFS */
+	struct nfp_timer *resync_timer; /* after ENOBUFS */
 	uint8_t *rx;			/* NFCT_RX_N * NFCT_RX_SZ bytes */
 	struct mmsghdr *mm;		/* NFCT_RX_N headers into rx */
 	struct iovec *iov;		/* NFCT_RX_N vectors */
@@ -149,63 +148,101 @@ struct nfct_priv {
 };
 
 static const struct nfp_option nfct_options[] = {
-	{ .name = "pollinterval", .type = NFP_OPT_DURATION, .def = "0",
-	  .unit = "s", .min = 0, .max = 86400000,
+	{ .name = "pollinterval",
+	  .type = NFP_OPT_DURATION,
+	  .def = "0",
+	  .unit = "s",
+	  .min = 0,
+	  .max = 86400000,
 	  .off = offsetof(struct nfct_priv, pollinterval),
 	  .help = "Dump the table this often instead of listening to events (seconds unless a unit is given); 0 listens to events." },
-	{ .name = "hash_enable", .type = NFP_OPT_BOOL, .def = "1",
+	{ .name = "hash_enable",
+	  .type = NFP_OPT_BOOL,
+	  .def = "1",
 	  .off = offsetof(struct nfct_priv, hash_enable),
 	  .help = "Keep live flows in a table: DESTROY records carry flow.start, ct.helper and the master; NEW events only open a flow. Polling needs it." },
-	{ .name = "hash_buckets", .type = NFP_OPT_UINT, .def = "8192",
-	  .min = 1, .max = 16777216,
+	{ .name = "hash_buckets",
+	  .type = NFP_OPT_UINT,
+	  .def = "0",
+	  .max = 16777216,
 	  .off = offsetof(struct nfct_priv, hash_buckets),
-	  .help = "Chains in the flow table." },
-	{ .name = "hash_max_entries", .type = NFP_OPT_UINT, .def = "32768",
-	  .min = 1, .max = 67108864,
+	  .help = "Chains in the flow table; 0: a quarter of hash_max_entries." },
+	{ .name = "hash_max_entries",
+	  .type = NFP_OPT_UINT,
+	  .def = "0",
+	  .max = 67108864,
 	  .off = offsetof(struct nfct_priv, hash_max),
-	  .help = "Flows the table holds at most (about 300 bytes each); past it flows go untracked and are counted (hash_full)." },
-	{ .name = "event_mask", .type = NFP_OPT_UINT, .def = "0x00000005",
-	  .min = 1, .max = 7,
+	  .help = "Flows the table holds at most (about 300 bytes each, taken as flows come); past it flows go untracked and are counted (hash_full). 0: as many as the kernel tracks (net.netfilter.nf_conntrack_max)." },
+	{ .name = "event_mask",
+	  .type = NFP_OPT_UINT,
+	  .def = "0x00000005",
+	  .min = 1,
+	  .max = 7,
 	  .off = offsetof(struct nfct_priv, event_mask),
 	  .help = "Events that make records: 1 NEW, 2 UPDATE, 4 DESTROY, or'ed. With the table, NEW is always listened to and never reported." },
-	{ .name = "netlink_socket_buffer_size", .type = NFP_OPT_SIZE,
-	  .def = "8M", .min = 0, .max = 1024 * 1024 * 1024,
+	{ .name = "netlink_socket_buffer_size",
+	  .type = NFP_OPT_SIZE,
+	  .def = "8M",
+	  .min = 0,
+	  .max = 1024 * 1024 * 1024,
 	  .off = offsetof(struct nfct_priv, rcvbuf),
 	  .help = "Event socket receive buffer (SO_RCVBUFFORCE as root); 0 keeps the system default." },
-	{ .name = "netlink_socket_buffer_maxsize", .type = NFP_OPT_SIZE,
-	  .def = "0", .min = 0, .max = 1024 * 1024 * 1024,
+	{ .name = "netlink_socket_buffer_maxsize",
+	  .type = NFP_OPT_SIZE,
+	  .def = "0",
+	  .min = 0,
+	  .max = 1024 * 1024 * 1024,
 	  .off = offsetof(struct nfct_priv, rcvbuf_max),
 	  .help = "On ENOBUFS double the receive buffer up to this size; 0 never grows it." },
-	{ .name = "netlink_resync_timeout", .type = NFP_OPT_DURATION,
-	  .def = "60", .unit = "s", .min = 0, .max = 86400000,
+	{ .name = "netlink_resync_timeout",
+	  .type = NFP_OPT_DURATION,
+	  .def = "60",
+	  .unit = "s",
+	  .min = 0,
+	  .max = 86400000,
 	  .off = offsetof(struct nfct_priv, resync_ms),
 	  .help = "After events were lost (ENOBUFS), wait this long, then dump the table to find the flows whose DESTROY was lost." },
-	{ .name = "reliable", .type = NFP_OPT_BOOL, .def = "0",
+	{ .name = "reliable",
+	  .type = NFP_OPT_BOOL,
+	  .def = "0",
 	  .off = offsetof(struct nfct_priv, reliable),
 	  .help = "Ask the kernel not to drop events when the socket is full (NETLINK_BROADCAST_ERROR, NETLINK_NO_ENOBUFS): conntrack redelivers them later." },
-	{ .name = "accept_src_filter", .type = NFP_OPT_STRING,
+	{ .name = "accept_src_filter",
+	  .type = NFP_OPT_STRING,
 	  .off = offsetof(struct nfct_priv, src_filter),
 	  .help = "Only flows whose original source is in these comma-separated addresses or prefixes (10.0.0.0/8,fd00::/8)." },
-	{ .name = "accept_dst_filter", .type = NFP_OPT_STRING,
+	{ .name = "accept_dst_filter",
+	  .type = NFP_OPT_STRING,
 	  .off = offsetof(struct nfct_priv, dst_filter),
 	  .help = "Only flows whose original destination is in these addresses or prefixes." },
-	{ .name = "accept_proto_filter", .type = NFP_OPT_STRING,
+	{ .name = "accept_proto_filter",
+	  .type = NFP_OPT_STRING,
 	  .off = offsetof(struct nfct_priv, proto_filter),
 	  .help = "Only flows of these comma-separated protocols (tcp,udp,icmp or numbers)." },
-	{ .name = "netns", .type = NFP_OPT_PATH,
+	{ .name = "netns",
+	  .type = NFP_OPT_PATH,
 	  .off = offsetof(struct nfct_priv, netns),
 	  .help = "Listen in this network namespace (e.g. /run/netns/NAME) instead of the daemon's." },
-	{ .name = "network_namespace_path", .type = NFP_OPT_PATH,
+	{ .name = "network_namespace_path",
+	  .type = NFP_OPT_PATH,
 	  .off = offsetof(struct nfct_priv, netns_ulogd),
 	  .help = "ulogd2's name for netns." },
-	{ .name = "accounting", .type = NFP_OPT_BOOL, .def = "0",
+	{ .name = "accounting",
+	  .type = NFP_OPT_BOOL,
+	  .def = "0",
 	  .off = offsetof(struct nfct_priv, accounting),
 	  .help = "Set net.netfilter.nf_conntrack_acct=1 at start (for flows that begin afterwards): byte and packet counters." },
-	{ .name = "timestamp", .type = NFP_OPT_BOOL, .def = "0",
+	{ .name = "timestamp",
+	  .type = NFP_OPT_BOOL,
+	  .def = "0",
 	  .off = offsetof(struct nfct_priv, timestamp),
 	  .help = "Set net.netfilter.nf_conntrack_timestamp=1 at start: the kernel's own start and end times (to the nanosecond)." },
-	{ .name = "max_batch", .type = NFP_OPT_UINT, .def = "1024", .min = 1,
-	  .max = 1000000, .off = offsetof(struct nfct_priv, max_batch),
+	{ .name = "max_batch",
+	  .type = NFP_OPT_UINT,
+	  .def = "1024",
+	  .min = 1,
+	  .max = 1000000,
+	  .off = offsetof(struct nfct_priv, max_batch),
 	  .help = "Datagrams read per loop wakeup before other sockets get their turn." },
 	{ 0 }
 };
@@ -229,8 +266,10 @@ static void table_full(void *arg)
 	struct nfp_inst *inst = arg;
 	struct nfct_priv *p = inst->priv;
 
-	nfp_warn_rl(inst, "flow table full (%u entries): flows go untracked; raise hash_max_entries",
-		    p->tr.hash.count);
+	nfp_warn_rl(
+		inst,
+		"flow table full (%u entries): flows go untracked; raise hash_max_entries",
+		p->tr.hash.count);
 }
 
 static uint32_t now_sec(const struct nfct_priv *p)
@@ -346,16 +385,22 @@ static void on_enobufs(struct nfp_inst *inst)
 
 	inst->ctr[C_ENOBUFS]++;
 	if (p->tr.hash_on) {
-		nfp_warn_rl(inst, "conntrack events were lost (ENOBUFS): resynchronising with a dump in %llu ms",
-			    (unsigned long long)p->resync_ms);
+		nfp_warn_rl(
+			inst,
+			"conntrack events were lost (ENOBUFS): resynchronising with a dump in %llu ms",
+			(unsigned long long)p->resync_ms);
 		arm_resync(inst);
 	} else {
-		nfp_warn_rl(inst, "conntrack events were lost (ENOBUFS) and cannot be recovered without hash_enable=1: raise netlink_socket_buffer_size or set reliable=1");
+		nfp_warn_rl(
+			inst,
+			"conntrack events were lost (ENOBUFS) and cannot be recovered without hash_enable=1: raise netlink_socket_buffer_size or set reliable=1");
 	}
 	if (!p->rcvbuf_max || p->rcvbuf_now >= p->rcvbuf_max) {
 		if (!p->grow_warned && p->rcvbuf_max)
-			nfp_warn(inst, "receive buffer at netlink_socket_buffer_maxsize (%llu bytes)",
-				 (unsigned long long)p->rcvbuf_max);
+			nfp_warn(
+				inst,
+				"receive buffer at netlink_socket_buffer_maxsize (%llu bytes)",
+				(unsigned long long)p->rcvbuf_max);
 		p->grow_warned = true;
 		return;
 	}
@@ -389,8 +434,10 @@ static unsigned int read_events(struct nfp_inst *inst, uint64_t limit)
 				continue;
 			}
 			if (errno != EAGAIN && errno != EWOULDBLOCK)
-				nfp_err_rl(inst, "reading the conntrack event socket failed: %s",
-					   strerror(errno));
+				nfp_err_rl(
+					inst,
+					"reading the conntrack event socket failed: %s",
+					strerror(errno));
 			break;
 		}
 		/* One clock read per batch: the kernel queued them all. */
@@ -403,14 +450,18 @@ static unsigned int read_events(struct nfp_inst *inst, uint64_t limit)
 			if (mh->msg_namelen < sizeof(p->from[i]) ||
 			    p->from[i].nl_pid != 0) {
 				inst->ctr[C_MALFORMED]++;
-				nfp_warn_rl(inst, "ignored a datagram from netlink port %u",
-					    (unsigned int)p->from[i].nl_pid);
+				nfp_warn_rl(
+					inst,
+					"ignored a datagram from netlink port %u",
+					(unsigned int)p->from[i].nl_pid);
 				continue;
 			}
 			if (mh->msg_flags & MSG_TRUNC) {
 				inst->ctr[C_TRUNCATED]++;
-				nfp_warn_rl(inst, "conntrack event larger than %d bytes dropped",
-					    NFCT_RX_SZ);
+				nfp_warn_rl(
+					inst,
+					"conntrack event larger than %d bytes dropped",
+					NFCT_RX_SZ);
 				continue;
 			}
 			nfct_dgram(p->rx + (size_t)i * NFCT_RX_SZ, len,
@@ -507,9 +558,13 @@ fail:
 static void dump_failed(struct nfp_inst *inst, int err)
 {
 	if (err == -EPERM)
-		nfp_err_rl(inst, "the kernel refused a conntrack dump (EPERM): the daemon lacks CAP_NET_ADMIN");
+		nfp_err_rl(
+			inst,
+			"the kernel refused a conntrack dump (EPERM): the daemon lacks CAP_NET_ADMIN");
 	else if (err == -EINTR)
-		nfp_warn_rl(inst, "conntrack dump inconsistent (the table changed under it): ended flows are looked for at the next one");
+		nfp_warn_rl(
+			inst,
+			"conntrack dump inconsistent (the table changed under it): ended flows are looked for at the next one");
 	else
 		nfp_err_rl(inst, "conntrack dump failed: %s", strerror(-err));
 }
@@ -618,24 +673,30 @@ static int setup_sysctls(struct nfp_inst *inst)
 	if (p->accounting) {
 		err = nlsys_sysctl_set(SYSCTL_ACCT, 1);
 		if (err) {
-			nfp_err(inst, "accounting=1: cannot set net.netfilter.nf_conntrack_acct: %s",
+			nfp_err(inst,
+				"accounting=1: cannot set net.netfilter.nf_conntrack_acct: %s",
 				strerror(-err));
 			return err;
 		}
 	} else if (nlsys_sysctl_get(SYSCTL_ACCT, &v) == 0 && v == 0) {
-		nfp_warn(inst, "net.netfilter.nf_conntrack_acct is 0: orig.raw.* and reply.raw.* counters stay 0; set accounting=1 to switch it on");
+		nfp_warn(
+			inst,
+			"net.netfilter.nf_conntrack_acct is 0: orig.raw.* and reply.raw.* counters stay 0; set accounting=1 to switch it on");
 	}
 	if (p->timestamp) {
 		err = nlsys_sysctl_set(SYSCTL_TSTAMP, 1);
 		if (err) {
-			nfp_err(inst, "timestamp=1: cannot set net.netfilter.nf_conntrack_timestamp: %s",
+			nfp_err(inst,
+				"timestamp=1: cannot set net.netfilter.nf_conntrack_timestamp: %s",
 				strerror(-err));
 			return err;
 		}
 	}
 	if (!p->pollinterval && nlsys_sysctl_get(SYSCTL_EVENTS, &v) == 0 &&
 	    v == 0)
-		nfp_warn(inst, "net.netfilter.nf_conntrack_events is 0: the kernel sends no events, so no records will come; set it to 1 or 2");
+		nfp_warn(
+			inst,
+			"net.netfilter.nf_conntrack_events is 0: the kernel sends no events, so no records will come; set it to 1 or 2");
 	return 0;
 }
 
@@ -657,19 +718,22 @@ static int open_all(struct nfp_inst *inst)
 	if (!err && !p->pollinterval) {
 		err = open_events(inst);
 		if (err)
-			nfp_err(inst, "cannot open the conntrack event socket: %s",
+			nfp_err(inst,
+				"cannot open the conntrack event socket: %s",
 				strerror(-err));
 	}
 	if (!err && p->tr.hash_on) {
 		err = open_socket(&p->qfd);
 		if (err)
-			nfp_err(inst, "cannot open the conntrack dump socket: %s",
+			nfp_err(inst,
+				"cannot open the conntrack dump socket: %s",
 				strerror(-err));
 	}
 	if (ns) {
 		err2 = nlsys_netns_leave(saved);
 		if (err2 && !err) {
-			nfp_err(inst, "cannot return from network namespace %s: %s",
+			nfp_err(inst,
+				"cannot return from network namespace %s: %s",
 				ns, strerror(-err2));
 			err = err2;
 		}
@@ -745,8 +809,7 @@ static int nfct_configure(struct nfp_inst *inst)
 	    nfct_filter_addrs(&p->filter, false, p->src_filter, &why, &bad))
 		err = -EINVAL;
 	else if (p->dst_filter &&
-		 nfct_filter_addrs(&p->filter, true, p->dst_filter, &why,
-				   &bad))
+		 nfct_filter_addrs(&p->filter, true, p->dst_filter, &why, &bad))
 		err = -EINVAL;
 	else if (p->proto_filter &&
 		 nfct_filter_protos(&p->filter, p->proto_filter, &why, &bad))
@@ -755,14 +818,15 @@ static int nfct_configure(struct nfp_inst *inst)
 		nfp_err(inst, "bad accept filter at \"%s\": %s", bad, why);
 		return err;
 	}
-	p->filtering = p->filter.nsrc || p->filter.ndst ||
-		       !p->filter.any_proto;
+	p->filtering = p->filter.nsrc || p->filter.ndst || !p->filter.any_proto;
 	if (p->pollinterval && p->pollinterval < 100) {
-		nfp_err(inst, "pollinterval must be 0 (events) or at least 100 ms");
+		nfp_err(inst,
+			"pollinterval must be 0 (events) or at least 100 ms");
 		return -EINVAL;
 	}
 	if (p->pollinterval && !p->hash_enable) {
-		nfp_err(inst, "polling (pollinterval) needs hash_enable=1: the table is how ended flows are found");
+		nfp_err(inst,
+			"polling (pollinterval) needs hash_enable=1: the table is how ended flows are found");
 		return -EINVAL;
 	}
 	if (p->netns && p->netns_ulogd) {
@@ -772,16 +836,41 @@ static int nfct_configure(struct nfp_inst *inst)
 	return 0;
 }
 
+/*
+ * The flow table's size: as configured, or room for every flow the kernel
+ * can track (ulogd2's fixed 32768 overflow on a busy gateway, and then
+ * DESTROY records lose their start time). Entries are taken as flows come,
+ * so the limit costs nothing until it is used.
+ */
+static void table_size(struct nfct_priv *p, uint32_t *buckets, uint32_t *max)
+{
+	long v;
+
+	*max = (uint32_t)p->hash_max;
+	if (!*max) {
+		if (nlsys_sysctl_get(SYSCTL_MAX, &v) < 0 || v <= 0)
+			v = 65536;
+		*max = (uint32_t)(v < 4096	 ? 4096
+				  : v > 16777216 ? 16777216
+						 : v);
+	}
+	*buckets = (uint32_t)p->hash_buckets;
+	if (!*buckets)
+		*buckets = *max / 4 < 1024 ? 1024 : *max / 4;
+}
+
 static int nfct_start(struct nfp_inst *inst)
 {
 	struct nfct_priv *p = inst->priv;
+	uint32_t buckets, max;
+	char tbl[64];
 	int err;
 
 	p->inst = inst;
 	p->evfd = -1;
 	p->qfd = -1;
-	err = nfct_track_init(&p->tr, p->hash_enable,
-			      (uint32_t)p->hash_buckets, (uint32_t)p->hash_max);
+	table_size(p, &buckets, &max);
+	err = nfct_track_init(&p->tr, p->hash_enable, buckets, max);
 	if (err)
 		return err;
 	p->tr.mask = (uint32_t)p->event_mask;
@@ -831,9 +920,12 @@ static int nfct_start(struct nfp_inst *inst)
 	 */
 	if (p->qfd >= 0)
 		nfp_keep_caps(inst, UINT64_C(1) << CAP_NET_ADMIN);
+	tbl[0] = '\0';
+	if (p->tr.hash_on)
+		snprintf(tbl, sizeof(tbl), " with a table of up to %u flows",
+			 max);
 	nfp_info(inst, "%s mode%s, reporting%s%s%s%s",
-		 p->pollinterval ? "polling" : "event",
-		 p->tr.hash_on ? " with flow table" : "",
+		 p->pollinterval ? "polling" : "event", tbl,
 		 (p->event_mask & NFCT_EV_NEW) && !p->tr.hash_on ? " NEW" : "",
 		 p->event_mask & NFCT_EV_UPDATE ? " UPDATE" : "",
 		 p->event_mask & NFCT_EV_DESTROY ? " DESTROY" : "",
@@ -854,7 +946,8 @@ NFP_PLUGIN(input, nfct) = {
 	.size = sizeof(struct nfp_plugin),
 	.kind = NFP_INPUT,
 	.name = "NFCT",
-	.summary = "connections from conntrack: events or polling, NEW/DESTROY paired",
+	.summary =
+		"connections from conntrack: events or polling, NEW/DESTROY paired",
 	.options = nfct_options,
 	.out_keys = nfct_keys,
 	.counters = nfct_counters,
