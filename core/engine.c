@@ -14,6 +14,7 @@
 #include <ctype.h>
 #include <stdarg.h>
 #include <strings.h>
+#include <sys/stat.h>
 
 #include "engine.h"
 
@@ -83,6 +84,15 @@ NFP_API const char *nfp_inst_where(const struct nfp_inst *inst)
 	return inst->core ? inst->core->where : "?";
 }
 
+NFP_API int nfp_inst_conf_readable(const struct nfp_inst *inst)
+{
+	const struct nfp_core_inst *ci = inst ? inst->core : NULL;
+	struct stat st;
+
+	return ci && ci->sec && ci->sec->file &&
+	       stat(ci->sec->file, &st) == 0 && (st.st_mode & S_IROTH);
+}
+
 /* Only allowed while the engine runs configure(). */
 static struct nfp_core_inst *configuring;
 /* Where configure()'s nfp_inst_error() reports: the engine's diagnostics. */
@@ -123,9 +133,13 @@ NFP_API int nfp_inst_error(struct nfp_inst *inst, const char *option,
 			at = en;
 	configuring_errors++;
 	nfp_diag(configuring_diags, NFP_LOG_ERROR,
-		 at ? at->file : ci->sec ? ci->sec->file : NULL,
-		 at ? at->line : ci->sec ? ci->sec->line : 0, ci->name, hint,
-		 "%s", msg);
+		 at	   ? at->file
+		 : ci->sec ? ci->sec->file
+			   : NULL,
+		 at	   ? at->line
+		 : ci->sec ? ci->sec->line
+			   : 0,
+		 ci->name, hint, "%s", msg);
 	return -EINVAL;
 }
 
@@ -817,7 +831,8 @@ struct nfp_engine *nfp_engine_new(struct nfp_conf *conf,
 			configuring = ci;
 			configuring_diags = d;
 			configuring_errors = 0;
-			/* A plugin that said what is wrong needs no line more. */
+			/* A plugin that said what is wrong needs no line more.
+			 */
 			if (ci->pub.plugin->configure(&ci->pub) < 0 &&
 			    !configuring_errors)
 				nfp_diag(d, NFP_LOG_ERROR,

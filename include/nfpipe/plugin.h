@@ -136,6 +136,14 @@ NFP_API int nfp_keep_caps(struct nfp_inst *inst, uint64_t caps);
 NFP_API const char *nfp_inst_where(const struct nfp_inst *inst);
 
 /*
+ * True when every user may read the config file that holds the instance's
+ * section: a secret the plugin finds in a value (a password inside a
+ * connection string) is then no secret, worth a warning. Options flagged
+ * NFP_OPT_SECRET get that warning from the core.
+ */
+NFP_API int nfp_inst_conf_readable(const struct nfp_inst *inst);
+
+/*
  * From configure(): report what is wrong with the instance's configuration
  * as a config error, at the file:line of option @option when the section
  * sets it (else the section's line; @option may be NULL), with @hint saying

@@ -164,6 +164,7 @@ static const struct nfp_option conferr_opts[] = {
 	{ 0 }
 };
 static int conferr_checking = -1;
+static int conferr_readable = -1;
 static unsigned int conferr_released;
 
 static void conferr_release(struct nfp_inst *inst)
@@ -176,6 +177,7 @@ static int conferr_configure(struct nfp_inst *inst)
 	struct conferr_priv *p = inst->priv;
 
 	conferr_checking = nfp_checking();
+	conferr_readable = nfp_inst_conf_readable(inst);
 	if (!strcmp(p->path, "bad"))
 		return nfp_inst_error(inst, "path", "set path= to a good one",
 				      "path \"%s\" is bad", p->path);
@@ -418,10 +420,16 @@ static void test_plugin_errors(void)
 		 "file every user can read; chmod o-r %s",
 		 path, path);
 	like(buf, want, "secret: world-readable file warns at the line");
+	is_int(conferr_readable, 1, "nfp_inst_conf_readable: mode 0644");
 	ok(!strstr(buf, "hunter2"), "secret: the value is not shown");
 	chmod(path, 0600);
 	nfpt_check_file(path, plugins, buf, sizeof(buf));
 	is_str(buf, "", "secret: a 0600 file does not warn");
+	is_int(conferr_readable, 0, "nfp_inst_conf_readable: mode 0600");
+	nfpt_check("[global]\nstack=in:PKTIN,ce:CONFERR\n", plugins, buf,
+		   sizeof(buf));
+	is_int(conferr_readable, 0,
+	       "nfp_inst_conf_readable: a config that is no file");
 	unlink(path);
 }
 

@@ -436,22 +436,6 @@ static void test_cache(void)
 	sqlc_set_free(out);
 }
 
-static void test_readable(void)
-{
-	char path[300], where[320];
-
-	snprintf(path, sizeof(path), "%s/conf", root);
-	write_file(path, "pass=x\n");
-	snprintf(where, sizeof(where), "%s:12", path);
-	chmod(path, 0644);
-	ok(sqlc_world_readable(where), "mode 0644: readable by every user");
-	chmod(path, 0640);
-	ok(!sqlc_world_readable(where), "mode 0640: not");
-	ok(!sqlc_world_readable("/nonexistent/x.conf:3"), "no such file: no");
-	ok(!sqlc_world_readable("test.conf"), "no line number: no");
-	ok(!sqlc_world_readable(NULL), "no place at all: no");
-}
-
 static void test_values(void)
 {
 	char b[64];
@@ -585,7 +569,6 @@ int main(void)
 	test_schema_file();
 	test_cache();
 	test_values();
-	test_readable();
 	test_configure();
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);
 	if (system(cmd))

@@ -37,7 +37,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
 
 #include <librdkafka/rdkafka.h>
@@ -478,25 +477,6 @@ static int conf_set(struct nfp_inst *inst, rd_kafka_conf_t *c, const char *name,
 			      "see librdkafka's CONFIGURATION.md for the names "
 			      "and values it takes",
 			      "%s: %s", name, err);
-}
-
-/* The config file is readable by everyone, holding a secret. */
-static bool world_readable(const struct nfp_inst *inst)
-{
-	const char *where = nfp_inst_where(inst);
-	const char *colon = where ? strrchr(where, ':') : NULL;
-	struct stat st;
-	char *path;
-	bool r;
-
-	if (!colon || colon == where)
-		return false;
-	path = strndup(where, (size_t)(colon - where));
-	if (!path)
-		return false;
-	r = stat(path, &st) == 0 && (st.st_mode & S_IROTH);
-	free(path);
-	return r;
 }
 
 /*
@@ -946,7 +926,7 @@ static int kafka_configure(struct nfp_inst *inst)
 	r = collect_secrets(p->property, &secret_copy, secrets);
 	if (r)
 		return r;
-	if (secrets[0] && world_readable(inst))
+	if (secrets[0] && nfp_inst_conf_readable(inst))
 		nfp_warn(inst,
 			 "the config file holds a Kafka secret and every user "
 			 "can read it: chmod o-r it (%s)",

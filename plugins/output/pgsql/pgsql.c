@@ -1084,7 +1084,7 @@ static int pg_configure(struct nfp_inst *inst)
 		goto out;
 	/* pass is NFP_OPT_SECRET, so the core warns about a readable file;
 	 * connstring is only a secret when it holds a password. */
-	if (secret && sqlc_world_readable(nfp_inst_where(inst)))
+	if (secret && nfp_inst_conf_readable(inst))
 		nfp_warn(inst,
 			 "connstring holds a password and every user can read "
 			 "the config file: chmod o-r %s",

@@ -682,23 +682,6 @@ int sqlc_finish(struct sqlc_set *s, bool optional)
 	return 0;
 }
 
-bool sqlc_world_readable(const char *where)
-{
-	const char *colon = where ? strrchr(where, ':') : NULL;
-	struct stat st;
-	char *path;
-	bool r;
-
-	if (!colon || colon == where)
-		return false;
-	path = strndup(where, (size_t)(colon - where));
-	if (!path)
-		return false;
-	r = stat(path, &st) == 0 && (st.st_mode & S_IROTH);
-	free(path);
-	return r;
-}
-
 /* ---- procedure ----------------------------------------------------------- */
 
 bool sqlc_ident_ok(const char *s)

@@ -152,12 +152,6 @@ int sqlc_choose_offline(struct nfp_inst *inst, struct sqlc_set *out,
  */
 int sqlc_finish(struct sqlc_set *s, bool optional);
 
-/*
- * True when the config file of @where ("FILE:LINE", nfp_inst_where()) can
- * be read by every user: a password in it then is no secret.
- */
-bool sqlc_world_readable(const char *where);
-
 /* ---- ulogd2's `procedure` ------------------------------------------------ */
 
 enum sqlc_mode {
