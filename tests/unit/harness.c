@@ -78,15 +78,15 @@ static const struct nfp_plugin pktin_plugin = {
 /* ---- CAPTURE ----------------------------------------------------------- */
 
 struct cap_kv {
-	char *name;	/* key name */
-	char *text;	/* value as nfp_value_format gives it */
+	char *name; /* key name */
+	char *text; /* value as nfp_value_format gives it */
 };
 
 struct capture_priv {
-	struct cap_kv *kv;	/* keys of the last record */
-	unsigned int nkv;	/* entries in kv */
-	unsigned int count;	/* records seen */
-	unsigned int flushes;	/* flush calls */
+	struct cap_kv *kv;    /* keys of the last record */
+	unsigned int nkv;     /* entries in kv */
+	unsigned int count;   /* records seen */
+	unsigned int flushes; /* flush calls */
 };
 
 static void cap_clear(struct capture_priv *cp)
@@ -154,11 +154,11 @@ static const struct nfp_plugin capture_plugin = {
 /* ---- the harness ------------------------------------------------------- */
 
 struct nfpt {
-	struct nfp_engine *eng;	/* built from the config text */
+	struct nfp_engine *eng; /* built from the config text */
 };
 
-static const struct nfp_plugin **with_test_plugins(
-	const struct nfp_plugin *const *plugins)
+static const struct nfp_plugin **
+with_test_plugins(const struct nfp_plugin *const *plugins)
 {
 	const struct nfp_plugin **v;
 	size_t n = 0, i;
@@ -255,6 +255,48 @@ int nfpt_check_file(const char *path, const struct nfp_plugin *const *plugins,
 		    char *buf, size_t len)
 {
 	return check_from(path, NULL, plugins, buf, len);
+}
+
+uint64_t nfpt_counter(struct nfpt *t, const char *inst, const char *name)
+{
+	struct nfp_inst *i = nfpt_inst(t, inst);
+	unsigned int k;
+
+	for (k = 0; i && i->plugin->counters && i->plugin->counters[k]; k++)
+		if (!strcmp(i->plugin->counters[k], name))
+			return __atomic_load_n(&i->ctr[k], __ATOMIC_RELAXED);
+	return (uint64_t)-1;
+}
+
+char *nfpt_slurp(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char *buf;
+	long n;
+
+	if (!f)
+		return strdup("(missing)");
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	rewind(f);
+	buf = calloc(1, (size_t)(n > 0 ? n : 0) + 1);
+	if (buf && n > 0 && fread(buf, 1, (size_t)n, f) != (size_t)n)
+		buf[0] = '\0';
+	fclose(f);
+	return buf;
+}
+
+void nfpt_rmtree(const char *dir)
+{
+	char cmd[1200];
+
+	if (getenv("NFPT_KEEP")) {
+		diag("kept %s", dir);
+		return;
+	}
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	if (system(cmd) != 0)
+		diag("could not remove %s", dir);
 }
 
 struct nfp_inst *nfpt_inst(struct nfpt *t, const char *name)

@@ -52,6 +52,12 @@ int nfpt_check(const char *conf, const struct nfp_plugin *const *plugins,
 /* The same for the config file @path (its name and mode are real). */
 int nfpt_check_file(const char *path, const struct nfp_plugin *const *plugins,
 		    char *buf, size_t len);
+/* Plugin counter @name of instance @inst (read atomically), or -1. */
+uint64_t nfpt_counter(struct nfpt *t, const char *inst, const char *name);
+/* The whole file @path, NUL-terminated, malloc'ed; "(missing)" if none. */
+char *nfpt_slurp(const char *path);
+/* rm -rf @dir, unless NFPT_KEEP is set (then say where it is). */
+void nfpt_rmtree(const char *dir);
 /* Push one packet into PKTIN instance @input; then flush every output. */
 void nfpt_feed(struct nfpt *t, const char *input, const struct nfpt_pkt *p);
 /* An instance by name, for tests that call a plugin's functions directly. */

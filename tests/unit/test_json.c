@@ -69,35 +69,6 @@ static struct nfpt_pkt udp_pkt(const char *prefix)
 	return p;
 }
 
-static char *slurp(const char *path)
-{
-	FILE *f = fopen(path, "r");
-	char *buf;
-	long n;
-
-	if (!f)
-		return strdup("(missing)");
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	rewind(f);
-	buf = calloc(1, (size_t)n + 1);
-	if (buf && fread(buf, 1, (size_t)n, f) != (size_t)n)
-		buf[0] = '\0';
-	fclose(f);
-	return buf;
-}
-
-static uint64_t counter(struct nfpt *t, const char *inst, const char *name)
-{
-	struct nfp_inst *i = nfpt_inst(t, inst);
-	unsigned int k;
-
-	for (k = 0; i->plugin->counters[k]; k++)
-		if (!strcmp(i->plugin->counters[k], name))
-			return i->ctr[k];
-	return (uint64_t)-1;
-}
-
 /* The whole line for udp_pkt(prefix) through PKTIN alone, by hand. */
 #define LINE_HEAD                                                              \
 	"{\"timestamp\":\"2001-09-09T07:16:40.000123+05:30\","                 \
@@ -147,7 +118,7 @@ static void test_file(void)
 	t = nfpt_new(conf, plugins);
 	nfpt_feed(t, "in", &p);
 	nfpt_free(t);
-	got = slurp(path);
+	got = nfpt_slurp(path);
 	is_str(got, LINE_HEAD NASTY_JSON LINE_TAIL,
 	       "file: the object worked out by hand");
 	free(got);
@@ -167,7 +138,7 @@ static void test_options(void)
 	t = nfpt_new(conf, plugins);
 	nfpt_feed(t, "in", &p);
 	nfpt_free(t);
-	got = slurp(path);
+	got = nfpt_slurp(path);
 	like(got,
 	     "{\"@version\":1,\"@timestamp\":\"2001-09-09T07:16:40"
 	     ".000123+05:30\",\"dvc\":\"gw",
@@ -182,7 +153,7 @@ static void test_options(void)
 	t = nfpt_new(conf, plugins);
 	nfpt_feed(t, "in", &p);
 	nfpt_free(t);
-	got = slurp(path);
+	got = nfpt_slurp(path);
 	like(got,
 	     "{\"dvc\":\"Netfilter\",\"raw.pkt\":\"450000211234000040"
 	     "1100000a0900010a09000214e90035000d000068656c6c6f\",",
@@ -205,7 +176,7 @@ static void test_base_ecs(void)
 	t = nfpt_new(conf, plugins);
 	nfpt_feed(t, "in", &p);
 	nfpt_free(t);
-	got = slurp(path);
+	got = nfpt_slurp(path);
 	like(got, ",\"ip.saddr\":\"10.9.0.1\",\"ip.daddr\":\"10.9.0.2\",",
 	     "ulogd names: addresses as strings");
 	like(got, ",\"ip.protocol\":17,", "ulogd names: protocol a number");
@@ -221,7 +192,7 @@ static void test_base_ecs(void)
 	t = nfpt_new(conf, plugins);
 	nfpt_feed(t, "in", &p);
 	nfpt_free(t);
-	got = slurp(path);
+	got = nfpt_slurp(path);
 	like(got,
 	     "{\"@timestamp\":\"2001-09-09T07:16:40.000123+05:30\","
 	     "\"observer.product\":\"Netfilter\",",
@@ -255,11 +226,11 @@ static void test_batch(void)
 		 path);
 	t = nfpt_new(conf, plugins);
 	nfpt_feed(t, "in", &p);
-	is_int((int64_t)counter(t, "j", "lines"), 2, "batch: two objects");
-	is_int((int64_t)counter(t, "j", "writes"), 1, "batch: one write(2)");
+	is_int((int64_t)nfpt_counter(t, "j", "lines"), 2, "batch: two objects");
+	is_int((int64_t)nfpt_counter(t, "j", "writes"), 1, "batch: one write(2)");
 	nfpt_feed(t, "in", &p);
 	nfpt_free(t);
-	got = slurp(path);
+	got = nfpt_slurp(path);
 	for (nl = got; (nl = strchr(nl, '\n')); nl++)
 		lines++;
 	is_int(lines, 4, "batch: one line an object, two stack positions");
@@ -468,9 +439,9 @@ static uint64_t wait_counter(struct nfpt *t, const char *name, uint64_t want)
 {
 	double end = now_s() + 5;
 
-	while (counter(t, "j", name) != want && now_s() < end)
+	while (nfpt_counter(t, "j", name) != want && now_s() < end)
 		usleep(5000);
-	return counter(t, "j", name);
+	return nfpt_counter(t, "j", name);
 }
 
 /* Record @k: udp_pkt() with the prefix "n=<k>", six digits. */
@@ -560,7 +531,7 @@ static void test_net_order(const char *mode, int type, bool unix_path)
 	t = net_new(mode, where, mode, "batch=50");
 	feed_n(t, 0, n);
 	wait_lines(&r, n, 10, t);
-	is_int((int64_t)counter(t, "j", "lines"), n, "%s: lines counts %u",
+	is_int((int64_t)nfpt_counter(t, "j", "lines"), n, "%s: lines counts %u",
 	       what, n);
 	is_int((int64_t)wait_counter(t, "written", n), n,
 	       "%s: written counts %u", what, n);
@@ -615,13 +586,13 @@ static void test_net_absent(const char *mode, int type, bool unix_path)
 	 * "connection" always works: a batch is sent and refused (ICMP),
 	 * and while the worker is connected again, batches queue instead.
 	 */
-	spooled = counter(t, "j", "spooled");
+	spooled = nfpt_counter(t, "j", "spooled");
 	if (type == SOCK_DGRAM)
 		ok(spooled > 0, "%s: lines spooled (%llu)", what,
 		   (unsigned long long)spooled);
 	else
 		is_int((int64_t)spooled, n, "%s: every line spooled", what);
-	is_int((int64_t)counter(t, "j", "written"), 0, "%s: none written",
+	is_int((int64_t)nfpt_counter(t, "j", "written"), 0, "%s: none written",
 	       what);
 	if (type == SOCK_DGRAM || unix_path)
 		rcv_init(&r, type, unix_path ? path : NULL, &port, true);
@@ -661,9 +632,9 @@ static void test_net_stalled(void)
 	feed_n(t, 0, n);
 	dt = now_s() - t0;
 	ok(dt < 5, "stalled receiver: %u records fed in %.2f s (< 5 s)", n, dt);
-	ok(counter(t, "j", "spooled") > 0,
+	ok(nfpt_counter(t, "j", "spooled") > 0,
 	   "stalled receiver: lines spooled (%llu)",
-	   (unsigned long long)counter(t, "j", "spooled"));
+	   (unsigned long long)nfpt_counter(t, "j", "spooled"));
 	ok(rcv_lines(&r) == 0, "stalled receiver: read nothing yet");
 	__atomic_store_n(&r.pause, 0, __ATOMIC_RELEASE);
 	wait_lines(&r, n, 30, t);
@@ -873,12 +844,6 @@ int main(void)
 	test_net_restart();
 	test_udp_too_long();
 	test_net_buffer_option();
-	if (!getenv("NFPT_KEEP")) {
-		char cmd[1200];
-
-		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-		if (system(cmd) != 0)
-			diag("could not remove %s", dir);
-	}
+	nfpt_rmtree(dir);
 	return done_testing();
 }

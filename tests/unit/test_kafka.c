@@ -74,35 +74,6 @@ static void feed(struct nfpt *t, const char *prefix, uint32_t mark, uint8_t d)
 	nfpt_feed(t, "in", &p);
 }
 
-static char *slurp(const char *path)
-{
-	FILE *f = fopen(path, "r");
-	char *buf;
-	long n;
-
-	if (!f)
-		return strdup("(missing)");
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	rewind(f);
-	buf = calloc(1, (size_t)n + 1);
-	if (buf && fread(buf, 1, (size_t)n, f) != (size_t)n)
-		buf[0] = '\0';
-	fclose(f);
-	return buf;
-}
-
-static uint64_t counter(struct nfpt *t, const char *inst, const char *name)
-{
-	struct nfp_inst *i = nfpt_inst(t, inst);
-	unsigned int k;
-
-	for (k = 0; i->plugin->counters[k]; k++)
-		if (!strcmp(i->plugin->counters[k], name))
-			return __atomic_load_n(&i->ctr[k], __ATOMIC_RELAXED);
-	return (uint64_t)-1;
-}
-
 /* Flush and wait up to @ms for counter @name to reach @want. */
 static bool wait_ctr(struct nfpt *t, const char *name, const char *ctr,
 		     uint64_t want, unsigned int ms)
@@ -111,7 +82,7 @@ static bool wait_ctr(struct nfpt *t, const char *name, const char *ctr,
 
 	while (ms--) {
 		inst->plugin->flush(inst);
-		if (counter(t, name, ctr) >= want)
+		if (nfpt_counter(t, name, ctr) >= want)
 			return true;
 		usleep(1000);
 	}
@@ -348,8 +319,8 @@ static void test_messages(void)
 		feed(t, prefix, i, (uint8_t)(i % 5));
 	}
 	ok(wait_ctr(t, "k", "written", 300, 10000), "300 rows written");
-	is_int(counter(t, "k", "delivered"), 300, "delivered counts 300");
-	is_int(counter(t, "k", "delivery_errors"), 0, "no delivery errors");
+	is_int(nfpt_counter(t, "k", "delivered"), 300, "delivered counts 300");
+	is_int(nfpt_counter(t, "k", "delivery_errors"), 0, "no delivery errors");
 	nfpt_free(t);
 	consume(m.bootstraps, "nflog", 3, ms);
 	is_int(ms->n, 300, "300 messages in the topic");
@@ -426,22 +397,22 @@ static void test_outage(void)
 		usleep(10000);
 	}
 	usleep(1000 * 1000);
-	ok(counter(t, "k", "spooled") > 0,
+	ok(nfpt_counter(t, "k", "spooled") > 0,
 	   "outage: broker down, batches spooled (%" PRIu64 " rows)",
-	   counter(t, "k", "spooled"));
-	ok(counter(t, "k", "written") < 200,
+	   nfpt_counter(t, "k", "spooled"));
+	ok(nfpt_counter(t, "k", "written") < 200,
 	   "outage: not all written while down (%" PRIu64 ")",
-	   counter(t, "k", "written"));
+	   nfpt_counter(t, "k", "written"));
 	rd_kafka_mock_broker_set_up(m.mc, 1);
 	for (i = 200; i < 300; i++)
 		feed(t, "web", i, 2);
 	ok(wait_ctr(t, "k", "written", 300, 20000),
 	   "outage: all 300 rows written after the broker is back");
-	is_int(counter(t, "k", "dropped"), 0, "outage: nothing dropped");
-	ok(counter(t, "k", "reconnects") >= 1, "outage: reconnected");
-	ok(counter(t, "k", "delivered") >= 300,
+	is_int(nfpt_counter(t, "k", "dropped"), 0, "outage: nothing dropped");
+	ok(nfpt_counter(t, "k", "reconnects") >= 1, "outage: reconnected");
+	ok(nfpt_counter(t, "k", "delivered") >= 300,
 	   "outage: delivered >= 300 (%" PRIu64 ", errors %" PRIu64 ")",
-	   counter(t, "k", "delivered"), counter(t, "k", "delivery_errors"));
+	   nfpt_counter(t, "k", "delivered"), nfpt_counter(t, "k", "delivery_errors"));
 	nfpt_free(t);
 	consume(m.bootstraps, "nflog", 2, ms);
 	dups = check_all(ms, 300, "outage");
@@ -487,7 +458,7 @@ static void test_absent(void)
 		feed(t, "web", i, 2);
 	ok(wait_ctr(t, "k", "spooled", 30, 5000),
 	   "absent cluster: the 30 rows are spooled");
-	is_int(counter(t, "k", "written"), 0, "absent cluster: none written");
+	is_int(nfpt_counter(t, "k", "written"), 0, "absent cluster: none written");
 	nfpt_free(t);
 
 	mock_new(&m, 1);
@@ -501,7 +472,7 @@ static void test_absent(void)
 		feed(t, "web", i, 2);
 	ok(wait_ctr(t, "k", "written", 35, 10000),
 	   "cluster there after a restart: 35 written");
-	is_int(counter(t, "k", "replayed"), 30, "the 30 spooled ones replayed");
+	is_int(nfpt_counter(t, "k", "replayed"), 30, "the 30 spooled ones replayed");
 	nfpt_free(t);
 	consume(m.bootstraps, "nflog", 1, ms);
 	is_int(ms->n, 35, "35 messages, no duplicate");
@@ -574,7 +545,7 @@ static void test_config(void)
 			    "property=\"security.protocol=Hunter2-Secret\"\n",
 			    head, b),
 		       plugins, diags, sizeof(diags));
-	log = slurp(logpath);
+	log = nfpt_slurp(logpath);
 	ok(n == 1 && strstr(diags, "test.conf:7: error: [k] "
 				   "security.protocol: Invalid value"),
 	   "a bad property value: an error at its line naming the property");
@@ -601,14 +572,6 @@ int main(void)
 	test_outage();
 	test_absent();
 	nfp_log_close();
-	if (!getenv("NFPT_KEEP")) {
-		char cmd[600];
-
-		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);
-		if (system(cmd) != 0)
-			diag("could not remove %s", root);
-	} else {
-		diag("kept %s", root);
-	}
+	nfpt_rmtree(root);
 	return done_testing();
 }

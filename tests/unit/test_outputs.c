@@ -57,24 +57,6 @@ static struct nfpt_pkt udp_pkt(void)
 	return p;
 }
 
-static char *slurp(const char *path)
-{
-	FILE *f = fopen(path, "r");
-	char *buf;
-	long n;
-
-	if (!f)
-		return strdup("(missing)");
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	rewind(f);
-	buf = calloc(1, (size_t)n + 1);
-	if (buf && fread(buf, 1, (size_t)n, f) != (size_t)n)
-		buf[0] = '\0';
-	fclose(f);
-	return buf;
-}
-
 static const char *path_of(const char *name)
 {
 	static char p[4][4096 + 64];
@@ -83,17 +65,6 @@ static const char *path_of(const char *name)
 	i = (i + 1) % 4;
 	snprintf(p[i], sizeof(p[i]), "%s/%s", dir, name);
 	return p[i];
-}
-
-static uint64_t counter(struct nfpt *t, const char *inst, const char *name)
-{
-	struct nfp_inst *in = nfpt_inst(t, inst);
-	unsigned int i;
-
-	for (i = 0; in->plugin->counters[i]; i++)
-		if (!strcmp(in->plugin->counters[i], name))
-			return in->ctr[i];
-	bail_out("%s has no counter %s", inst, name);
 }
 
 static struct nfpt *logemu_stack(const char *file, const char *extra)
@@ -125,12 +96,12 @@ static void test_logemu_frames(void)
 	t = logemu_stack("ulogd.log", "");
 	nfpt_feed(t, "in", &p);
 	snprintf(want, sizeof(want), "Sep  9 01:46:40 %s " UDP_LINE "\n", host);
-	got = slurp(path_of("ulogd.log"));
+	got = nfpt_slurp(path_of("ulogd.log"));
 	is_str(got, want, "logemu: ulogd frame, packet time, short host name");
-	is_int((int64_t)counter(t, "emu", "lines"), 1, "logemu: lines counted");
-	is_int((int64_t)counter(t, "emu", "bytes"), (int64_t)strlen(want),
+	is_int((int64_t)nfpt_counter(t, "emu", "lines"), 1, "logemu: lines counted");
+	is_int((int64_t)nfpt_counter(t, "emu", "bytes"), (int64_t)strlen(want),
 	       "logemu: bytes counted");
-	is_int((int64_t)counter(t, "emu", "writes"), 1, "logemu: one write");
+	is_int((int64_t)nfpt_counter(t, "emu", "writes"), 1, "logemu: one write");
 	free(got);
 	nfpt_free(t);
 
@@ -145,7 +116,7 @@ static void test_logemu_frames(void)
 		 "2001-09-09T04:16:40.000123+02:30 %s " UDP_LINE "\n"
 		 "1970-01-01T02:30:00.999999+02:30 %s " UDP_LINE "\n",
 		 host, host);
-	got = slurp(path_of("rfc3339.log"));
+	got = nfpt_slurp(path_of("rfc3339.log"));
 	is_str(got, want, "logemu: rfc3339 frame with the UTC offset");
 	free(got);
 	nfpt_free(t);
@@ -156,14 +127,14 @@ static void test_logemu_frames(void)
 	nfpt_feed(t, "in", &p);
 	snprintf(want, sizeof(want),
 		 "2001-09-08T20:46:40.000123-05:00 %s " UDP_LINE "\n", host);
-	got = slurp(path_of("west.log"));
+	got = nfpt_slurp(path_of("west.log"));
 	is_str(got, want, "logemu: rfc3339 west of UTC");
 	free(got);
 	nfpt_free(t);
 
 	t = logemu_stack("none.log", "framing=none\nsync=1\n");
 	nfpt_feed(t, "in", &p);
-	got = slurp(path_of("none.log"));
+	got = nfpt_slurp(path_of("none.log"));
 	is_str(got, UDP_LINE "\n", "logemu: no frame (and sync=1 works)");
 	free(got);
 	nfpt_free(t);
@@ -188,12 +159,12 @@ static void test_logemu_batch(void)
 		 "[emu]\nfile=%s\nframing=none\n", path_of("batch.log"));
 	t = nfpt_new(conf, plugins);
 	nfpt_feed(t, "in", &p);
-	is_int((int64_t)counter(t, "emu", "lines"), 3, "batch: three lines");
-	is_int((int64_t)counter(t, "emu", "writes"), 1, "batch: one write(2)");
+	is_int((int64_t)nfpt_counter(t, "emu", "lines"), 3, "batch: three lines");
+	is_int((int64_t)nfpt_counter(t, "emu", "writes"), 1, "batch: one write(2)");
 	nfpt_feed(t, "in", &p);
-	is_int((int64_t)counter(t, "emu", "writes"), 2,
+	is_int((int64_t)nfpt_counter(t, "emu", "writes"), 2,
 	       "batch: one more write(2) for the next batch");
-	got = slurp(path_of("batch.log"));
+	got = nfpt_slurp(path_of("batch.log"));
 	is_str(got, UDP_LINE "\n" UDP_LINE "\n" UDP_LINE "\n"
 	       UDP_LINE "\n" UDP_LINE "\n" UDP_LINE "\n",
 	       "batch: the file has all six lines");
@@ -256,19 +227,19 @@ static void test_logemu_reopen(void)
 	emu->plugin->process(emu, &h3.rec);
 	emu->plugin->flush(emu);
 
-	got = slurp(path_of("rot.log.1"));
+	got = nfpt_slurp(path_of("rot.log.1"));
 	is_str(got, "one\ntwo\n", "reopen: the old file got what was buffered");
 	free(got);
-	got = slurp(path_of("rot.log"));
+	got = nfpt_slurp(path_of("rot.log"));
 	is_str(got, "three\n", "reopen: the new file gets what follows");
 	free(got);
-	is_int((int64_t)counter(t, "emu", "lines"), 3, "reopen: no line lost");
+	is_int((int64_t)nfpt_counter(t, "emu", "lines"), 3, "reopen: no line lost");
 
 	/* A print that already ends in a newline (ulogd2 style) gets no second. */
 	hand_rec_init(&h1, "four\n");
 	emu->plugin->process(emu, &h1.rec);
 	emu->plugin->flush(emu);
-	got = slurp(path_of("rot.log"));
+	got = nfpt_slurp(path_of("rot.log"));
 	is_str(got, "three\nfour\n", "logemu: no doubled newline");
 	free(got);
 	nfpt_free(t);
@@ -291,7 +262,7 @@ static void test_logemu_big_batch(void)
 	hand_rec_init(&h, line);
 	for (i = 0; i < 30000; i++)	/* 30000 * 101 bytes: about 3 MiB */
 		emu->plugin->process(emu, &h.rec);
-	w = counter(t, "emu", "writes");
+	w = nfpt_counter(t, "emu", "writes");
 	ok(w >= 2 && w <= 3, "big batch: written early (%llu writes)",
 	   (unsigned long long)w);
 	emu->plugin->flush(emu);
@@ -315,9 +286,9 @@ static void test_logemu_errors(void)
 		     "[pp]\nformat=kernel\n[emu]\nfile=/dev/full\n", plugins);
 	nfpt_feed(t, "in", &p);
 	nfpt_feed(t, "in", &p);
-	is_int((int64_t)counter(t, "emu", "write_errors"), 2,
+	is_int((int64_t)nfpt_counter(t, "emu", "write_errors"), 2,
 	       "/dev/full: each lost batch counted");
-	is_int((int64_t)counter(t, "emu", "lines"), 2,
+	is_int((int64_t)nfpt_counter(t, "emu", "lines"), 2,
 	       "/dev/full: the daemon goes on");
 	nfpt_free(t);
 config:
@@ -358,14 +329,14 @@ static void test_gprint(void)
 		 path_of("gprint.log"));
 	t = nfpt_new(conf, plugins);
 	nfpt_feed(t, "in", &p);
-	got = slurp(path_of("gprint.log"));
+	got = nfpt_slurp(path_of("gprint.log"));
 	/* raw.pkt is raw bytes: left out, as ulogd2 leaves it out. */
 	is_str(got, "raw.pktlen=4,raw.pktcount=1,raw.type=1,"
 	       "oob.prefix=a\\,b\\=c\\\\d\\ne\\x01,oob.time.sec=1000000000,"
 	       "oob.time.usec=5,oob.mark=42,oob.ifindex_in=3,oob.hook=1,"
 	       "oob.family=2,oob.protocol=2048,oob.in=eth0\n",
 	       "gprint: one line, specials escaped");
-	is_int((int64_t)counter(t, "g", "writes"), 1, "gprint: one write");
+	is_int((int64_t)nfpt_counter(t, "g", "writes"), 1, "gprint: one write");
 	free(got);
 	nfpt_free(t);
 
@@ -375,7 +346,7 @@ static void test_gprint(void)
 	t = nfpt_new(conf, plugins);
 	p.prefix = "x";
 	nfpt_feed(t, "in", &p);
-	got = slurp(path_of("gprint_ts.log"));
+	got = nfpt_slurp(path_of("gprint_ts.log"));
 	/* timestamp=YYYY/MM/DD-hh:mm:ss, of the time of writing */
 	ok(strlen(got) > 30 && !strncmp(got, "timestamp=", 10) &&
 	   got[14] == '/' && got[17] == '/' && got[20] == '-' &&
@@ -406,7 +377,7 @@ static void test_oprint(void)
 	p.indev = NULL;
 	p.ifindex_in = 0;
 	nfpt_feed(t, "in", &p);
-	got = slurp(path_of("oprint.log"));
+	got = nfpt_slurp(path_of("oprint.log"));
 	is_str(got,
 	       "===>PACKET BOUNDARY\n"
 	       "raw.pkt=45:00:00:14\n"
@@ -434,7 +405,7 @@ static void test_oprint(void)
 	       "oob.family=2\n"
 	       "oob.protocol=2048\n",
 	       "oprint: boundary, then key=value lines of the keys set");
-	is_int((int64_t)counter(t, "o", "lines"), 2, "oprint: two records");
+	is_int((int64_t)nfpt_counter(t, "o", "lines"), 2, "oprint: two records");
 	free(got);
 	nfpt_free(t);
 }

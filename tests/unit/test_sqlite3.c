@@ -560,14 +560,6 @@ int main(void)
 	test_locked();
 	test_types();
 	nfp_log_close();
-	if (!getenv("NFPT_KEEP")) {
-		char cmd[600];
-
-		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);
-		if (system(cmd) != 0)
-			diag("could not remove %s", root);
-	} else {
-		diag("kept %s", root);
-	}
+	nfpt_rmtree(root);
 	return done_testing();
 }
