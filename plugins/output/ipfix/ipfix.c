@@ -104,7 +104,6 @@ struct ipfix_priv {
 	struct nfp_sink *s;	   /* running sink, or NULL */
 	struct ipfix_ctx *x;	   /* the worker's state, for counters;
 				    * owned by the sink */
-	struct nfp_timer *tick;	   /* pulls the worker's counters */
 	struct nfp_timer *gather;  /* hands over rows that waited GATHER_MS */
 	bool gather_armed;	   /* gather is running */
 	uint32_t gather_rows;	   /* rows that make a handover worth it */
@@ -139,8 +138,7 @@ struct ipfix_ctx {
 	bool resend;		 /* the session broke with data unread:
 				  * hold goes first in the next one */
 	struct nfp_ratelimit rl; /* worker complaints */
-	uint64_t ctr[6];	 /* CTR_MESSAGES.. as the worker counts,
-				  * read atomically by the main thread */
+	struct nfp_sink *s;	 /* for nfp_sink_ctr_add(), set by the ops */
 };
 
 static const struct nfp_option ipfix_options[] = {
@@ -558,7 +556,8 @@ static enum nfp_ret ipfix_process(struct nfp_inst *inst, struct nfp_rec *rec)
 
 static void ctx_count(struct ipfix_ctx *x, unsigned int c, uint64_t n)
 {
-	__atomic_fetch_add(&x->ctr[c - CTR_MESSAGES], n, __ATOMIC_RELAXED);
+	if (x->s && n)
+		nfp_sink_ctr_add(x->s, c, n);
 }
 
 static int ipfix_connect(struct nfp_sink *s, void *ctx)
@@ -568,6 +567,7 @@ static int ipfix_connect(struct nfp_sink *s, void *ctx)
 	struct timeval tv;
 	int fd = -1, rc, err = -EHOSTUNREACH;
 
+	x->s = s;
 	memset(&hints, 0, sizeof(hints));
 	hints.ai_family = AF_UNSPEC;
 	hints.ai_socktype = x->proto == PROTO_UDP ? SOCK_DGRAM : SOCK_STREAM;
@@ -840,6 +840,8 @@ static enum nfp_sink_res ipfix_write(struct nfp_sink *s, void *ctx,
 {
 	struct ipfix_ctx *x = ctx;
 	const struct nfp_inst *li = nfp_sink_log_inst(s);
+
+	x->s = s;
 	uint32_t rows = nfp_batch_rows(b), skip = 0, row, seq0;
 	struct nfp_batch_iter it;
 	size_t n = 0, nheld = 0, sent, i, k, nrec = 0, off;
@@ -1001,7 +1003,6 @@ static int ipfix_configure(struct nfp_inst *inst)
 	return 0;
 }
 
-static void ipfix_tick(struct nfp_inst *inst, void *arg);
 static void ipfix_gather_cb(struct nfp_inst *inst, void *arg);
 
 /*
@@ -1059,10 +1060,6 @@ static int ipfix_start(struct nfp_inst *inst)
 						 : IPFIX_TMPL_FLOWS;
 	x->exp.tmpl_always = p->send_template == TMPL_ALWAYS;
 	p->x = x;
-	/* Counters lag the worker by a second at most, records or not. */
-	p->tick = nfp_timer_new(inst, ipfix_tick, NULL);
-	if (p->tick)
-		nfp_timer_arm(p->tick, 1000, 1000);
 	gather_setup(p, x->exp.mtu, x->exp.tmask);
 	p->gather = nfp_timer_new(inst, ipfix_gather_cb, NULL);
 	p->gather_armed = false;
@@ -1072,28 +1069,6 @@ static int ipfix_start(struct nfp_inst *inst)
 		 proto_names[p->proto], x->exp.domain, x->exp.mtu);
 	return nfp_sink_start(inst, &p->sink, &ipfix_ops, x, 2,
 			      ipfix_tmpl_fingerprint(), &p->s);
-}
-
-/* The worker's counters into the instance's (main thread). */
-static void pull_counters(struct nfp_inst *inst)
-{
-	struct ipfix_priv *p = inst->priv;
-	unsigned int i;
-
-	if (!p->x)
-		return;
-	for (i = CTR_MESSAGES; i <= CTR_RESENT; i++) {
-		if (i == CTR_SKIPPED)
-			continue; /* the main thread's own */
-		inst->ctr[i] = __atomic_load_n(&p->x->ctr[i - CTR_MESSAGES],
-					       __ATOMIC_RELAXED);
-	}
-}
-
-static void ipfix_tick(struct nfp_inst *inst, void *arg)
-{
-	(void)arg;
-	pull_counters(inst);
 }
 
 /*
@@ -1135,7 +1110,6 @@ static int ipfix_flush(struct nfp_inst *inst)
 	struct ipfix_priv *p = inst->priv;
 	uint64_t age;
 
-	pull_counters(inst);
 	if (!p->s || !p->held)
 		return 0;
 	age = nfp_now_ms() - p->held_since;
@@ -1156,14 +1130,10 @@ static void ipfix_stop(struct nfp_inst *inst)
 {
 	struct ipfix_priv *p = inst->priv;
 
-	if (p->tick)
-		nfp_timer_free(p->tick);
-	p->tick = NULL;
 	if (p->gather)
 		nfp_timer_free(p->gather);
 	p->gather = NULL;
 	p->gather_armed = false;
-	pull_counters(inst);
 	if (p->s)
 		nfp_sink_stop(p->s);
 	p->s = NULL;
