@@ -31,7 +31,8 @@ endif
 MYSQL_INTEGRATION_TESTS = tests/integration/mysql-rows.sh \
 	tests/integration/mysql-outage.sh \
 	tests/integration/mysql-ulogd2.sh \
-	tests/integration/mysql-tls.sh
+	tests/integration/mysql-tls.sh \
+	tests/integration/mysql-stall.sh
 EXTRA_DIST += plugins/output/mysql/README.md $(MYSQL_INTEGRATION_TESTS)
 
 # The schema (installed whether or not the plugin is built).
