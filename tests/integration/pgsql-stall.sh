@@ -182,11 +182,19 @@ kill "$LOCKER" 2>/dev/null
 wait "$LOCKER" 2>/dev/null
 pg_start
 verify s1 50
-# The answer is "in the future" (not landed), or, when the other output's
-# new transaction took the same id first, "the server restarted since".
+# Which way the batch came back depends on where the kill found it: its
+# COMMIT already sent (in doubt: the answer is "in the future", not landed,
+# or, when the other output's new transaction took the same id first, "the
+# server restarted since"), or not yet (a plain lost connection; seen once
+# under ASan). Either way verify above proved every row landed once; say
+# which it was. A doubt resolved as "had landed" would have lost the rows
+# that verify counts.
 for i in 1 2; do
-	check "s1: pg$i's batch in doubt was written again" \
-		grep -Eq "\[pg$i\] batch [0-9]* was in doubt \(connection lost at COMMIT\)(: it had not landed, written again| and the server restarted since: written again)" "$T/out.log"
+	if grep -Eq "\[pg$i\] batch [0-9]* was in doubt \(connection lost at COMMIT\)(: it had not landed, written again| and the server restarted since: written again)" "$T/out.log"; then
+		diag "s1: pg$i's batch was in doubt and was written again"
+	else
+		diag "s1: pg$i lost its connection before COMMIT went out"
+	fi
 done
 
 # --- s2: every server process stopped mid-stream -----------------------------
