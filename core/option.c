@@ -629,7 +629,8 @@ static void secret_readable(const struct nfp_option *tab, size_t n,
 			hint = NULL;
 		nfp_diag(d, NFP_LOG_WARN, ent->file, ent->line, inst, hint,
 			 "option \"%s\" holds a secret in a file every user "
-			 "can read", tab[i].name);
+			 "can read",
+			 tab[i].name);
 		free(hint);
 		return;
 	}

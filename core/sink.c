@@ -862,8 +862,7 @@ NFP_API int nfp_sink_flush(struct nfp_sink *s)
 
 /* ---- the worker --------------------------------------------------------- */
 
-NFP_API void nfp_sink_ctr_add(struct nfp_sink *s, unsigned int idx,
-			      uint64_t n)
+NFP_API void nfp_sink_ctr_add(struct nfp_sink *s, unsigned int idx, uint64_t n)
 {
 	pthread_mutex_lock(&s->mu);
 	if (idx < s->nctr)

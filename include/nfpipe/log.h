@@ -30,42 +30,43 @@ enum nfp_level {
 };
 #define NFP_LOG_WARN NFP_LOG_NOTICE
 
-#define NFP_RL_INTERVAL	10	/* seconds */
-#define NFP_RL_BURST	5	/* messages per interval and call site */
+#define NFP_RL_INTERVAL 10 /* seconds */
+#define NFP_RL_BURST	5  /* messages per interval and call site */
 
 /* Per-call-site rate-limit state; static inside the _rl macros. */
 struct nfp_ratelimit {
-	time_t start;		/* start of the current interval */
-	uint32_t printed;	/* messages printed in it */
-	uint32_t missed;	/* messages suppressed in it */
+	time_t start;	  /* start of the current interval */
+	uint32_t printed; /* messages printed in it */
+	uint32_t missed;  /* messages suppressed in it */
 };
 
 /* @inst may be NULL for messages of the core itself. */
 NFP_API void nfp_log(const struct nfp_inst *inst, enum nfp_level level,
-	     const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+		     const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 
 NFP_API void nfp_log_rl(struct nfp_ratelimit *rl, const struct nfp_inst *inst,
-		enum nfp_level level, const char *fmt, ...)
+			enum nfp_level level, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 
 /* True when messages of @level would be written: skip building them if not. */
 NFP_API int nfp_log_enabled(enum nfp_level level);
 
-#define nfp_err(inst, ...) nfp_log(inst, NFP_LOG_ERROR, __VA_ARGS__)
+#define nfp_err(inst, ...)  nfp_log(inst, NFP_LOG_ERROR, __VA_ARGS__)
 #define nfp_warn(inst, ...) nfp_log(inst, NFP_LOG_NOTICE, __VA_ARGS__)
 #define nfp_info(inst, ...) nfp_log(inst, NFP_LOG_INFO, __VA_ARGS__)
-#define nfp_dbg(inst, ...)                                                   \
-	do {                                                                 \
-		if (nfp_log_enabled(NFP_LOG_DEBUG))                          \
-			nfp_log(inst, NFP_LOG_DEBUG, __VA_ARGS__);           \
+#define nfp_dbg(inst, ...)                                                     \
+	do {                                                                   \
+		if (nfp_log_enabled(NFP_LOG_DEBUG))                            \
+			nfp_log(inst, NFP_LOG_DEBUG, __VA_ARGS__);             \
 	} while (0)
 
-#define NFP__RL(inst, level, ...)                                            \
-	do {                                                                 \
-		static struct nfp_ratelimit nfp__rl;                         \
-		nfp_log_rl(&nfp__rl, inst, level, __VA_ARGS__);              \
+#define NFP__RL(inst, level, ...)                                              \
+	do {                                                                   \
+		static struct nfp_ratelimit nfp__rl;                           \
+		nfp_log_rl(&nfp__rl, inst, level, __VA_ARGS__);                \
 	} while (0)
-#define nfp_err_rl(inst, ...) NFP__RL(inst, NFP_LOG_ERROR, __VA_ARGS__)
+#define nfp_err_rl(inst, ...)  NFP__RL(inst, NFP_LOG_ERROR, __VA_ARGS__)
 #define nfp_warn_rl(inst, ...) NFP__RL(inst, NFP_LOG_NOTICE, __VA_ARGS__)
 
 #endif /* NFPIPE_LOG_H */

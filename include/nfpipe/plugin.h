@@ -36,7 +36,6 @@
 #include <nfpipe/loop.h>
 #include <nfpipe/option.h>
 
-
 /* Bumped whenever struct nfp_plugin or struct nfp_inst change layout. */
 #define NFP_PLUGIN_ABI 1
 
@@ -47,35 +46,35 @@ enum nfp_kind {
 };
 
 enum nfp_ret {
-	NFP_OK = 0,	/* go on down the stack */
-	NFP_STOP,	/* drop this record for the rest of this stack */
-	NFP_ERROR,	/* counted; the record stops here like NFP_STOP */
+	NFP_OK = 0, /* go on down the stack */
+	NFP_STOP,   /* drop this record for the rest of this stack */
+	NFP_ERROR,  /* counted; the record stops here like NFP_STOP */
 };
 
 /* Plugin flags. */
-#define NFP_PF_ALL_KEYS	0x1	/* consumes every key upstream (OPRINT) */
-#define NFP_PF_EMITS	0x2	/* filter that emits records of its own */
+#define NFP_PF_ALL_KEYS 0x1 /* consumes every key upstream (OPRINT) */
+#define NFP_PF_EMITS	0x2 /* filter that emits records of its own */
 
 struct nfp_inst;
 
 struct nfp_plugin {
-	uint32_t abi;			/* NFP_PLUGIN_ABI, checked at load */
-	uint32_t size;			/* sizeof(struct nfp_plugin) */
-	enum nfp_kind kind;		/* NFP_INPUT, NFP_FILTER, NFP_OUTPUT */
-	const char *name;		/* "LOGEMU", as written in configs */
-	const char *summary;		/* one line for --list-plugins */
-	uint32_t flags;			/* NFP_PF_* */
+	uint32_t abi;	     /* NFP_PLUGIN_ABI, checked at load */
+	uint32_t size;	     /* sizeof(struct nfp_plugin) */
+	enum nfp_kind kind;  /* NFP_INPUT, NFP_FILTER, NFP_OUTPUT */
+	const char *name;    /* "LOGEMU", as written in configs */
+	const char *summary; /* one line for --list-plugins */
+	uint32_t flags;	     /* NFP_PF_* */
 	const struct nfp_option *options; /* { 0 }-terminated, or NULL */
-	const struct nfp_key *in_keys;	/* consumed; NULL for inputs */
-	const struct nfp_key *out_keys; /* produced; NULL for outputs */
-	const char *const *counters;	/* NULL-terminated names, or NULL */
-	size_t priv_size;		/* zeroed per-instance state */
-	int (*configure)(struct nfp_inst *inst);		/* optional */
-	int (*start)(struct nfp_inst *inst);			/* optional */
+	const struct nfp_key *in_keys;	  /* consumed; NULL for inputs */
+	const struct nfp_key *out_keys;	  /* produced; NULL for outputs */
+	const char *const *counters;	  /* NULL-terminated names, or NULL */
+	size_t priv_size;		  /* zeroed per-instance state */
+	int (*configure)(struct nfp_inst *inst); /* optional */
+	int (*start)(struct nfp_inst *inst);	 /* optional */
 	enum nfp_ret (*process)(struct nfp_inst *inst, struct nfp_rec *rec);
-	int (*flush)(struct nfp_inst *inst);			/* optional */
-	void (*reopen)(struct nfp_inst *inst);			/* optional */
-	void (*stop)(struct nfp_inst *inst);			/* optional */
+	int (*flush)(struct nfp_inst *inst);   /* optional */
+	void (*reopen)(struct nfp_inst *inst); /* optional */
+	void (*stop)(struct nfp_inst *inst);   /* optional */
 	/*
 	 * Optional, and only read when .size covers it (plugins built before
 	 * it existed load unchanged): called once for every instance whose
@@ -93,16 +92,16 @@ struct nfp_core_inst;
 /* A configured plugin: "emu1:LOGEMU" and its [emu1] section. */
 struct nfp_inst {
 	const struct nfp_plugin *plugin; /* what this is an instance of */
-	const char *name;		/* "emu1"; owned by the core */
-	void *priv;			/* plugin->priv_size zeroed bytes */
-	uint64_t *ctr;			/* one per plugin->counters name */
-	const struct nfp_key *in_keys;	/* plugin's, or set by configure */
-	const struct nfp_key *out_keys; /* plugin's, or set by configure */
-	struct nfp_core_inst *core;	/* the core's own state */
+	const char *name;		 /* "emu1"; owned by the core */
+	void *priv;			 /* plugin->priv_size zeroed bytes */
+	uint64_t *ctr;			 /* one per plugin->counters name */
+	const struct nfp_key *in_keys;	 /* plugin's, or set by configure */
+	const struct nfp_key *out_keys;	 /* plugin's, or set by configure */
+	struct nfp_core_inst *core;	 /* the core's own state */
 };
 
-#define NFP_PLUGIN(kind, name)                                               \
-	NFP_API extern const struct nfp_plugin nfp_##kind##_##name;          \
+#define NFP_PLUGIN(kind, name)                                                 \
+	NFP_API extern const struct nfp_plugin nfp_##kind##_##name;            \
 	NFP_API const struct nfp_plugin nfp_##kind##_##name
 
 /*

@@ -44,34 +44,34 @@ struct nfp_batch;
 
 /* What a key's value became in a row; kept small so any sink can map it. */
 enum nfp_sv_kind {
-	NFP_SV_NULL = 0,	/* unset or unbound key, or a pointer key */
-	NFP_SV_BOOL,		/* .i: 0 or 1 */
-	NFP_SV_INT,		/* .i: u8..u32 and i8..i64, sign kept */
-	NFP_SV_U64,		/* .u: u64, may be above INT64_MAX */
-	NFP_SV_TEXT,		/* .bytes: a NUL follows the len bytes */
-	NFP_SV_BLOB,		/* .bytes */
-	NFP_SV_IN4,		/* .in4: IPv4, network byte order */
-	NFP_SV_IN6,		/* .in6: IPv6, network byte order */
-	NFP_SV_TIME,		/* .time: wall clock */
+	NFP_SV_NULL = 0, /* unset or unbound key, or a pointer key */
+	NFP_SV_BOOL,	 /* .i: 0 or 1 */
+	NFP_SV_INT,	 /* .i: u8..u32 and i8..i64, sign kept */
+	NFP_SV_U64,	 /* .u: u64, may be above INT64_MAX */
+	NFP_SV_TEXT,	 /* .bytes: a NUL follows the len bytes */
+	NFP_SV_BLOB,	 /* .bytes */
+	NFP_SV_IN4,	 /* .in4: IPv4, network byte order */
+	NFP_SV_IN6,	 /* .in6: IPv6, network byte order */
+	NFP_SV_TIME,	 /* .time: wall clock */
 	NFP_SV__MAX
 };
 
 struct nfp_sval {
-	enum nfp_sv_kind kind;		/* which member is meaningful */
+	enum nfp_sv_kind kind; /* which member is meaningful */
 	union {
-		int64_t i;		/* BOOL, INT */
-		uint64_t u;		/* U64 */
+		int64_t i;  /* BOOL, INT */
+		uint64_t u; /* U64 */
 		struct {
 			const void *ptr; /* inside the batch: valid during
 					  * write_batch only */
-			uint32_t len;	/* bytes, without TEXT's NUL */
-		} bytes;		/* TEXT, BLOB */
-		uint32_t in4;		/* IN4 */
-		uint8_t in6[16];	/* IN6 */
+			uint32_t len;	 /* bytes, without TEXT's NUL */
+		} bytes;		 /* TEXT, BLOB */
+		uint32_t in4;		 /* IN4 */
+		uint8_t in6[16];	 /* IN6 */
 		struct {
-			int64_t sec;	/* seconds since the epoch */
-			uint32_t nsec;	/* 0..999999999 */
-		} time;			/* TIME */
+			int64_t sec;   /* seconds since the epoch */
+			uint32_t nsec; /* 0..999999999 */
+		} time;		       /* TIME */
 	};
 };
 
@@ -81,11 +81,11 @@ struct nfp_sval {
  * cannot fail; the functions still stop at anything out of bounds.
  */
 struct nfp_batch_iter {
-	const uint8_t *p;		/* next byte to read */
-	const uint8_t *end;		/* end of the batch */
-	const uint8_t *row_end;		/* end of the current row */
-	uint32_t row;			/* current row, 0-based; -1 before */
-	uint32_t nrows;			/* rows in the batch */
+	const uint8_t *p;	/* next byte to read */
+	const uint8_t *end;	/* end of the batch */
+	const uint8_t *row_end; /* end of the current row */
+	uint32_t row;		/* current row, 0-based; -1 before */
+	uint32_t nrows;		/* rows in the batch */
 };
 
 NFP_API uint32_t nfp_batch_rows(const struct nfp_batch *b);
@@ -108,13 +108,13 @@ NFP_API char *nfp_batch_row_text(const struct nfp_batch *b, uint32_t row,
 /* ---- the sink's callbacks (worker thread) ----------------------------- */
 
 enum nfp_sink_res {
-	NFP_SINK_OK = 0,	/* the batch landed, minus rejected rows */
-	NFP_SINK_RETRY,		/* lost connection or transient failure: nothing
-				 * landed; disconnect, reconnect, write again */
-	NFP_SINK_DROP,		/* can never land (e.g. a spooled batch for a
-				 * table that changed): dropped and counted */
-	NFP_SINK_BUSY,		/* nothing landed, the connection is fine (a
-				 * lock held elsewhere): write again later */
+	NFP_SINK_OK = 0, /* the batch landed, minus rejected rows */
+	NFP_SINK_RETRY,	 /* lost connection or transient failure: nothing
+			  * landed; disconnect, reconnect, write again */
+	NFP_SINK_DROP,	 /* can never land (e.g. a spooled batch for a
+			  * table that changed): dropped and counted */
+	NFP_SINK_BUSY,	 /* nothing landed, the connection is fine (a
+			  * lock held elsewhere): write again later */
 };
 
 struct nfp_sink_ops {
@@ -147,8 +147,7 @@ NFP_API void nfp_sink_reject(struct nfp_sink *s, uint32_t row,
  * is counted: the instance may be gone). Takes the sink's lock: count once
  * per batch, not per row.
  */
-NFP_API void nfp_sink_ctr_add(struct nfp_sink *s, unsigned int idx,
-			      uint64_t n);
+NFP_API void nfp_sink_ctr_add(struct nfp_sink *s, unsigned int idx, uint64_t n);
 /*
  * An instance stand-in for the worker's log messages: it carries the
  * instance name and stays valid as long as the worker runs, even past
@@ -159,21 +158,21 @@ NFP_API const struct nfp_inst *nfp_sink_log_inst(const struct nfp_sink *s);
 /* ---- configuration ---------------------------------------------------- */
 
 enum nfp_spool_full {
-	NFP_SPOOL_DROP_NEW = 0,	/* keep what is spooled, drop the new batch */
+	NFP_SPOOL_DROP_NEW = 0, /* keep what is spooled, drop the new batch */
 	NFP_SPOOL_DROP_OLD,	/* drop the oldest spooled batches for it */
 };
 
 /* Options shared by every queued sink; NFP_SINK_OPTIONS() declares them. */
 struct nfp_sink_conf {
-	uint64_t batch;		/* rows per batch (transaction) at most */
+	uint64_t batch;		 /* rows per batch (transaction) at most */
 	uint64_t flush_interval; /* ms a row may wait for its batch */
-	uint64_t queue_max;	/* batches waiting in memory for the worker */
-	char *spool_dir;	/* the spool is <spool_dir>/<instance> */
-	uint64_t spool_max;	/* bytes on disk; 0: no spool */
-	int spool_full;		/* enum nfp_spool_full */
-	bool spool_fsync;	/* fdatasync every spooled batch */
-	uint64_t stop_timeout;	/* ms to drain the queue when stopping */
-	uint64_t retry_max;	/* ms: cap of the reconnect backoff */
+	uint64_t queue_max;	 /* batches waiting in memory for the worker */
+	char *spool_dir;	 /* the spool is <spool_dir>/<instance> */
+	uint64_t spool_max;	 /* bytes on disk; 0: no spool */
+	int spool_full;		 /* enum nfp_spool_full */
+	bool spool_fsync;	 /* fdatasync every spooled batch */
+	uint64_t stop_timeout;	 /* ms to drain the queue when stopping */
+	uint64_t retry_max;	 /* ms: cap of the reconnect backoff */
 };
 
 NFP_API extern const char *const nfp_sink_spool_full_names[];
@@ -182,42 +181,67 @@ NFP_API extern const char *const nfp_sink_spool_full_names[];
  * Option table entries for struct nfp_sink_conf member @m of the plugin's
  * private struct @ptype; put them in the plugin's table like any entry.
  */
-#define NFP_SINK_OPTIONS(ptype, m)                                            \
-	{ .name = "batch", .type = NFP_OPT_UINT, .def = "1000",              \
-	  .min = 1, .max = 1000000, .off = offsetof(ptype, m.batch),          \
-	  .help = "Rows per batch, written as one transaction." },           \
-	{ .name = "flush_interval", .type = NFP_OPT_DURATION, .def = "1s",   \
-	  .unit = "ms", .min = 1, .max = 3600000,                            \
-	  .off = offsetof(ptype, m.flush_interval),                           \
-	  .help = "Longest time a row waits for its batch to be written." }, \
-	{ .name = "queue_max", .type = NFP_OPT_UINT, .def = "16",            \
-	  .min = 1, .max = 65536, .off = offsetof(ptype, m.queue_max),        \
-	  .help = "Batches waiting in memory; past it batches are spooled." }, \
-	{ .name = "spool_dir", .type = NFP_OPT_PATH,                         \
-	  .def = NFP_SINK_SPOOL_DIR, .off = offsetof(ptype, m.spool_dir),     \
-	  .help = "Spool directory; the instance spools in a subdirectory "  \
-		  "of its own name." },                                      \
-	{ .name = "spool_max", .type = NFP_OPT_SIZE, .def = "512M",          \
-	  .off = offsetof(ptype, m.spool_max),                                \
-	  .help = "Disk the spool may use; 0 turns spooling off." },         \
-	{ .name = "spool_full", .type = NFP_OPT_ENUM, .def = "drop_new",     \
-	  .enums = nfp_sink_spool_full_names,                                \
-	  .off = offsetof(ptype, m.spool_full),                               \
-	  .help = "When the spool is full: drop_new (the new batch) or "     \
-		  "drop_old (the oldest spooled batches)." },                \
-	{ .name = "spool_fsync", .type = NFP_OPT_BOOL, .def = "0",           \
-	  .off = offsetof(ptype, m.spool_fsync),                              \
-	  .help = "fdatasync the spool after every batch (survives power "   \
-		  "loss; slower)." },                                        \
-	{ .name = "stop_timeout", .type = NFP_OPT_DURATION, .def = "5s",     \
-	  .unit = "ms", .max = 3600000,                                      \
-	  .off = offsetof(ptype, m.stop_timeout),                             \
-	  .help = "On stop, time to write what is queued before spooling "   \
-		  "the rest." },                                             \
-	{ .name = "retry_max", .type = NFP_OPT_DURATION, .def = "5s",        \
-	  .unit = "ms", .min = 100, .max = 3600000,                          \
-	  .off = offsetof(ptype, m.retry_max),                                \
-	  .help = "Longest wait between reconnection attempts." }
+#define NFP_SINK_OPTIONS(ptype, m)                                                     \
+	{ .name = "batch",                                                             \
+	  .type = NFP_OPT_UINT,                                                        \
+	  .def = "1000",                                                               \
+	  .min = 1,                                                                    \
+	  .max = 1000000,                                                              \
+	  .off = offsetof(ptype, m.batch),                                             \
+	  .help = "Rows per batch, written as one transaction." },                     \
+		{ .name = "flush_interval",                                            \
+		  .type = NFP_OPT_DURATION,                                            \
+		  .def = "1s",                                                         \
+		  .unit = "ms",                                                        \
+		  .min = 1,                                                            \
+		  .max = 3600000,                                                      \
+		  .off = offsetof(ptype, m.flush_interval),                            \
+		  .help = "Longest time a row waits for its batch to be written." },   \
+		{ .name = "queue_max",                                                 \
+		  .type = NFP_OPT_UINT,                                                \
+		  .def = "16",                                                         \
+		  .min = 1,                                                            \
+		  .max = 65536,                                                        \
+		  .off = offsetof(ptype, m.queue_max),                                 \
+		  .help = "Batches waiting in memory; past it batches are spooled." }, \
+		{ .name = "spool_dir",                                                 \
+		  .type = NFP_OPT_PATH,                                                \
+		  .def = NFP_SINK_SPOOL_DIR,                                           \
+		  .off = offsetof(ptype, m.spool_dir),                                 \
+		  .help = "Spool directory; the instance spools in a subdirectory "    \
+			  "of its own name." },                                        \
+		{ .name = "spool_max",                                                 \
+		  .type = NFP_OPT_SIZE,                                                \
+		  .def = "512M",                                                       \
+		  .off = offsetof(ptype, m.spool_max),                                 \
+		  .help = "Disk the spool may use; 0 turns spooling off." },           \
+		{ .name = "spool_full",                                                \
+		  .type = NFP_OPT_ENUM,                                                \
+		  .def = "drop_new",                                                   \
+		  .enums = nfp_sink_spool_full_names,                                  \
+		  .off = offsetof(ptype, m.spool_full),                                \
+		  .help = "When the spool is full: drop_new (the new batch) or "       \
+			  "drop_old (the oldest spooled batches)." },                  \
+		{ .name = "spool_fsync",                                               \
+		  .type = NFP_OPT_BOOL,                                                \
+		  .def = "0",                                                          \
+		  .off = offsetof(ptype, m.spool_fsync),                               \
+		  .help = "fdatasync the spool after every batch (survives power "     \
+			  "loss; slower)." },                                          \
+		{ .name = "stop_timeout",                                              \
+		  .type = NFP_OPT_DURATION,                                            \
+		  .def = "5s",                                                         \
+		  .unit = "ms",                                                        \
+		  .max = 3600000,                                                      \
+		  .off = offsetof(ptype, m.stop_timeout),                              \
+		  .help = "On stop, time to write what is queued before spooling "     \
+			  "the rest." },                                               \
+	{                                                                              \
+		.name = "retry_max", .type = NFP_OPT_DURATION, .def = "5s",            \
+		.unit = "ms", .min = 100, .max = 3600000,                              \
+		.off = offsetof(ptype, m.retry_max),                                   \
+		.help = "Longest wait between reconnection attempts."                  \
+	}
 
 #ifndef NFP_SINK_SPOOL_DIR
 #ifdef LOCALSTATEDIR
@@ -235,20 +259,20 @@ NFP_API extern const char *const nfp_sink_spool_full_names[];
  * rejected + dropped + rows still queued or spooled.
  */
 enum nfp_sink_ctr {
-	NFP_SINK_CTR_WRITTEN = 0,	/* rows the sink committed */
-	NFP_SINK_CTR_QUEUED,		/* rows handed to the memory queue */
-	NFP_SINK_CTR_SPOOLED,		/* rows appended to the spool */
-	NFP_SINK_CTR_REPLAYED,		/* spooled rows committed later */
-	NFP_SINK_CTR_DROPPED,		/* rows lost: spool full, corrupt... */
-	NFP_SINK_CTR_REJECTED,		/* rows the database refused */
-	NFP_SINK_CTR_RECONNECTS,	/* connected again after a loss */
-	NFP_SINK_CTR_SPOOL_ERRORS,	/* torn or corrupt spool records */
+	NFP_SINK_CTR_WRITTEN = 0,  /* rows the sink committed */
+	NFP_SINK_CTR_QUEUED,	   /* rows handed to the memory queue */
+	NFP_SINK_CTR_SPOOLED,	   /* rows appended to the spool */
+	NFP_SINK_CTR_REPLAYED,	   /* spooled rows committed later */
+	NFP_SINK_CTR_DROPPED,	   /* rows lost: spool full, corrupt... */
+	NFP_SINK_CTR_REJECTED,	   /* rows the database refused */
+	NFP_SINK_CTR_RECONNECTS,   /* connected again after a loss */
+	NFP_SINK_CTR_SPOOL_ERRORS, /* torn or corrupt spool records */
 	NFP_SINK_NCTR
 };
 
-#define NFP_SINK_COUNTER_NAMES                                               \
-	"written", "queued", "spooled", "replayed", "dropped", "rejected",   \
-	"reconnects", "spool_errors"
+#define NFP_SINK_COUNTER_NAMES                                                 \
+	"written", "queued", "spooled", "replayed", "dropped", "rejected",     \
+		"reconnects", "spool_errors"
 
 /* ---- life cycle and rows (main thread) -------------------------------- */
 
@@ -274,8 +298,7 @@ NFP_API void nfp_sink_put(struct nfp_sink *s, enum nfp_type type,
 
 /* Main: input key @key of @rec, whatever type its producer declared. */
 static inline void nfp_sink_put_key(struct nfp_sink *s,
-				    const struct nfp_rec *rec,
-				    unsigned int key)
+				    const struct nfp_rec *rec, unsigned int key)
 {
 	nfp_sink_put(s, nfp_in_type(rec, key), nfp_get(rec, key));
 }

@@ -25,20 +25,22 @@ enum ip2_addr {
 	IA_OOB_FAMILY = IA__COUNT, /* the one input not an address */
 };
 
-#define IP2_ADDR_IN(n, h) { n, NFP_T_ADDR, NFP_KEYF_OPTIONAL, h }
+#define IP2_ADDR_IN(n, h)                                                      \
+	{                                                                      \
+		n, NFP_T_ADDR, NFP_KEYF_OPTIONAL, h                            \
+	}
 
 /* The entries of an input key table, before its { 0 }. */
-#define IP2_ADDR_IN_KEYS                                                     \
-	[IA_IP_SADDR] = IP2_ADDR_IN("ip.saddr", "packet source"),            \
-	[IA_IP_DADDR] = IP2_ADDR_IN("ip.daddr", "packet destination"),       \
-	[IA_ORIG_SADDR] = IP2_ADDR_IN("orig.ip.saddr", "flow source"),       \
-	[IA_ORIG_DADDR] = IP2_ADDR_IN("orig.ip.daddr", "flow destination"),  \
-	[IA_REPLY_SADDR] = IP2_ADDR_IN("reply.ip.saddr", "reply source"),    \
-	[IA_REPLY_DADDR] = IP2_ADDR_IN("reply.ip.daddr",                     \
-				       "reply destination"),                  \
-	[IA_ARP_SADDR] = IP2_ADDR_IN("arp.saddr", "ARP sender"),             \
-	[IA_ARP_DADDR] = IP2_ADDR_IN("arp.daddr", "ARP target"),             \
-	[IA_OOB_FAMILY] = { "oob.family", NFP_T_U8, NFP_KEYF_OPTIONAL,       \
+#define IP2_ADDR_IN_KEYS                                                       \
+	[IA_IP_SADDR] = IP2_ADDR_IN("ip.saddr", "packet source"),              \
+	[IA_IP_DADDR] = IP2_ADDR_IN("ip.daddr", "packet destination"),         \
+	[IA_ORIG_SADDR] = IP2_ADDR_IN("orig.ip.saddr", "flow source"),         \
+	[IA_ORIG_DADDR] = IP2_ADDR_IN("orig.ip.daddr", "flow destination"),    \
+	[IA_REPLY_SADDR] = IP2_ADDR_IN("reply.ip.saddr", "reply source"),      \
+	[IA_REPLY_DADDR] = IP2_ADDR_IN("reply.ip.daddr", "reply destination"), \
+	[IA_ARP_SADDR] = IP2_ADDR_IN("arp.saddr", "ARP sender"),               \
+	[IA_ARP_DADDR] = IP2_ADDR_IN("arp.daddr", "ARP target"),               \
+	[IA_OOB_FAMILY] = { "oob.family", NFP_T_U8, NFP_KEYF_OPTIONAL,         \
 			    "family of addresses that lack their own" }
 
 #endif /* NFP_IP2ADDR_H */

@@ -36,13 +36,13 @@
 #define IPPROTO_DCCP 33
 #endif
 
-#define PF_LINE_MAX	1024	/* longer than any line either layout makes */
+#define PF_LINE_MAX 1024 /* longer than any line either layout makes */
 
 /* IPS_* bits of include/uapi/linux/netfilter/nf_conntrack_common.h. */
-#define PF_IPS_SEEN_REPLY	(1u << 1)
-#define PF_IPS_ASSURED		(1u << 2)
-#define PF_IPS_OFFLOAD		(1u << 14)
-#define PF_IPS_HW_OFFLOAD	(1u << 15)
+#define PF_IPS_SEEN_REPLY (1u << 1)
+#define PF_IPS_ASSURED	  (1u << 2)
+#define PF_IPS_OFFLOAD	  (1u << 14)
+#define PF_IPS_HW_OFFLOAD (1u << 15)
 
 enum pf_key {
 	K_ORIG_SADDR_STR,
@@ -83,22 +83,20 @@ enum pf_key {
 #define OPT NFP_KEYF_OPTIONAL
 static const struct nfp_key printflow_in[] = {
 	[K_ORIG_SADDR_STR] = { "orig.ip.saddr.str", NFP_T_STRING, OPT,
-		"original source as text (IP2STR)" },
+			       "original source as text (IP2STR)" },
 	[K_ORIG_DADDR_STR] = { "orig.ip.daddr.str", NFP_T_STRING, OPT,
-		"original destination as text (IP2STR)" },
+			       "original destination as text (IP2STR)" },
 	[K_ORIG_SADDR] = { "orig.ip.saddr", NFP_T_ADDR, OPT,
-		"original source, when no .str key is there" },
+			   "original source, when no .str key is there" },
 	[K_ORIG_DADDR] = { "orig.ip.daddr", NFP_T_ADDR, OPT,
-		"original destination, when no .str key is there" },
+			   "original destination, when no .str key is there" },
 	[K_ORIG_PROTO] = { "orig.ip.protocol", NFP_T_U8, OPT, NULL },
 	[K_ORIG_SPORT] = { "orig.l4.sport", NFP_T_U16, OPT, NULL },
 	[K_ORIG_DPORT] = { "orig.l4.dport", NFP_T_U16, OPT, NULL },
 	[K_ORIG_BYTES] = { "orig.raw.pktlen", NFP_T_U64, OPT, NULL },
 	[K_ORIG_PKTS] = { "orig.raw.pktcount", NFP_T_U64, OPT, NULL },
-	[K_REPLY_SADDR_STR] = { "reply.ip.saddr.str", NFP_T_STRING, OPT,
-		NULL },
-	[K_REPLY_DADDR_STR] = { "reply.ip.daddr.str", NFP_T_STRING, OPT,
-		NULL },
+	[K_REPLY_SADDR_STR] = { "reply.ip.saddr.str", NFP_T_STRING, OPT, NULL },
+	[K_REPLY_DADDR_STR] = { "reply.ip.daddr.str", NFP_T_STRING, OPT, NULL },
 	[K_REPLY_SADDR] = { "reply.ip.saddr", NFP_T_ADDR, OPT, NULL },
 	[K_REPLY_DADDR] = { "reply.ip.daddr", NFP_T_ADDR, OPT, NULL },
 	[K_REPLY_PROTO] = { "reply.ip.protocol", NFP_T_U8, OPT, NULL },
@@ -111,21 +109,21 @@ static const struct nfp_key printflow_in[] = {
 	[K_ICMPV6_CODE] = { "icmpv6.code", NFP_T_U8, OPT, NULL },
 	[K_ICMPV6_TYPE] = { "icmpv6.type", NFP_T_U8, OPT, NULL },
 	[K_ICMP_ID] = { "icmp.id", NFP_T_U16, OPT,
-		"conntrackd format: id= of ICMP flows" },
+			"conntrackd format: id= of ICMP flows" },
 	[K_REPLY_ICMP_TYPE] = { "reply.icmp.type", NFP_T_U8, OPT, NULL },
 	[K_REPLY_ICMP_CODE] = { "reply.icmp.code", NFP_T_U8, OPT, NULL },
 	[K_CT_EVENT] = { "ct.event", NFP_T_U32, OPT,
-		"ulogd format: [NEW], [UPDATE] or [DESTROY] first" },
+			 "ulogd format: [NEW], [UPDATE] or [DESTROY] first" },
 	[K_CT_STATUS] = { "ct.status", NFP_T_U32, OPT,
-		"conntrackd format: [UNREPLIED], [ASSURED]" },
+			  "conntrackd format: [UNREPLIED], [ASSURED]" },
 	[K_CT_MARK] = { "ct.mark", NFP_T_U32, OPT, NULL },
 	[K_CT_ZONE] = { "ct.zone", NFP_T_U16, OPT, NULL },
 	[K_CT_TIMEOUT] = { "ct.timeout", NFP_T_U32, OPT, NULL },
 	[K_CT_TCP_STATE] = { "ct.tcp.state", NFP_T_STRING, OPT, NULL },
 	[K_START_SEC] = { "flow.start.sec", NFP_T_U32, OPT,
-		"conntrackd format: delta-time" },
+			  "conntrackd format: delta-time" },
 	[K_END_SEC] = { "flow.end.sec", NFP_T_U32, OPT,
-		"conntrackd format: the line's time (else now)" },
+			"conntrackd format: the line's time (else now)" },
 	{ 0 }
 };
 #undef OPT
@@ -134,7 +132,7 @@ enum { K_PRINT };
 
 static const struct nfp_key printflow_out[] = {
 	[K_PRINT] = { "print", NFP_T_STRING, 0,
-		"the flow as one line, without a newline" },
+		      "the flow as one line, without a newline" },
 	{ 0 }
 };
 
@@ -143,11 +141,13 @@ enum pf_format { PF_ULOGD, PF_CONNTRACKD };
 static const char *const pf_formats[] = { "ulogd", "conntrackd", NULL };
 
 struct printflow_priv {
-	int format;		/* enum pf_format */
+	int format; /* enum pf_format */
 };
 
 static const struct nfp_option printflow_options[] = {
-	{ .name = "format", .type = NFP_OPT_ENUM, .def = "ulogd",
+	{ .name = "format",
+	  .type = NFP_OPT_ENUM,
+	  .def = "ulogd",
 	  .enums = pf_formats,
 	  .off = offsetof(struct printflow_priv, format),
 	  .help = "ulogd: ulogd2's PRINTFLOW line; conntrackd: conntrack-tools' stats log line." },
@@ -157,8 +157,8 @@ static const struct nfp_option printflow_options[] = {
 /* ---- a bounded line buffer ----------------------------------------------- */
 
 struct line {
-	char *buf;		/* PF_LINE_MAX bytes in the record's arena */
-	size_t len;		/* bytes used, without the NUL */
+	char *buf;  /* PF_LINE_MAX bytes in the record's arena */
+	size_t len; /* bytes used, without the NUL */
 };
 
 static void __attribute__((format(printf, 2, 3)))
@@ -204,8 +204,7 @@ static bool get_u8(const struct nfp_rec *rec, unsigned int key, uint8_t *out)
 	return v != NULL;
 }
 
-static bool get_u16(const struct nfp_rec *rec, unsigned int key,
-		    uint16_t *out)
+static bool get_u16(const struct nfp_rec *rec, unsigned int key, uint16_t *out)
 {
 	const struct nfp_value *v = nfp_get(rec, key);
 
@@ -214,8 +213,7 @@ static bool get_u16(const struct nfp_rec *rec, unsigned int key,
 	return v != NULL;
 }
 
-static bool get_u32(const struct nfp_rec *rec, unsigned int key,
-		    uint32_t *out)
+static bool get_u32(const struct nfp_rec *rec, unsigned int key, uint32_t *out)
 {
 	const struct nfp_value *v = nfp_get(rec, key);
 
@@ -224,8 +222,7 @@ static bool get_u32(const struct nfp_rec *rec, unsigned int key,
 	return v != NULL;
 }
 
-static bool get_u64(const struct nfp_rec *rec, unsigned int key,
-		    uint64_t *out)
+static bool get_u64(const struct nfp_rec *rec, unsigned int key, uint64_t *out)
 {
 	const struct nfp_value *v = nfp_get(rec, key);
 
@@ -238,8 +235,8 @@ static bool get_u64(const struct nfp_rec *rec, unsigned int key,
 
 /* Keys of one direction, for the shared code of ORIG and REPLY. */
 struct dir_keys {
-	unsigned int saddr_str;	/* *.ip.saddr.str */
-	unsigned int daddr_str;	/* *.ip.daddr.str */
+	unsigned int saddr_str; /* *.ip.saddr.str */
+	unsigned int daddr_str; /* *.ip.daddr.str */
 	unsigned int saddr;	/* *.ip.saddr */
 	unsigned int daddr;	/* *.ip.daddr */
 	unsigned int proto;	/* *.ip.protocol */
@@ -250,14 +247,15 @@ struct dir_keys {
 };
 
 static const struct dir_keys orig_keys = {
-	K_ORIG_SADDR_STR, K_ORIG_DADDR_STR, K_ORIG_SADDR, K_ORIG_DADDR,
-	K_ORIG_PROTO, K_ORIG_SPORT, K_ORIG_DPORT, K_ORIG_BYTES, K_ORIG_PKTS,
+	K_ORIG_SADDR_STR, K_ORIG_DADDR_STR, K_ORIG_SADDR,
+	K_ORIG_DADDR,	  K_ORIG_PROTO,	    K_ORIG_SPORT,
+	K_ORIG_DPORT,	  K_ORIG_BYTES,	    K_ORIG_PKTS,
 };
 
 static const struct dir_keys reply_keys = {
-	K_REPLY_SADDR_STR, K_REPLY_DADDR_STR, K_REPLY_SADDR, K_REPLY_DADDR,
-	K_REPLY_PROTO, K_REPLY_SPORT, K_REPLY_DPORT, K_REPLY_BYTES,
-	K_REPLY_PKTS,
+	K_REPLY_SADDR_STR, K_REPLY_DADDR_STR, K_REPLY_SADDR,
+	K_REPLY_DADDR,	   K_REPLY_PROTO,     K_REPLY_SPORT,
+	K_REPLY_DPORT,	   K_REPLY_BYTES,     K_REPLY_PKTS,
 };
 
 static void ulogd_ports(struct line *l, const struct nfp_rec *rec,
@@ -396,11 +394,14 @@ static bool port_proto(uint8_t p)
 static uint8_t icmp_reply_type(uint8_t proto, uint8_t type)
 {
 	static const uint8_t v4[][2] = {
-		{ 8, 0 }, { 0, 8 }, { 13, 14 }, { 14, 13 }, { 15, 16 },
-		{ 16, 15 }, { 17, 18 }, { 18, 17 },
+		{ 8, 0 },   { 0, 8 },	{ 13, 14 }, { 14, 13 },
+		{ 15, 16 }, { 16, 15 }, { 17, 18 }, { 18, 17 },
 	};
 	static const uint8_t v6[][2] = {
-		{ 128, 129 }, { 129, 128 }, { 139, 140 }, { 140, 139 },
+		{ 128, 129 },
+		{ 129, 128 },
+		{ 139, 140 },
+		{ 140, 139 },
 	};
 	size_t i;
 
@@ -430,11 +431,10 @@ static void ctd_l4(struct line *l, const struct nfp_rec *rec,
 	}
 	if (proto != IPPROTO_ICMP && proto != IPPROTO_ICMPV6)
 		return;
-	ok = proto == IPPROTO_ICMP ?
-		     get_u8(rec, K_ICMP_TYPE, &type) &&
-			     get_u8(rec, K_ICMP_CODE, &code) :
-		     get_u8(rec, K_ICMPV6_TYPE, &type) &&
-			     get_u8(rec, K_ICMPV6_CODE, &code);
+	ok = proto == IPPROTO_ICMP ? get_u8(rec, K_ICMP_TYPE, &type) &&
+					     get_u8(rec, K_ICMP_CODE, &code)
+				   : get_u8(rec, K_ICMPV6_TYPE, &type) &&
+					     get_u8(rec, K_ICMPV6_CODE, &code);
 	if (reply) {
 		uint8_t rt, rc;
 
@@ -502,8 +502,8 @@ static void format_conntrackd(struct line *l, const struct nfp_rec *rec)
 		t = (time_t)v32;
 	else
 		t = time(NULL);
-	if (localtime_r(&t, &tm) && strftime(tbuf, sizeof(tbuf),
-					     "%a %b %e %H:%M:%S %Y", &tm))
+	if (localtime_r(&t, &tm) &&
+	    strftime(tbuf, sizeof(tbuf), "%a %b %e %H:%M:%S %Y", &tm))
 		put(l, "%s\t", tbuf);
 
 	get_u8(rec, K_ORIG_PROTO, &proto);
@@ -569,7 +569,8 @@ NFP_PLUGIN(filter, printflow) = {
 	.size = sizeof(struct nfp_plugin),
 	.kind = NFP_FILTER,
 	.name = "PRINTFLOW",
-	.summary = "conntrack flows as text: ulogd2's layout or conntrackd's stats log",
+	.summary =
+		"conntrack flows as text: ulogd2's layout or conntrackd's stats log",
 	.options = printflow_options,
 	.in_keys = printflow_in,
 	.out_keys = printflow_out,

@@ -31,7 +31,7 @@
 #include "../nfct/nlsys.h"
 #include "nfacct_parse.h"
 
-#define NFACCT_RXBUF	(64 * 1024)	/* dump datagrams are <= 32 KiB */
+#define NFACCT_RXBUF (64 * 1024) /* dump datagrams are <= 32 KiB */
 
 enum nfacct_ctr {
 	C_POLLS,
@@ -42,48 +42,53 @@ enum nfacct_ctr {
 };
 
 static const char *const nfacct_counters[] = {
-	[C_POLLS] = "polls",
-	[C_OBJECTS] = "objects",
-	[C_MALFORMED] = "malformed",
-	[C_TRUNCATED] = "truncated",
-	[C_ERRORS] = "dump_errors",
-	NULL
+	[C_POLLS] = "polls",	     [C_OBJECTS] = "objects",
+	[C_MALFORMED] = "malformed", [C_TRUNCATED] = "truncated",
+	[C_ERRORS] = "dump_errors",  NULL
 };
 
 struct nfacct_priv {
 	/* options, filled by the core */
-	uint64_t pollinterval;		/* ms between polls */
-	bool zerocounter;		/* read and reset */
-	bool timestamp;			/* ulogd2's; the time is always set */
-	char *netns;			/* namespace path, or NULL */
-	char *netns_ulogd;		/* network_namespace_path (ulogd2) */
+	uint64_t pollinterval; /* ms between polls */
+	bool zerocounter;      /* read and reset */
+	bool timestamp;	       /* ulogd2's; the time is always set */
+	char *netns;	       /* namespace path, or NULL */
+	char *netns_ulogd;     /* network_namespace_path (ulogd2) */
 
 	/* state */
-	int fd;				/* the netlink socket, -1 when closed */
-	uint32_t seq;			/* nlmsg_seq of the last request */
-	uint32_t req_sec;		/* time of the last request */
-	uint32_t req_usec;		/* and its microseconds */
-	uint8_t *buf;			/* NFACCT_RXBUF bytes */
-	struct nfp_timer *timer;	/* the polls */
+	int fd;			 /* the netlink socket, -1 when closed */
+	uint32_t seq;		 /* nlmsg_seq of the last request */
+	uint32_t req_sec;	 /* time of the last request */
+	uint32_t req_usec;	 /* and its microseconds */
+	uint8_t *buf;		 /* NFACCT_RXBUF bytes */
+	struct nfp_timer *timer; /* the polls */
 };
 
 static const struct nfp_option nfacct_options[] = {
-	{ .name = "pollinterval", .type = NFP_OPT_DURATION,
-	  .flags = NFP_OPT_REQUIRED, .unit = "s", .min = 100,
+	{ .name = "pollinterval",
+	  .type = NFP_OPT_DURATION,
+	  .flags = NFP_OPT_REQUIRED,
+	  .unit = "s",
+	  .min = 100,
 	  .max = 86400000,
 	  .off = offsetof(struct nfacct_priv, pollinterval),
 	  .help = "Read the counters this often (seconds unless a unit is given)." },
-	{ .name = "zerocounter", .type = NFP_OPT_BOOL, .def = "1",
+	{ .name = "zerocounter",
+	  .type = NFP_OPT_BOOL,
+	  .def = "1",
 	  .off = offsetof(struct nfacct_priv, zerocounter),
 	  .help = "Zero each counter as it is read (atomically), so that every record holds what was counted since the last one." },
-	{ .name = "timestamp", .type = NFP_OPT_BOOL,
+	{ .name = "timestamp",
+	  .type = NFP_OPT_BOOL,
 	  .flags = NFP_OPT_DEPRECATED,
 	  .off = offsetof(struct nfacct_priv, timestamp),
 	  .help = "ignored: oob.time.sec and oob.time.usec are always set." },
-	{ .name = "netns", .type = NFP_OPT_PATH,
+	{ .name = "netns",
+	  .type = NFP_OPT_PATH,
 	  .off = offsetof(struct nfacct_priv, netns),
 	  .help = "Read the objects of this network namespace (e.g. /run/netns/NAME)." },
-	{ .name = "network_namespace_path", .type = NFP_OPT_PATH,
+	{ .name = "network_namespace_path",
+	  .type = NFP_OPT_PATH,
 	  .off = offsetof(struct nfacct_priv, netns_ulogd),
 	  .help = "ulogd2's name for netns." },
 	{ 0 }
@@ -112,7 +117,9 @@ static void on_event(void *arg, enum nfacct_event ev, uint32_t seq, int err,
 	case NFACCT_DG_ERROR:
 		inst->ctr[C_ERRORS]++;
 		if (err == -EPERM)
-			nfp_err_rl(inst, "the kernel refused the nfacct dump (EPERM): the daemon lacks CAP_NET_ADMIN");
+			nfp_err_rl(
+				inst,
+				"the kernel refused the nfacct dump (EPERM): the daemon lacks CAP_NET_ADMIN");
 		else
 			nfp_err_rl(inst, "nfacct dump failed: %s",
 				   strerror(-err));
@@ -158,8 +165,10 @@ static void nfacct_read(struct nfp_inst *inst, int fd, uint32_t events)
 			if (errno == EINTR)
 				continue;
 			if (errno != EAGAIN && errno != EWOULDBLOCK)
-				nfp_err_rl(inst, "reading the nfacct socket failed: %s",
-					   strerror(errno));
+				nfp_err_rl(
+					inst,
+					"reading the nfacct socket failed: %s",
+					strerror(errno));
 			return;
 		}
 		if (fl < sizeof(from) || from.nl_pid != 0)
@@ -186,8 +195,8 @@ static void nfacct_poll(struct nfp_inst *inst, void *arg)
 	memset(req, 0, sizeof(req));
 	nlh->nlmsg_len = sizeof(req);
 	nlh->nlmsg_type = (NFNL_SUBSYS_ACCT << 8) |
-			  (p->zerocounter ? NFNL_MSG_ACCT_GET_CTRZERO :
-					    NFNL_MSG_ACCT_GET);
+			  (p->zerocounter ? NFNL_MSG_ACCT_GET_CTRZERO
+					  : NFNL_MSG_ACCT_GET);
 	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
 	nlh->nlmsg_seq = ++p->seq;
 	nfg->nfgen_family = AF_UNSPEC;
@@ -222,8 +231,7 @@ static int open_socket(struct nfp_inst *inst)
 	}
 	p->fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK,
 		       NETLINK_NETFILTER);
-	if (p->fd < 0 ||
-	    bind(p->fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+	if (p->fd < 0 || bind(p->fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
 		err = -errno;
 		nfp_err(inst, "cannot open a netlink socket: %s",
 			strerror(errno));
@@ -231,7 +239,8 @@ static int open_socket(struct nfp_inst *inst)
 	if (ns) {
 		err2 = nlsys_netns_leave(saved);
 		if (err2 && !err) {
-			nfp_err(inst, "cannot return from network namespace %s: %s",
+			nfp_err(inst,
+				"cannot return from network namespace %s: %s",
 				ns, strerror(-err2));
 			err = err2;
 		}
@@ -282,8 +291,7 @@ static int nfacct_start(struct nfp_inst *inst)
 	}
 	err = nfp_fd_add(inst, p->fd, EPOLLIN, nfacct_read);
 	if (!err)
-		err = nfp_timer_arm(p->timer, p->pollinterval,
-				    p->pollinterval);
+		err = nfp_timer_arm(p->timer, p->pollinterval, p->pollinterval);
 	if (err)
 		goto fail;
 	/*

@@ -60,8 +60,8 @@ int nfacct_parse(const void *msg, size_t len, struct nfacct_obj *out)
 		     NLMSG_ALIGN(sizeof(struct nfgenmsg)));
 	for (a = (const struct nlattr *)p; mnl_attr_ok(a, left);
 	     left -= (int)MNL_ALIGN(a->nla_len),
-	     a = (const struct nlattr *)((const char *)a +
-					 MNL_ALIGN(a->nla_len))) {
+	    a = (const struct nlattr *)((const char *)a +
+					MNL_ALIGN(a->nla_len))) {
 		uint16_t n = mnl_attr_get_payload_len(a);
 		const char *s = mnl_attr_get_payload(a);
 		size_t i = 0;
@@ -138,8 +138,9 @@ unsigned int nfacct_dgram(const void *buf, size_t len,
 		if (len < sizeof(*nlh) || nlh->nlmsg_len < sizeof(*nlh) ||
 		    nlh->nlmsg_len > len) {
 			if (ops->event)
-				ops->event(arg, NFACCT_DG_TRUNCATED, 0, 0,
-					   "netlink message runs past the datagram");
+				ops->event(
+					arg, NFACCT_DG_TRUNCATED, 0, 0,
+					"netlink message runs past the datagram");
 			break;
 		}
 		if (nlh->nlmsg_type == NLMSG_ERROR) {
@@ -152,8 +153,9 @@ unsigned int nfacct_dgram(const void *buf, size_t len,
 						   nlh->nlmsg_seq, 0,
 						   "short NLMSG_ERROR");
 			} else if (ops->event) {
-				ops->event(arg, e->error ? NFACCT_DG_ERROR :
-							   NFACCT_DG_ACK,
+				ops->event(arg,
+					   e->error ? NFACCT_DG_ERROR
+						    : NFACCT_DG_ACK,
 					   nlh->nlmsg_seq, e->error, NULL);
 			}
 		} else if (nlh->nlmsg_type == NLMSG_DONE) {
@@ -166,9 +168,9 @@ unsigned int nfacct_dgram(const void *buf, size_t len,
 				n++;
 				ops->obj(arg, &o, nlh->nlmsg_seq);
 			} else if (ops->event) {
-				ops->event(arg, err == -ENOMSG ?
-						   NFACCT_DG_OTHER :
-						   NFACCT_DG_MALFORMED,
+				ops->event(arg,
+					   err == -ENOMSG ? NFACCT_DG_OTHER
+							  : NFACCT_DG_MALFORMED,
 					   nlh->nlmsg_seq, 0, o.why);
 			}
 		}
@@ -183,20 +185,20 @@ unsigned int nfacct_dgram(const void *buf, size_t len,
 
 const struct nfp_key nfacct_keys[] = {
 	[NFACCT_K_NAME] = { "sum.name", NFP_T_STRING, 0,
-		"name of the nfacct object" },
+			    "name of the nfacct object" },
 	[NFACCT_K_PKTS] = { "sum.pkts", NFP_T_U64, 0,
-		"packets counted (since the last poll with zerocounter=1)" },
+			    "packets counted (since the last poll with zerocounter=1)" },
 	[NFACCT_K_BYTES] = { "sum.bytes", NFP_T_U64, 0,
-		"bytes counted (since the last poll with zerocounter=1)" },
+			     "bytes counted (since the last poll with zerocounter=1)" },
 	[NFACCT_K_TIME_SEC] = { "oob.time.sec", NFP_T_U32, 0,
-		"time of the poll, seconds since the epoch" },
+				"time of the poll, seconds since the epoch" },
 	[NFACCT_K_TIME_USEC] = { "oob.time.usec", NFP_T_U32, 0,
-		"and its microseconds" },
+				 "and its microseconds" },
 	{ 0 }
 };
 
-void nfacct_fill(struct nfp_rec *rec, const struct nfacct_obj *o,
-		 uint32_t sec, uint32_t usec)
+void nfacct_fill(struct nfp_rec *rec, const struct nfacct_obj *o, uint32_t sec,
+		 uint32_t usec)
 {
 	nfp_set_str(rec, NFACCT_K_NAME, o->name, (uint32_t)strlen(o->name));
 	nfp_set_u64(rec, NFACCT_K_PKTS, o->pkts);

@@ -18,26 +18,26 @@
 
 #include <nfpipe/plugin.h>
 
-#define NFACCT_HAS_NAME		(1u << 0)	/* NFACCT_NAME */
-#define NFACCT_HAS_PKTS		(1u << 1)	/* NFACCT_PKTS */
-#define NFACCT_HAS_BYTES	(1u << 2)	/* NFACCT_BYTES */
-#define NFACCT_HAS_USE		(1u << 3)	/* NFACCT_USE */
-#define NFACCT_HAS_FLAGS	(1u << 4)	/* NFACCT_FLAGS */
-#define NFACCT_HAS_QUOTA	(1u << 5)	/* NFACCT_QUOTA */
+#define NFACCT_HAS_NAME	 (1u << 0) /* NFACCT_NAME */
+#define NFACCT_HAS_PKTS	 (1u << 1) /* NFACCT_PKTS */
+#define NFACCT_HAS_BYTES (1u << 2) /* NFACCT_BYTES */
+#define NFACCT_HAS_USE	 (1u << 3) /* NFACCT_USE */
+#define NFACCT_HAS_FLAGS (1u << 4) /* NFACCT_FLAGS */
+#define NFACCT_HAS_QUOTA (1u << 5) /* NFACCT_QUOTA */
 
 /* The kernel's NFACCT_NAME_MAX, NUL included. */
-#define NFACCT_NAME_LEN		32
+#define NFACCT_NAME_LEN 32
 
 /* One accounting object. Integers in host order. */
 struct nfacct_obj {
-	uint32_t has;			/* NFACCT_HAS_* */
-	char name[NFACCT_NAME_LEN];	/* NUL-terminated */
-	uint64_t pkts;			/* packets counted */
-	uint64_t bytes;			/* bytes counted */
-	uint64_t quota;			/* quota, when one is set */
-	uint32_t use;			/* rules referring to it */
-	uint32_t flags;			/* NFACCT_F_* */
-	const char *why;		/* after -EBADMSG: what was wrong */
+	uint32_t has;		    /* NFACCT_HAS_* */
+	char name[NFACCT_NAME_LEN]; /* NUL-terminated */
+	uint64_t pkts;		    /* packets counted */
+	uint64_t bytes;		    /* bytes counted */
+	uint64_t quota;		    /* quota, when one is set */
+	uint32_t use;		    /* rules referring to it */
+	uint32_t flags;		    /* NFACCT_F_* */
+	const char *why;	    /* after -EBADMSG: what was wrong */
 };
 
 /*
@@ -49,12 +49,12 @@ struct nfacct_obj {
 int nfacct_parse(const void *msg, size_t len, struct nfacct_obj *out);
 
 enum nfacct_event {
-	NFACCT_DG_ACK,		/* NLMSG_ERROR with error 0 */
-	NFACCT_DG_ERROR,	/* NLMSG_ERROR: @err is the negative errno */
-	NFACCT_DG_DONE,		/* NLMSG_DONE: the dump ended */
-	NFACCT_DG_MALFORMED,	/* a message that made no sense: @why */
-	NFACCT_DG_TRUNCATED,	/* the datagram ended inside a message */
-	NFACCT_DG_OTHER,	/* anything else: ignored */
+	NFACCT_DG_ACK,	     /* NLMSG_ERROR with error 0 */
+	NFACCT_DG_ERROR,     /* NLMSG_ERROR: @err is the negative errno */
+	NFACCT_DG_DONE,	     /* NLMSG_DONE: the dump ended */
+	NFACCT_DG_MALFORMED, /* a message that made no sense: @why */
+	NFACCT_DG_TRUNCATED, /* the datagram ended inside a message */
+	NFACCT_DG_OTHER,     /* anything else: ignored */
 };
 
 struct nfacct_dgram_ops {
@@ -84,7 +84,7 @@ extern const struct nfp_key nfacct_keys[];
  * Set the keys of @rec from @o and the time of the query. sum.name points
  * into @o, which must outlive the record's trip down the stacks.
  */
-void nfacct_fill(struct nfp_rec *rec, const struct nfacct_obj *o,
-		 uint32_t sec, uint32_t usec);
+void nfacct_fill(struct nfp_rec *rec, const struct nfacct_obj *o, uint32_t sec,
+		 uint32_t usec);
 
 #endif /* NFP_NFACCT_PARSE_H */
