@@ -844,9 +844,20 @@ NFP_API int nfp_sink_row_end(struct nfp_sink *s)
 	return 0;
 }
 
+NFP_API int nfp_sink_put_keys(struct nfp_sink *s, const struct nfp_rec *rec,
+			      unsigned int n)
+{
+	unsigned int i;
+
+	nfp_sink_row_begin(s);
+	for (i = 0; i < n; i++)
+		nfp_sink_put_key(s, rec, i);
+	return nfp_sink_row_end(s);
+}
+
 NFP_API int nfp_sink_flush(struct nfp_sink *s)
 {
-	struct nfp_batch *b = s->cur;
+	struct nfp_batch *b = s ? s->cur : NULL;
 	bool idle;
 
 	if (!b || !b->nrows)

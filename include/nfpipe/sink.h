@@ -306,8 +306,15 @@ static inline void nfp_sink_put_key(struct nfp_sink *s,
 /* Main: end the row; a full batch is handed over. 0 or -ENOMEM (dropped). */
 NFP_API int nfp_sink_row_end(struct nfp_sink *s);
 /*
+ * Main: the whole row of a sink whose columns are the plugin's first @n
+ * input keys (SQL tables): begin, a put per key, end. 0 or -ENOMEM.
+ */
+NFP_API int nfp_sink_put_keys(struct nfp_sink *s, const struct nfp_rec *rec,
+			      unsigned int n);
+/*
  * Main, from flush(): hand the current batch over when the worker is idle,
- * or when it is full or old; otherwise let it grow. Never waits.
+ * or when it is full or old; otherwise let it grow. Never waits. @s may be
+ * NULL (a sink that did not start): nothing to do.
  */
 NFP_API int nfp_sink_flush(struct nfp_sink *s);
 /*

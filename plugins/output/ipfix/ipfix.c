@@ -1134,8 +1134,7 @@ static void ipfix_stop(struct nfp_inst *inst)
 		nfp_timer_free(p->gather);
 	p->gather = NULL;
 	p->gather_armed = false;
-	if (p->s)
-		nfp_sink_stop(p->s);
+	nfp_sink_stop(p->s);
 	p->s = NULL;
 	p->x = NULL; /* the sink's to free, maybe already gone */
 }

@@ -665,7 +665,7 @@ static int json_flush(struct nfp_inst *inst)
 
 	if (jp->mode == JM_FILE)
 		return fb_flush(&jp->fb);
-	return jp->s ? nfp_sink_flush(jp->s) : 0;
+	return nfp_sink_flush(jp->s);
 }
 
 static void json_reopen(struct nfp_inst *inst)

@@ -1028,7 +1028,7 @@ static int kafka_flush(struct nfp_inst *inst)
 {
 	struct kafka_priv *p = inst->priv;
 
-	return p->s ? nfp_sink_flush(p->s) : 0;
+	return nfp_sink_flush(p->s);
 }
 
 /* What configure() made: also when the instance never started. */
@@ -1053,8 +1053,7 @@ static void kafka_stop(struct nfp_inst *inst)
 {
 	struct kafka_priv *p = inst->priv;
 
-	if (p->s)
-		nfp_sink_stop(p->s);
+	nfp_sink_stop(p->s);
 	p->s = NULL;
 	json_enc_free(&p->enc);
 	free(p->tbuf.p);

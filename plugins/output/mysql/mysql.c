@@ -1547,27 +1547,23 @@ static int my_start(struct nfp_inst *inst)
 static enum nfp_ret my_process(struct nfp_inst *inst, struct nfp_rec *rec)
 {
 	struct my_priv *p = inst->priv;
-	unsigned int i, n = p->cols->ncols;
 
-	nfp_sink_row_begin(p->s);
-	for (i = 0; i < n; i++)
-		nfp_sink_put_key(p->s, rec, i);
-	return nfp_sink_row_end(p->s) == 0 ? NFP_OK : NFP_ERROR;
+	return nfp_sink_put_keys(p->s, rec, p->cols->ncols) ? NFP_ERROR
+							    : NFP_OK;
 }
 
 static int my_flush(struct nfp_inst *inst)
 {
 	struct my_priv *p = inst->priv;
 
-	return p->s ? nfp_sink_flush(p->s) : 0;
+	return nfp_sink_flush(p->s);
 }
 
 static void my_stop(struct nfp_inst *inst)
 {
 	struct my_priv *p = inst->priv;
 
-	if (p->s)
-		nfp_sink_stop(p->s);
+	nfp_sink_stop(p->s);
 	p->s = NULL;
 }
 

@@ -838,12 +838,8 @@ static int s3_start(struct nfp_inst *inst)
 static enum nfp_ret s3_process(struct nfp_inst *inst, struct nfp_rec *rec)
 {
 	struct s3_priv *p = inst->priv;
-	unsigned int i, n = p->cfg->ncols;
 
-	nfp_sink_row_begin(p->s);
-	for (i = 0; i < n; i++)
-		nfp_sink_put_key(p->s, rec, i);
-	return nfp_sink_row_end(p->s) == 0 ? NFP_OK : NFP_ERROR;
+	return nfp_sink_put_keys(p->s, rec, p->cfg->ncols) ? NFP_ERROR : NFP_OK;
 }
 
 static int s3_flush(struct nfp_inst *inst)
