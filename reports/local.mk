@@ -1,0 +1,12 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# nfpipe, the command line: one file per subcommand, the table in main.c.
+# It links the core's library for the config parser, so the CLI reads
+# nfpiped.conf exactly as the daemon does.
+bin_PROGRAMS += nfpipe
+nfpipe_SOURCES = reports/main.c reports/cli.h reports/conf.c reports/check.c
+nfpipe_CPPFLAGS = $(AM_CPPFLAGS) -DSBINDIR=\"$(sbindir)\"
+nfpipe_LDADD = libnfpcore.la
+
+# Dispatch, help, exit codes and `nfpipe check` (no root needed).
+TESTS += tests/cli.sh
+EXTRA_DIST += tests/cli.sh
