@@ -9,3 +9,13 @@ dist_nfpipeexamples_DATA = etc/examples/README.md \
 	etc/examples/gateway.conf etc/examples/graphs.conf \
 	etc/examples/json-tcp.conf etc/examples/kafka.conf \
 	etc/examples/mariadb.conf etc/examples/postgresql.conf
+
+# Shell completion for the nfpipe command line.
+bashcompletiondir = $(datadir)/bash-completion/completions
+dist_bashcompletion_DATA = etc/nfpipe.bash-completion
+install-data-hook: install-bash-completion-name
+install-bash-completion-name:
+	cd $(DESTDIR)$(bashcompletiondir) && \
+		mv -f nfpipe.bash-completion nfpipe
+uninstall-local:
+	rm -f $(DESTDIR)$(bashcompletiondir)/nfpipe

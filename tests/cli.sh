@@ -81,4 +81,14 @@ is "$?" 1 "nfpipe check without a daemon binary: exit 1"
 check "nfpipe check without a daemon binary says so in one line" \
 	grep -q "^nfpipe check: cannot run $T/none: " "$T/err"
 
+# Shell completion reads the same table.
+got=$(PATH=$(dirname "$NFPIPE"):$PATH bash -c '
+	. "$1"; COMP_WORDS=(nfpipe ch); COMP_CWORD=1; _nfpipe
+	echo "${COMPREPLY[*]}"' _ "$top_srcdir/etc/nfpipe.bash-completion")
+is "$got" check "bash completion completes a subcommand"
+got=$(PATH=$(dirname "$NFPIPE"):$PATH bash -c '
+	. "$1"; COMP_WORDS=(nfpipe check --con); COMP_CWORD=2; _nfpipe
+	echo "${COMPREPLY[*]}"' _ "$top_srcdir/etc/nfpipe.bash-completion")
+is "$got" --config "bash completion completes a subcommand's option"
+
 done_testing
