@@ -16,3 +16,10 @@ tests_unit_test_scan_CPPFLAGS = $(AM_CPPFLAGS) \
 	-I$(top_srcdir)/plugins/filter/scan
 tests_unit_test_scan_LDADD = libnfpcore.la -lm
 TESTS += tests/unit/test_scan
+
+# Real nmap and hping3 scans through the lab's gateway (root); the alerts
+# go to SQLite, so the test needs SQLITE3.
+if HAVE_SQLITE3
+TESTS += tests/integration/scan-lab.sh
+endif
+EXTRA_DIST += tests/integration/scan-lab.sh
