@@ -61,6 +61,9 @@ struct scan_priv {
 	unsigned int nlocal;		  /* entries in local */
 	struct nfp_timer *timer;	  /* local_refresh */
 	size_t prefix_len;		  /* strlen(prefix) */
+	struct nfp_addr last_src;	  /* source of the previous packet */
+	bool last_ignored;		  /* its ignore verdict */
+	bool last_valid;		  /* last_* hold a verdict */
 };
 
 static const struct nfp_option scan_options[] = {
@@ -294,19 +297,34 @@ static bool cidr_match(const struct cidr *c, const struct nfp_addr *a)
 	return !rest || (b[full] & (uint8_t)(0xff00 >> rest)) == c->addr[full];
 }
 
+static bool same_addr(const struct nfp_addr *a, const struct nfp_addr *b)
+{
+	if (a->family != b->family)
+		return false;
+	return a->family == AF_INET6 ? !memcmp(a->in6, b->in6, 16)
+				     : a->in4 == b->in4;
+}
+
 static bool is_local(const struct scan_priv *p, const struct nfp_addr *a)
 {
 	unsigned int i;
 
-	for (i = 0; i < p->nlocal; i++) {
-		const struct nfp_addr *l = &p->local[i];
-
-		if (l->family != a->family)
-			continue;
-		if (a->family == AF_INET6 ? !memcmp(l->in6, a->in6, 16)
-					  : l->in4 == a->in4)
+	for (i = 0; i < p->nlocal; i++)
+		if (same_addr(&p->local[i], a))
 			return true;
-	}
+	return false;
+}
+
+/* This host's address, or in ignore=. */
+static bool ignored(const struct scan_priv *p, const struct nfp_addr *a)
+{
+	unsigned int i;
+
+	if (is_local(p, a))
+		return true;
+	for (i = 0; i < p->ncidrs; i++)
+		if (cidr_match(&p->cidrs[i], a))
+			return true;
 	return false;
 }
 
@@ -345,6 +363,7 @@ static void local_refresh(struct nfp_inst *inst, void *arg)
 	}
 	freeifaddrs(ifa);
 	p->nlocal = n;
+	p->last_valid = false;
 }
 
 static int scan_configure(struct nfp_inst *inst)
@@ -509,19 +528,15 @@ static enum nfp_ret scan_process(struct nfp_inst *inst, struct nfp_rec *rec)
 		    memcmp(v->str.ptr, p->prefix, p->prefix_len))
 			return NFP_OK;
 	}
-	if (is_local(p, &sa->addr)) {
+	/* Logged packets come in runs from one source: keep its verdict. */
+	if (!p->last_valid || !same_addr(&p->last_src, &sa->addr)) {
+		p->last_src = sa->addr;
+		p->last_ignored = ignored(p, &sa->addr);
+		p->last_valid = true;
+	}
+	if (p->last_ignored) {
 		inst->ctr[SC_IGNORED]++;
 		return NFP_OK;
-	}
-	if (p->ncidrs) {
-		unsigned int i;
-
-		for (i = 0; i < p->ncidrs; i++) {
-			if (cidr_match(&p->cidrs[i], &sa->addr)) {
-				inst->ctr[SC_IGNORED]++;
-				return NFP_OK;
-			}
-		}
 	}
 	da = nfp_get(rec, SI_DADDR);
 	pkt.src = &sa->addr;
