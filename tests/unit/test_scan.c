@@ -10,7 +10,8 @@
  * that does qualify (alerts capped by total_alerts). Then the plugin in real
  * stacks, PKTIN -> BASE -> SCAN: raw IPv4 and IPv6 packets in, alert records
  * with their keys out to the stack that starts at SCAN, packets passed on
- * with their addresses, ignore= and a bad danger_levels= rejected.
+ * with their addresses, ignore=, prefix=, this host's own addresses
+ * (127.0.0.1) ignored unless ignore_local=no, and bad options rejected.
  */
 #include "nfp.h"
 
@@ -569,6 +570,53 @@ static void test_plugin(void)
 	nfpt_free(t);
 }
 
+/* prefix= counts only matching packets; this host's addresses never. */
+static void test_prefix_local(void)
+{
+	struct nfpt *t;
+	unsigned int i;
+
+	t = nfpt_new("[global]\n"
+		     "stack=in:PKTIN,base:BASE,scan:SCAN,pk:CAPTURE\n"
+		     "stack=scan:SCAN,al:CAPTURE\n"
+		     "[scan]\nprefix=IN\n",
+		     plugins);
+	for (i = 0; i < 10; i++) {
+		uint8_t b[64];
+		struct nfpt_pkt p = { .family = AF_INET,
+				      .data = b,
+				      .prefix = "OUT ",
+				      .sec = 1700000000 };
+
+		p.len = ip4_pkt(b, 0xcb007101, 0xc0000201, IPPROTO_TCP,
+				(uint16_t)(1 + i), SCAN_SYN);
+		nfpt_feed(t, "in", &p);
+	}
+	is_int(nfpt_count(t, "al"), 0, "prefix=IN: OUT packets not counted");
+	is_int(nfpt_counter(t, "scan", "packets"), 0, "nor in packets");
+	for (i = 0; i < 10; i++)
+		feed4(t, 0x7f000001, 0xc0000201, IPPROTO_TCP, (uint16_t)(1 + i),
+		      SCAN_SYN, 1700000000);
+	is_int(nfpt_count(t, "al"), 0, "127.0.0.1 is this host's: no alert");
+	is_int(nfpt_counter(t, "scan", "ignored"), 10, "and counted ignored");
+	for (i = 0; i < 5; i++)
+		feed4(t, 0xcb007101, 0xc0000201, IPPROTO_TCP, (uint16_t)(1 + i),
+		      SCAN_SYN, 1700000000);
+	is_int(nfpt_count(t, "al"), 1, "prefix IN: counted, alert");
+	nfpt_free(t);
+
+	t = nfpt_new("[global]\n"
+		     "stack=in:PKTIN,base:BASE,scan:SCAN,pk:CAPTURE\n"
+		     "stack=scan:SCAN,al:CAPTURE\n"
+		     "[scan]\nignore_local=no\n",
+		     plugins);
+	for (i = 0; i < 5; i++)
+		feed4(t, 0x7f000001, 0xc0000201, IPPROTO_TCP, (uint16_t)(1 + i),
+		      SCAN_SYN, 1700000000);
+	is_int(nfpt_count(t, "al"), 1, "ignore_local=no: 127.0.0.1 alerts");
+	nfpt_free(t);
+}
+
 static void test_config(void)
 {
 	char buf[2048];
@@ -595,6 +643,7 @@ int main(void)
 	test_rate_limits();
 	test_spoofed();
 	test_plugin();
+	test_prefix_local();
 	test_config();
 	return done_testing();
 }
