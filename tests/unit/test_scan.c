@@ -295,6 +295,19 @@ static void test_rate_limits(void)
 	is_int(s.last.dl, 5, "with the level reached meanwhile");
 	scan_table_free(t);
 
+	/* The clock steps back an hour: the buckets refill from there. */
+	c.source_per_min = 2;
+	t = scan_table_new(&c);
+	memset(&s, 0, sizeof(s));
+	for (i = 0; i < 15; i++)
+		scan_pkt(t, ST_SYN, &src, i, 10000, &s);
+	for (i = 15; i < 150; i++)
+		scan_pkt(t, ST_SYN, &src, i, 6400, &s);
+	is_int(s.total, 2, "clock back an hour: bucket empty at first");
+	scan_pkt(t, ST_SYN, &src, 1, 6430, &s);
+	is_int(s.total, 3, "30 s after the step: the held-back alert");
+	scan_table_free(t);
+
 	/* 1000 sources scanning in the same second, total_alerts=100. */
 	c = defaults();
 	c.max_sources = 2048;

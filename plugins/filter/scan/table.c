@@ -408,6 +408,12 @@ static bool rate_ok(struct scan_table *t, struct scan_src *e, uint32_t now)
 	const struct scan_conf *c = &t->c;
 	struct scan_state *s = &e->s;
 
+	/* The clock went back (a step, packets of two CPUs): start counting
+	 * from now rather than wait for the old time to come again. */
+	if (now < s->credit_time)
+		s->credit_time = now;
+	if (now < t->credit_time)
+		t->credit_time = now;
 	if (c->source_per_min && now > s->credit_time) {
 		uint64_t v = s->credit + (uint64_t)(now - s->credit_time) *
 						 c->source_per_min;
