@@ -37,3 +37,10 @@ bench_sqlite3_rate_CPPFLAGS = $(AM_CPPFLAGS) $(SQLITE3_CFLAGS) \
 bench_sqlite3_rate_LDADD = libnfpcore.la $(SQLITE3_LIBS)
 endif
 EXTRA_DIST += bench/sqlite3-rate
+
+# bench/scan_rate: SCAN's table alone, ns per packet and memory at
+# max_sources (`make bench/scan_rate && bench/scan_rate 8192 10000000`).
+EXTRA_PROGRAMS += bench/scan_rate
+bench_scan_rate_SOURCES = bench/scan_rate.c plugins/filter/scan/table.c
+bench_scan_rate_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/plugins/filter/scan
+bench_scan_rate_LDADD = -lm

@@ -132,6 +132,17 @@ static void test_logemu_frames(void)
 	free(got);
 	nfpt_free(t);
 
+	/* What syslog writes for the kernel's own lines: psad reads these. */
+	set_tz("UTC");
+	t = logemu_stack("kernel.log", "framing=kernel\n");
+	nfpt_feed(t, "in", &p);
+	snprintf(want, sizeof(want), "Sep  9 01:46:40 %s kernel: " UDP_LINE "\n",
+		 host);
+	got = nfpt_slurp(path_of("kernel.log"));
+	is_str(got, want, "logemu: kernel frame, syslog's kernel: tag");
+	free(got);
+	nfpt_free(t);
+
 	t = logemu_stack("none.log", "framing=none\nsync=1\n");
 	nfpt_feed(t, "in", &p);
 	got = nfpt_slurp(path_of("none.log"));
@@ -414,6 +425,7 @@ static void cleanup(void)
 {
 	static const char *const files[] = {
 		"ulogd.log", "rfc3339.log", "west.log", "none.log", "batch.log",
+		"kernel.log",
 		"rot.log", "rot.log.1", "big.log", "gprint.log",
 		"gprint_ts.log", "oprint.log", NULL,
 	};

@@ -20,3 +20,8 @@ tests_unit_test_outputs_SOURCES = tests/unit/test_outputs.c \
 tests_unit_test_outputs_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests/unit
 tests_unit_test_outputs_LDADD = libnfpcore.la
 TESTS += tests/unit/test_outputs
+
+# framing=kernel read by psad 2.4.6's analysis mode (root: real scans in
+# the lab).
+TESTS += tests/integration/logemu-psad.sh
+EXTRA_DIST += tests/integration/logemu-psad.sh

@@ -4,7 +4,9 @@
  *
  * Consumes `print` (required) and oob.time.sec/oob.time.usec (optional: the
  * packet's time; the wall clock when absent). Each record becomes one line:
- * ulogd2's `Mon dd hh:mm:ss HOST ` frame (local time, short host name), an
+ * ulogd2's `Mon dd hh:mm:ss HOST ` frame (local time, short host name), the
+ * same with syslog's `kernel: ` tag after it (what syslog writes for the
+ * kernel's own LOG lines, which psad, fail2ban and logwatch look for), an
  * RFC 3339 frame with microseconds and the UTC offset, or none, then the
  * text and a newline. Lines are buffered in process() and written with one
  * write(2) per batch in flush() (filebuf.c); reopen() on SIGHUP follows a
@@ -40,10 +42,10 @@ static const struct nfp_key logemu_in[] = {
 	{ 0 }
 };
 
-enum logemu_framing { FR_ULOGD, FR_RFC3339, FR_NONE };
+enum logemu_framing { FR_ULOGD, FR_RFC3339, FR_NONE, FR_KERNEL };
 
 static const char *const logemu_framings[] = {
-	"ulogd", "rfc3339", "none", NULL
+	"ulogd", "rfc3339", "none", "kernel", NULL
 };
 
 static const char *const logemu_counters[] = { FB_COUNTERS, NULL };
@@ -72,7 +74,7 @@ static const struct nfp_option logemu_options[] = {
 	{ .name = "framing", .type = NFP_OPT_ENUM, .def = "ulogd",
 	  .enums = logemu_framings,
 	  .off = offsetof(struct logemu_priv, framing),
-	  .help = "ulogd: 'Mon dd hh:mm:ss host '; rfc3339: 'YYYY-MM-DDThh:mm:ss.uuuuuu+hh:mm host '; none: the text alone." },
+	  .help = "ulogd: 'Mon dd hh:mm:ss host '; kernel: 'Mon dd hh:mm:ss host kernel: ' as syslog writes kernel lines (for psad, fail2ban, logwatch); rfc3339: 'YYYY-MM-DDThh:mm:ss.uuuuuu+hh:mm host '; none: the text alone." },
 	{ 0 }
 };
 
@@ -101,7 +103,7 @@ static void make_stamp(struct logemu_priv *le, int64_t sec)
 
 	if (!localtime_r(&t, &tm))
 		memset(&tm, 0, sizeof(tm));
-	if (le->framing == FR_ULOGD) {
+	if (le->framing == FR_ULOGD || le->framing == FR_KERNEL) {
 		/* ctime()'s "Nov  4 18:40:35": the day padded with a space. */
 		memcpy(p, months[tm.tm_mon % 12], 3);
 		p += 3;
@@ -175,9 +177,9 @@ static enum nfp_ret logemu_process(struct nfp_inst *inst, struct nfp_rec *rec)
 			make_stamp(le, sec);
 	}
 
-	/* stamp, ".uuuuuu", zone, two spaces, host, text, newline */
+	/* stamp, ".uuuuuu", zone, two spaces, host, " kernel:", text, "\n" */
 	d = fb_reserve(&le->fb, sizeof(le->stamp) + 7 + sizeof(le->zone) + 2 +
-					le->hostlen + len + 1);
+					le->hostlen + 8 + len + 1);
 	if (!d)
 		return NFP_ERROR;
 	if (le->framing != FR_NONE) {
@@ -200,6 +202,10 @@ static enum nfp_ret logemu_process(struct nfp_inst *inst, struct nfp_rec *rec)
 		*p++ = ' ';
 		memcpy(p, le->host, le->hostlen);
 		p += le->hostlen;
+		if (le->framing == FR_KERNEL) {
+			memcpy(p, " kernel:", 8);
+			p += 8;
+		}
 		*p++ = ' ';
 		d = p;
 	}
