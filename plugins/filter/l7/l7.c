@@ -91,7 +91,7 @@ enum l7_out {
 			   "log prefix (of the flow's first packet)" },        \
 	[K_OOB_FAMILY] = { "oob.family", NFP_T_U8, f, "2 IPv4, 10 IPv6" },     \
 	[K_OOB_PROTOCOL] = { "oob.protocol", NFP_T_U16, f,                     \
-			     "flows: layer-4 protocol, as NFCT gives it" },    \
+			     "flows: ethertype, 0x0800 or 0x86dd" },           \
 	[K_ORIG_SADDR] = { "orig.ip.saddr", NFP_T_ADDR, f,                     \
 			   "flows: the opener's address" },                    \
 	[K_ORIG_DADDR] = { "orig.ip.daddr", NFP_T_ADDR, f,                     \
@@ -355,7 +355,7 @@ static void emit_flow(void *arg, const struct l7_flow *f, enum l7_end why)
 	if (f->prefix)
 		set_cstr(rec, K_OOB_PREFIX, p->prefix[f->prefix - 1]);
 	nfp_set_u8(rec, K_OOB_FAMILY, f->key.family == 4 ? 2 : 10);
-	nfp_set_u16(rec, K_OOB_PROTOCOL, f->key.proto);
+	nfp_set_u16(rec, K_OOB_PROTOCOL, f->key.family == 4 ? 0x0800 : 0x86dd);
 	set_addr(rec, K_ORIG_SADDR, f->key.family, oa);
 	set_addr(rec, K_ORIG_DADDR, f->key.family, ra);
 	nfp_set_u8(rec, K_ORIG_PROTO, f->key.proto);

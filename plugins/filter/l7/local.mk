@@ -25,3 +25,8 @@ tests_unit_test_l7_LDADD = libnfpcore.la $(NDPI_LIBS) $(PCRE2_LIBS)
 TESTS += tests/unit/test_l7
 endif
 EXTRA_DIST += plugins/filter/l7/README.md
+
+# The L7 columns for the shipped schemas' tables (additive migrations).
+nfpl7sqldir = $(pkgdatadir)/sql
+dist_nfpl7sql_DATA = etc/sql/l7-sqlite3.sql etc/sql/l7-pgsql.sql \
+	etc/sql/l7-mysql.sql
