@@ -217,6 +217,7 @@ static void test_http(void)
 	is_int(atoll(fl("flow.end.sec")) - atoll(fl("flow.start.sec")), 6,
 	       "flow: start and end from packet times");
 	is_str(fl("ct.event"), "4", "flow: ct.event as DESTROY");
+	is_str(fl("oob.time.sec"), fl("flow.end.sec"), "flow: time is its end");
 	is_str(fl("tcp.dport"), NULL, "flow: no packet keys");
 }
 
@@ -366,6 +367,8 @@ static void test_conntrack(void)
 	       "NFCT record: host");
 	is_str(nfpt_get(t, "ctcap", "orig.l4.dport"), "8080",
 	       "NFCT record: its own keys pass through");
+	is_str(nfpt_get(t, "ctcap", "oob.prefix"), "l7 test",
+	       "NFCT record: the flow's log prefix");
 	push_ct(SRV, CLI, 8443, 40002, 6, -1);
 	is_str(nfpt_get(t, "ctcap", "l7.host"), "secure.example.net",
 	       "NFCT record: either direction");

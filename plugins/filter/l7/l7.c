@@ -64,14 +64,14 @@ enum l7_pass {
 	K_START_USEC,
 	K_END_SEC,
 	K_END_USEC,
+	K_TIME_SEC,
+	K_TIME_USEC,
 	K__PASS
 };
 
 enum l7_in {
 	I_RAW_PKT = K__PASS,
 	I_RAW_PKTLEN,
-	I_TIME_SEC,
-	I_TIME_USEC,
 };
 
 enum l7_out {
@@ -137,7 +137,10 @@ enum l7_out {
 	[K_END_SEC] = { "flow.end.sec", NFP_T_U32, f,                          \
 			"flows: last packet, seconds" },                       \
 	[K_END_USEC] = { "flow.end.usec", NFP_T_U32, f,                        \
-			 "flows: and microseconds" }
+			 "flows: and microseconds" },                          \
+	[K_TIME_SEC] = { "oob.time.sec", NFP_T_U32, f,                         \
+			 "packet time, else the clock; flows: their end" },    \
+	[K_TIME_USEC] = { "oob.time.usec", NFP_T_U32, f, "and microseconds" }
 
 static const struct nfp_key l7_in_keys[] = {
 	PASS_KEYS(OPT),
@@ -145,10 +148,6 @@ static const struct nfp_key l7_in_keys[] = {
 			"the packet from its network header" },
 	[I_RAW_PKTLEN] = { "raw.pktlen", NFP_T_U32, OPT,
 			   "bytes of raw.pkt to read" },
-	[I_TIME_SEC] = { "oob.time.sec", NFP_T_U32, OPT,
-			 "packet time, seconds (else the clock)" },
-	[I_TIME_USEC] = { "oob.time.usec", NFP_T_U32, OPT,
-			  "packet time, microseconds" },
 	{ 0 }
 };
 
@@ -381,6 +380,8 @@ static void emit_flow(void *arg, const struct l7_flow *f, enum l7_end why)
 	nfp_set_u32(rec, K_START_USEC, (uint32_t)(f->first_us % 1000000));
 	nfp_set_u32(rec, K_END_SEC, (uint32_t)(f->last_us / 1000000));
 	nfp_set_u32(rec, K_END_USEC, (uint32_t)(f->last_us % 1000000));
+	nfp_set_u32(rec, K_TIME_SEC, (uint32_t)(f->last_us / 1000000));
+	nfp_set_u32(rec, K_TIME_USEC, (uint32_t)(f->last_us % 1000000));
 	set_labels(p, rec, f);
 	set_cstr(rec, O_END, end_names[why]);
 	nfp_rec_push(p->inst, rec);
@@ -414,8 +415,8 @@ static uint16_t prefix_id(struct nfp_inst *inst, struct l7_priv *p,
 
 static uint64_t pkt_time(struct l7_priv *p, const struct nfp_rec *rec)
 {
-	const struct nfp_value *s = nfp_get(rec, I_TIME_SEC);
-	const struct nfp_value *u = nfp_get(rec, I_TIME_USEC);
+	const struct nfp_value *s = nfp_get(rec, K_TIME_SEC);
+	const struct nfp_value *u = nfp_get(rec, K_TIME_USEC);
 	struct timespec ts;
 	uint64_t t;
 
@@ -493,6 +494,9 @@ static void label_conntrack(struct nfp_inst *inst, struct l7_priv *p,
 		return;
 	}
 	inst->ctr[C_CT_LABELLED]++;
+	/* The firewall's verdict on the conntrack row: the rule's prefix. */
+	if (f->prefix && !nfp_get(rec, K_OOB_PREFIX))
+		set_cstr(rec, K_OOB_PREFIX, p->prefix[f->prefix - 1]);
 	set_labels(p, rec, f);
 }
 

@@ -23,7 +23,15 @@ tests_unit_test_l7_CPPFLAGS = $(AM_CPPFLAGS) $(NDPI_CFLAGS) \
 	-I$(top_srcdir)/plugins/filter/l7
 tests_unit_test_l7_LDADD = libnfpcore.la $(NDPI_LIBS) $(PCRE2_LIBS)
 TESTS += tests/unit/test_l7
+
+# Real clients and servers in the lab; NFCT labels into SQLite (root).
+if BUILD_NFCT
+if HAVE_SQLITE3
+TESTS += tests/integration/l7-lab.sh
 endif
+endif
+endif
+EXTRA_DIST += tests/integration/l7-lab.sh
 EXTRA_DIST += plugins/filter/l7/README.md
 
 # The L7 columns for the shipped schemas' tables (additive migrations).
