@@ -38,3 +38,16 @@ EXTRA_DIST += plugins/filter/l7/README.md
 nfpl7sqldir = $(pkgdatadir)/sql
 dist_nfpl7sql_DATA = etc/sql/l7-sqlite3.sql etc/sql/l7-pgsql.sql \
 	etc/sql/l7-mysql.sql
+
+# The flow table and nDPI on any bytes; `make check` replays BASE's corpus
+# (tests/data/pkt/) and tests/data/l7/. Fuzz for real with clang
+# -fsanitize=fuzzer,address -DNFP_LIBFUZZER.
+if BUILD_L7
+check_PROGRAMS += tests/fuzz/fuzz_l7
+tests_fuzz_fuzz_l7_SOURCES = tests/fuzz/fuzz_l7.c $(L7_SRC)
+tests_fuzz_fuzz_l7_CPPFLAGS = $(AM_CPPFLAGS) $(NDPI_CFLAGS) $(PCRE2_CFLAGS) \
+	-I$(top_srcdir)/plugins/filter/l7
+tests_fuzz_fuzz_l7_LDADD = libnfpcore.la $(NDPI_LIBS) $(PCRE2_LIBS)
+TESTS += tests/fuzz/fuzz_l7
+endif
+EXTRA_DIST += tests/data/l7
