@@ -109,7 +109,8 @@ static void tcp(const char *src, const char *dst, uint16_t sp, uint16_t dp,
 	h[12] = 5 << 4;
 	h[13] = flags;
 	h[14] = 0xff;
-	memcpy(h + 20, data, dlen);
+	if (dlen)
+		memcpy(h + 20, data, dlen);
 	feed(b, tot, "l7 test");
 }
 
@@ -127,7 +128,8 @@ static void udp(const char *src, const char *dst, uint16_t sp, uint16_t dp,
 	h[4] = (uint8_t)((8 + dlen) >> 8);
 	h[5] = (uint8_t)(8 + dlen);
 	h[6] = h[7] = 0;
-	memcpy(h + 8, data, dlen);
+	if (dlen)
+		memcpy(h + 8, data, dlen);
 	feed(b, tot, "l7 udp");
 }
 
