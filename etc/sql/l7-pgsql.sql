@@ -11,6 +11,8 @@
 --     psql -d nfpipe -U nfpipe -f l7-pgsql.sql
 -- Running it again changes nothing. Columns are key names, '.' as '_'.
 
+SET client_min_messages = warning;	-- "already exists, skipping" on reruns
+
 ALTER TABLE ulog_pkt
 	ADD COLUMN IF NOT EXISTS l7_proto varchar(64),	-- TLS, HTTP, DNS ...
 	ADD COLUMN IF NOT EXISTS l7_app varchar(64),	-- Google in TLS.Google
