@@ -8,7 +8,10 @@
  * built here byte by byte: an HTTP request on port 8080, a TLS ClientHello
  * with SNI on 8443, a DNS query on 53, SSH banners on 2222, a BitTorrent
  * handshake on 5000, and a made-up protocol matched by a .pat file the
- * test writes. Then the bad input: a flood of one-packet flows past
+ * test writes; NFCT records matched by 5-tuple, by reply tuple (DNAT) and
+ * refused for another conntrack id (PKTCT: packets with ct.id). The table
+ * alone (l7_flow.h): idle expiry, linger, IPv6 past an extension header.
+ * Then the bad input: a flood of one-packet flows past
  * max_flows (evicted, counted, bounded), truncated and malformed packets,
  * a packet that is not IP, and a pattern that does not compile (a config
  * error at file:line). No root needed.
@@ -23,13 +26,25 @@
 #include <unistd.h>
 
 #include "harness.h"
+#include "l7_flow.h"
 #include "tap.h"
 
 extern const struct nfp_plugin nfp_filter_base;
 extern const struct nfp_plugin nfp_filter_l7;
 
 /* CTIN: NFCT's flow key names, records pushed by the test. */
-enum { C_SADDR, C_DADDR, C_PROTO, C_SPORT, C_DPORT, C_ID };
+enum {
+	C_SADDR,
+	C_DADDR,
+	C_PROTO,
+	C_SPORT,
+	C_DPORT,
+	C_ID,
+	C_RSADDR,
+	C_RDADDR,
+	C_RSPORT,
+	C_RDPORT
+};
 static const struct nfp_key ctin_keys[] = {
 	[C_SADDR] = { "orig.ip.saddr", NFP_T_ADDR },
 	[C_DADDR] = { "orig.ip.daddr", NFP_T_ADDR },
@@ -37,6 +52,10 @@ static const struct nfp_key ctin_keys[] = {
 	[C_SPORT] = { "orig.l4.sport", NFP_T_U16 },
 	[C_DPORT] = { "orig.l4.dport", NFP_T_U16 },
 	[C_ID] = { "ct.id", NFP_T_U32 },
+	[C_RSADDR] = { "reply.ip.saddr", NFP_T_ADDR },
+	[C_RDADDR] = { "reply.ip.daddr", NFP_T_ADDR },
+	[C_RSPORT] = { "reply.l4.sport", NFP_T_U16 },
+	[C_RDPORT] = { "reply.l4.dport", NFP_T_U16 },
 	{ 0 }
 };
 
@@ -49,9 +68,24 @@ static const struct nfp_plugin ctin = {
 	.out_keys = ctin_keys,
 };
 
-static const struct nfp_plugin *const plugins[] = { &nfp_filter_base,
-						    &nfp_filter_l7, &ctin,
-						    NULL };
+/* PKTCT: a packet with a conntrack id, as NFLOG's conntrack=1 gives. */
+enum { P_PKT, P_ID };
+static const struct nfp_key pktct_keys[] = { [P_PKT] = { "raw.pkt", NFP_T_RAW },
+					     [P_ID] = { "ct.id", NFP_T_U32 },
+					     { 0 } };
+
+static const struct nfp_plugin pktct = {
+	.abi = NFP_PLUGIN_ABI,
+	.size = sizeof(struct nfp_plugin),
+	.kind = NFP_INPUT,
+	.name = "PKTCT",
+	.summary = "test input: packets with ct.id",
+	.out_keys = pktct_keys,
+};
+
+static const struct nfp_plugin *const plugins[] = {
+	&nfp_filter_base, &nfp_filter_l7, &ctin, &pktct, NULL,
+};
 
 /* The client; the made-up protocol uses another (nDPI remembers hosts). */
 static const char *CLI = "10.0.1.2";
@@ -172,6 +206,7 @@ static const char *conf_with(const char *extra)
 		 "stack=in:PKTIN,base:BASE,l7:L7,cap:CAPTURE\n"
 		 "stack=l7:L7,flows:CAPTURE\n"
 		 "stack=ct:CTIN,l7:L7,ctcap:CAPTURE\n"
+		 "stack=pc:PKTCT,l7:L7,pccap:CAPTURE\n"
 		 "[l7]\n%s",
 		 extra);
 	return conf;
@@ -360,6 +395,66 @@ static void push_ct(const char *s, const char *d, uint16_t sp, uint16_t dp,
 	nfp_rec_push(in, r);
 }
 
+/* DNAT: conntrack's orig tuple is the public side, the packets were
+ * logged after the translation and match its reply tuple. */
+static void push_ct_nat(void)
+{
+	struct nfp_inst *in = nfpt_inst(t, "ct");
+	struct nfp_rec *r = nfp_rec_new(in);
+	uint32_t a;
+
+	inet_pton(AF_INET, CLI, &a);
+	nfp_set_in4(r, C_SADDR, a);
+	inet_pton(AF_INET, "198.51.100.7", &a);
+	nfp_set_in4(r, C_DADDR, a);
+	nfp_set_u8(r, C_PROTO, 6);
+	nfp_set_u16(r, C_SPORT, 40001);
+	nfp_set_u16(r, C_DPORT, 80);
+	inet_pton(AF_INET, SRV, &a);
+	nfp_set_in4(r, C_RSADDR, a);
+	inet_pton(AF_INET, CLI, &a);
+	nfp_set_in4(r, C_RDADDR, a);
+	nfp_set_u16(r, C_RSPORT, 8080);
+	nfp_set_u16(r, C_RDPORT, 40001);
+	nfp_rec_push(in, r);
+}
+
+static void test_nat_and_ids(void)
+{
+	static const uint8_t q[] = { 0xab, 0xcd, 0x01, 0x00, 0x00, 0x01,
+				     0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+				     2,	   'c',	 't',  2,    'l',  '7',
+				     0,	   0x00, 0x01, 0x00, 0x01 };
+	struct nfp_inst *in = nfpt_inst(t, "pc");
+	uint8_t b[128], *h = b + 20;
+	struct nfp_rec *r;
+	size_t tot = ip4(b, "10.0.1.9", SRV, 17, 8 + sizeof(q));
+
+	push_ct_nat();
+	is_str(nfpt_get(t, "ctcap", "l7.host"), "www.example.org",
+	       "NFCT record after DNAT: matched by its reply tuple");
+	h[0] = 0xd0;
+	h[1] = 0x01;
+	h[2] = 0;
+	h[3] = 53;
+	h[4] = 0;
+	h[5] = (uint8_t)(8 + sizeof(q));
+	h[6] = h[7] = 0;
+	memcpy(h + 8, q, sizeof(q));
+	r = nfp_rec_new(in);
+	nfp_set_raw(r, P_PKT, b, (uint32_t)tot);
+	nfp_set_u32(r, P_ID, 900);
+	nfp_rec_push(in, r);
+	is_str(nfpt_get(t, "pccap", "l7.host"), "ct.l7",
+	       "a packet with a conntrack id: labelled");
+	push_ct("10.0.1.9", SRV, 0xd001, 53, 17, 901);
+	is_str(nfpt_get(t, "ctcap", "l7.proto"), NULL,
+	       "NFCT record with another conntrack id: not this flow");
+	push_ct("10.0.1.9", SRV, 0xd001, 53, 17, 900);
+	is_str(nfpt_get(t, "ctcap", "l7.host"), "ct.l7",
+	       "NFCT record with the same conntrack id: labelled");
+}
+
 static void test_conntrack(void)
 {
 	push_ct(CLI, SRV, 40001, 8080, 6, 77);
@@ -379,6 +474,7 @@ static void test_conntrack(void)
 	       "NFCT record of no known flow: unlabelled");
 	is_int(nfpt_counter(t, "l7", "ct_labelled"), 2, "ct_labelled");
 	is_int(nfpt_counter(t, "l7", "ct_unknown"), 1, "ct_unknown");
+	test_nat_and_ids();
 }
 
 static void write_pat(const char *name, const char *text)
@@ -412,8 +508,8 @@ static void test_labels(void)
 	test_bittorrent();
 	test_pattern();
 	test_conntrack();
-	is_int(nfpt_counter(t, "l7", "flows"), 6, "flows counted");
-	is_int(nfpt_counter(t, "l7", "detected"), 5,
+	is_int(nfpt_counter(t, "l7", "flows"), 7, "flows counted");
+	is_int(nfpt_counter(t, "l7", "detected"), 6,
 	       "detected: all but the made-up protocol");
 	is_int(nfpt_counter(t, "l7", "undetected"), 1,
 	       "undetected: the made-up one, given up on at its end");
@@ -495,6 +591,80 @@ static void test_bad_pattern(void)
 	like(buf, "none.pat: No such file", "naming the file");
 }
 
+static unsigned int n_emit;
+static enum l7_end last_end;
+
+static void count_emit(void *arg, const struct l7_flow *f, enum l7_end why)
+{
+	(void)arg;
+	(void)f;
+	n_emit++;
+	last_end = why;
+}
+
+/* The table alone: idle expiry, linger, IPv6 with an extension header. */
+static void test_table(void)
+{
+	static const uint8_t v6[] = {
+		0x60, 0,    0,	  0,	0,  24,	  0,	64, /* payload 24: HBH 8
+							       + UDP 16 */
+		0x20, 0x01, 0x0d, 0xb8, 0,  0,	  0,	0,    0,    0,	 0,
+		0,    0,    0,	  0,	1,  0x20, 0x01, 0x0d, 0xb8, 0,	 0,
+		0,    0,    0,	  0,	0,  0,	  0,	0,    0,    2,	 17,
+		0,    1,    4,	  0,	0,  0,	  0, /* hop-by-hop, PadN */
+		0x9c, 0x40, 0x1f, 0x90, 0,  16,	  0,	0,    'h',  'e', 'l',
+		'l',  'o',  '!',  '!',	'!'
+	};
+	uint64_t ctr[L7C__COUNT] = { 0 };
+	struct l7_conf c = {
+		.max_flows = 16,
+		.max_packets = 4,
+		.pat_bytes = 64,
+		.idle_us = 10000000,
+		.linger_us = 30000000,
+	};
+	struct l7_ctx *x = l7_ctx_new(&c, NULL, NULL, count_emit, NULL, ctr);
+	struct l7_pkt p = { .data = v6, .len = sizeof(v6) };
+	const uint8_t *a;
+	struct l7_flow *f;
+	uint16_t port;
+	bool reply;
+
+	p.ts_us = 1000000;
+	p.has_ct = true;
+	p.ct_id = 42;
+	f = l7_packet(x, &p, &reply);
+	ok(f && f->key.family == 6 && f->key.proto == 17,
+	   "IPv6: UDP found past a hop-by-hop header");
+	a = f ? l7_flow_addr(f, true, &port) : NULL;
+	ok(a && a[15] == 2 && port == 8080,
+	   "IPv6: the replier is ::2 port 8080");
+	ok(f && f->has_ct && f->ct_id == 42, "the packet's conntrack id kept");
+	ok(l7_lookup(x, 6, 17, v6 + 24, v6 + 8, 8080, 40000) == f,
+	   "lookup from the other direction");
+	l7_expire(x, 1000000 + 9999999);
+	is_int(n_emit, 0, "not idle before idle_timeout");
+	l7_expire(x, 1000000 + 10000000);
+	is_int(n_emit, 1, "idle_timeout ends the flow");
+	is_int(last_end, L7_END_IDLE, "and says why");
+	ok(l7_lookup(x, 6, 17, v6 + 8, v6 + 24, 40000, 8080) == f,
+	   "an ended flow lingers for NFCT");
+	l7_expire(x, 1000000 + 30000000);
+	ok(!l7_lookup(x, 6, 17, v6 + 8, v6 + 24, 40000, 8080),
+	   "and is forgotten after linger");
+	is_int(l7_ctx_count(x), 0, "the table is empty again");
+	p.ts_us = 50000000;
+	f = l7_packet(x, &p, &reply);
+	p.data = v6;
+	p.len = 40 + 4; /* cut inside the hop-by-hop header */
+	ok(!l7_packet(x, &p, &reply), "IPv6 cut in an extension header");
+	is_int(ctr[L7C_MALFORMED], 1, "counted malformed");
+	l7_ctx_flush(x);
+	is_int(last_end, L7_END_STOP, "flush ends live flows as stop");
+	is_int(n_emit, 2, "each flow emitted once");
+	l7_ctx_free(x);
+}
+
 int main(void)
 {
 	snprintf(patdir, sizeof(patdir), "/tmp/test_l7.XXXXXX");
@@ -504,6 +674,7 @@ int main(void)
 	test_flood();
 	test_bad();
 	test_bad_pattern();
+	test_table();
 	nfpt_rmtree(patdir);
 	return done_testing();
 }
