@@ -14,6 +14,10 @@
 
 #include "l7_ndpi.h"
 
+#if NDPI_MAJOR != 4 || NDPI_MINOR != 2
+#error "l7_ndpi.c is written for nDPI 4.2: port this file to the installed nDPI"
+#endif
+
 struct l7n {
 	struct ndpi_detection_module_struct *mod; /* nDPI's module */
 };
