@@ -163,7 +163,9 @@ int main(int argc, char **argv)
 	static struct iovec iov[MAX_BATCH];
 	static uint8_t payload[65507];
 	static struct sockaddr_storage names[MAX_BATCH];
-	struct gen g = { .count = 100000, .batch = 32, .size = 64, .nports = 1 };
+	struct gen g = {
+		.count = 100000, .batch = 32, .size = 64, .nports = 1
+	};
 	uint16_t port0;
 	uint64_t sent = 0, errors = 0, v, t0, t1;
 	unsigned int i;
@@ -243,8 +245,9 @@ int main(int argc, char **argv)
 			pace_until(t0 + (sent + errors) * 1000000000u / g.rate);
 		/* sin_port and sin6_port sit at the same offset. */
 		for (i = 0; g.nports > 1 && i < n; i++)
-			((struct sockaddr_in *)&names[i])->sin_port = htons(
-				(uint16_t)(port0 + (sent + errors + i) % g.nports));
+			((struct sockaddr_in *)&names[i])->sin_port =
+				htons((uint16_t)(port0 + (sent + errors + i) %
+								 g.nports));
 		r = sendmmsg(fd, msgs, n, 0);
 		if (r < 0) {
 			if (errno == EINTR)

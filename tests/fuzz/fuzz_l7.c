@@ -98,7 +98,7 @@ static void one(const uint8_t *p, size_t len)
 			return;
 		memcpy(copy, p, len);
 		if (pass == 1) {
-			/* The other direction: swap the addresses (and ports). */
+			/* The other direction: swap the addresses. */
 			size_t a = 0, n = 0;
 			uint8_t t[16];
 
