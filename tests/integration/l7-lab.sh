@@ -8,7 +8,8 @@
 # on 8080, openssl s_server on 8443, dropbear on 2222, a socat echo on 5000
 # (a BitTorrent handshake written by the test) and on 7777 (a made-up
 # protocol, "zorp", matched by the test's own .pat), and dnsmasq on 53
-# (nDPI 4.2 looks for DNS on 53, 5353 and 5355 only). The client runs curl,
+# (nDPI 4.2 looks for DNS on 53, 5353 and 5355 only), and http.server on
+# IPv6 port 8081. The client runs curl (both families),
 # openssl s_client -servername, a DNS query, dbclient, and the two
 # handshakes. The gateway logs with the rule etc/examples/l7.conf ships
 # (first 24 packets of each connection, then FIN and RST), to group 1 for
@@ -86,6 +87,8 @@ conf replay
 mkdir -p "$T/www" && echo "hello from l7-lab" >"$T/www/index.html"
 bg_ns "$NS_S" python3 -m http.server 8080 --bind $SV --directory "$T/www" \
 	>"$T/http.log" 2>&1
+bg_ns "$NS_S" python3 -m http.server 8081 --bind fd77:2::2 \
+	--directory "$T/www" >"$T/http6.log" 2>&1
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
 	-subj /CN=tls.l7.test -days 1 -keyout "$T/key.pem" -out "$T/cert.pem" \
 	>/dev/null 2>&1 || bail_out "openssl req"
@@ -107,7 +110,7 @@ listening()
 	nsx "$NS_S" ss -Hlnt "sport = :$1" | grep -q . ||
 		nsx "$NS_S" ss -Hlnu "sport = :$1" | grep -q .
 }
-for p in 8080 8443 2222 53 5000 7777; do
+for p in 8080 8081 8443 2222 53 5000 7777; do
 	wait_for 10 listening $p || bail_out "no server on port $p"
 done
 
@@ -134,6 +137,9 @@ client() { nsx "$NS_C" timeout 10 "$@"; }
 client curl -s -o "$T/curl.out" --resolve web.l7.test:8080:$SV \
 	http://web.l7.test:8080/index.html
 ok $? "curl fetched the page over HTTP on 8080"
+client curl -s -o "$T/curl6.out" --resolve "web6.l7.test:8081:[fd77:2::2]" \
+	http://web6.l7.test:8081/index.html
+ok $? "curl fetched the page over HTTP and IPv6 on 8081"
 printf 'GET / HTTP/1.0\r\n\r\n' |
 	client openssl s_client -connect $SV:8443 -servername tls.l7.test \
 	-quiet >"$T/s_client.out" 2>&1
@@ -185,7 +191,8 @@ ok $? "zorp greeting sent and echoed on 7777"
 # when conntrack forgets them.
 sleep 1.5
 nsx "$NS_G" conntrack -D >/dev/null 2>&1
-wait_for 5 sh -c "[ \$(sqlite3 '$T/ct.db' 'SELECT COUNT(*) FROM ulog_ct WHERE orig_l4_dport IN (8080,8443,2222,53,5000,7777)' 2>/dev/null) -ge 6 ]"
+nsx "$NS_G" conntrack -D -f ipv6 >/dev/null 2>&1
+wait_for 5 sh -c "[ \$(sqlite3 '$T/ct.db' 'SELECT COUNT(*) FROM ulog_ct WHERE orig_l4_dport IN (8080,8081,8443,2222,53,5000,7777)' 2>/dev/null) -ge 7 ]"
 kill -INT "$TCPDUMP_PID" 2>/dev/null
 wait "$TCPDUMP_PID" 2>/dev/null
 nfpiped_stop
@@ -229,14 +236,15 @@ PY
 
 declare -A WANT=(
 	[8080]="HTTP|web.l7.test|"
+	[8081]="HTTP|web6.l7.test|"
 	[8443]="TLS|tls.l7.test|"
 	[53]="DNS|dns.l7.test|"
 	[2222]="SSH||"
 	[5000]="BitTorrent||"
 	[7777]="||zorp"
 )
-NAME=([8080]=HTTP [8443]=TLS [53]=DNS [2222]=SSH [5000]=BitTorrent [7777]=zorp)
-for p in 8080 8443 53 2222 5000 7777; do
+NAME=([8080]=HTTP [8081]=HTTP6 [8443]=TLS [53]=DNS [2222]=SSH [5000]=BitTorrent [7777]=zorp)
+for p in 8080 8081 8443 53 2222 5000 7777; do
 	is "$(labels pkts "$T/live-pkts.json" $p)" "${WANT[$p]}" \
 		"${NAME[$p]} on $p: the label on its packets"
 	is "$(labels flows "$T/live-flows.json" $p)" "${WANT[$p]}" \
@@ -252,12 +260,14 @@ ok "$([ "${n:-0}" -ge 4 ] && [ "${n:-0}" -le 24 ]; echo $?)" \
 	"HTTP flow: the client's packets counted ($n)"
 is "$(flowkey "$T/live-flows.json" 53 l7.end)" stop \
 	"DNS flow: still live at stop, emitted then"
+is "$(flowkey "$T/live-flows.json" 8081 orig.ip.saddr.str)" fd77:1::2 \
+	"HTTP over IPv6: the flow's opener"
 
 sql()
 {
 	sqlite3 "$T/ct.db" "$1"
 }
-for p in 8080 8443 53 2222 5000; do
+for p in 8080 8081 8443 53 2222 5000; do
 	is "$(sql "SELECT l7_proto || '|' || COALESCE(l7_host, '') || '|' FROM ulog_ct WHERE orig_l4_dport = $p")" \
 		"${WANT[$p]}" "${NAME[$p]} on $p: labelled conntrack row in SQLite"
 done
@@ -272,7 +282,7 @@ is "$(sql "SELECT oob_prefix FROM ulog_ct WHERE orig_l4_dport = 8443")" \
 timeout 30 ip netns exec "$NS_G" "$NFPIPED" -c "$T/replay.conf" \
 	--replay "$T/cap.pcap" >"$T/replay.out" 2>"$T/replay.err"
 is "$?" 0 "nfpiped --replay of the capture exits 0"
-for p in 8080 8443 53 2222 5000 7777; do
+for p in 8080 8081 8443 53 2222 5000 7777; do
 	is "$(labels flows "$T/replay-flows.json" $p)" "${WANT[$p]}" \
 		"${NAME[$p]}: the replay labels the flow as the live run did"
 done
