@@ -8,7 +8,8 @@
  * packets, each a 2-byte big-endian length and its bytes, fed with a
  * clock that advances by the first byte's worth of seconds so that flows
  * also end idle. Each packet is fed as it is and again with its addresses
- * swapped, so both directions of its flow are seen. Every packet is copied
+ * swapped, so both directions of its flow are seen; some carry conntrack
+ * ids from a small set, so the id chains collide. Every packet is copied
  * into a buffer of exactly its size (a read past the end shows in the
  * sanitizer), every emitted flow is read field by field, and the table
  * must stay within its size. Built without NFP_LIBFUZZER it replays BASE's
@@ -118,9 +119,15 @@ static void one(const uint8_t *p, size_t len)
 		k.len = (uint32_t)len;
 		k.ts_us = now_us;
 		k.prefix = (uint16_t)(len & 3);
+		/* Conntrack ids from a small set: chains share and collide. */
+		k.has_ct = len & 4;
+		k.ct_id = (uint32_t)(len & 0x1f);
 		f = l7_packet(ctx, &k, &reply);
 		if (f)
 			sink += strlen(f->host) + f->pkts[0] + f->pkts[1];
+		f = l7_lookup_ct(ctx, (uint32_t)(len & 0x1f));
+		if (f && (!f->has_ct || f->ct_id != (len & 0x1f)))
+			abort();
 		if (l7_ctx_count(ctx) > FUZZ_FLOWS)
 			abort();
 		free(copy);

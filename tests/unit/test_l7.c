@@ -8,8 +8,9 @@
  * built here byte by byte: an HTTP request on port 8080, a TLS ClientHello
  * with SNI on 8443, a DNS query on 53, SSH banners on 2222, a BitTorrent
  * handshake on 5000, and a made-up protocol matched by a .pat file the
- * test writes; NFCT records matched by 5-tuple, by reply tuple (DNAT) and
- * refused for another conntrack id (PKTCT: packets with ct.id). The table
+ * test writes; NFCT records matched by 5-tuple, by reply tuple (DNAT), by
+ * conntrack id alone (NAT both ways) and refused for another conntrack id
+ * (PKTCT: packets with ct.id). The table
  * alone (l7_flow.h): idle expiry, linger, IPv6 past an extension header.
  * Then the bad input: a flood of one-packet flows past
  * max_flows (evicted, counted, bounded), truncated and malformed packets,
@@ -453,6 +454,9 @@ static void test_nat_and_ids(void)
 	push_ct("10.0.1.9", SRV, 0xd001, 53, 17, 900);
 	is_str(nfpt_get(t, "ctcap", "l7.host"), "ct.l7",
 	       "NFCT record with the same conntrack id: labelled");
+	push_ct("192.0.2.77", "198.51.100.53", 1234, 5353, 17, 900);
+	is_str(nfpt_get(t, "ctcap", "l7.host"), "ct.l7",
+	       "NFCT record of another tuple (NAT both ways): by its id");
 }
 
 static void test_conntrack(void)
@@ -475,6 +479,10 @@ static void test_conntrack(void)
 	is_int(nfpt_counter(t, "l7", "ct_labelled"), 2, "ct_labelled");
 	is_int(nfpt_counter(t, "l7", "ct_unknown"), 1, "ct_unknown");
 	test_nat_and_ids();
+	is_int(nfpt_counter(t, "l7", "ct_labelled"), 5,
+	       "ct_labelled: DNAT, same id, id alone");
+	is_int(nfpt_counter(t, "l7", "ct_unknown"), 2,
+	       "ct_unknown: the other id");
 }
 
 static void write_pat(const char *name, const char *text)

@@ -11,8 +11,9 @@
  * stop) becomes a record with NFCT's flow keys (orig.*, reply.*, flow.*,
  * ct.id, oob.family ...), the first packet's oob.prefix, the l7.* keys and
  * l7.end, for the stacks that start with this instance's name. Named in an
- * NFCT stack too, it sets l7.* on NFCT's records from the same table: by the
- * 5-tuple (orig, then reply for NAT), refused when both sides carry a
+ * NFCT stack too, it sets l7.* on NFCT's records from the same table: by
+ * conntrack id when the packets carried one (NFLOG conntrack=1), else by
+ * the 5-tuple (orig, then reply for DNAT), refused when both sides carry a
  * conntrack id and the ids differ. Every input key is optional; which ones
  * are set decides what a record is. Because L7 produces the flow keys for
  * its own records, it passes each of them through unchanged on the records
@@ -471,24 +472,29 @@ static void label_conntrack(struct nfp_inst *inst, struct l7_priv *p,
 	struct l7_flow *f = NULL;
 	uint8_t fam;
 
-	if (!sa || !da || !pr)
-		return;
-	fam = sa->addr.family == 10 ? 6 : 4;
-	f = l7_lookup(p->ctx, fam, pr->u8, sa->addr.in6, da->addr.in6,
-		      sp ? sp->u16 : 0, dp ? dp->u16 : 0);
-	if (!f) {
-		/* Logged after NAT: the packets had the reply tuple. */
-		sa = nfp_get(rec, K_REPLY_SADDR);
-		da = nfp_get(rec, K_REPLY_DADDR);
-		sp = nfp_get(rec, K_REPLY_SPORT);
-		dp = nfp_get(rec, K_REPLY_DPORT);
-		if (sa && da)
-			f = l7_lookup(p->ctx, fam, pr->u8, sa->addr.in6,
-				      da->addr.in6, sp ? sp->u16 : 0,
-				      dp ? dp->u16 : 0);
+	/* Both sides know the conntrack id: it names the flow, NAT or not. */
+	if (id)
+		f = l7_lookup_ct(p->ctx, id->u32);
+	if (!f && sa && da && pr) {
+		fam = sa->addr.family == 10 ? 6 : 4;
+		f = l7_lookup(p->ctx, fam, pr->u8, sa->addr.in6, da->addr.in6,
+			      sp ? sp->u16 : 0, dp ? dp->u16 : 0);
+		if (!f) {
+			/* Logged after DNAT: the packets had the reply tuple.
+			 */
+			sa = nfp_get(rec, K_REPLY_SADDR);
+			da = nfp_get(rec, K_REPLY_DADDR);
+			sp = nfp_get(rec, K_REPLY_SPORT);
+			dp = nfp_get(rec, K_REPLY_DPORT);
+			if (sa && da)
+				f = l7_lookup(p->ctx, fam, pr->u8, sa->addr.in6,
+					      da->addr.in6, sp ? sp->u16 : 0,
+					      dp ? dp->u16 : 0);
+		}
+		/* The same 5-tuple, another connection (an id of its own). */
+		if (f && id && f->has_ct && f->ct_id != id->u32)
+			f = NULL;
 	}
-	if (f && id && f->has_ct && f->ct_id != id->u32)
-		f = NULL;
 	if (!f) {
 		inst->ctr[C_CT_UNKNOWN]++;
 		return;
@@ -514,7 +520,7 @@ static enum nfp_ret l7_process(struct nfp_inst *inst, struct nfp_rec *rec)
 	v = nfp_get(rec, I_RAW_PKT);
 	if (v)
 		label_packet(inst, p, rec, v);
-	else if (nfp_get(rec, K_ORIG_SADDR))
+	else if (nfp_get(rec, K_ORIG_SADDR) || nfp_get(rec, K_CT_ID))
 		label_conntrack(inst, p, rec);
 	return NFP_OK;
 }

@@ -33,6 +33,7 @@ struct l7_ctx {
 	uint64_t *ctr;		/* L7C__COUNT counters, the caller's */
 	struct l7_flow *flows;	/* max_flows flows */
 	uint32_t *bucket;	/* flow index + 1, 0: empty */
+	uint32_t *ctbucket;	/* the same, by conntrack id */
 	uint32_t mask;		/* buckets - 1 */
 	uint64_t seed;		/* hash seed */
 	uint32_t head;		/* LRU newest, index + 1 */
@@ -82,8 +83,9 @@ struct l7_ctx *l7_ctx_new(const struct l7_conf *conf, struct l7n *ndpi,
 	/* calloc'ed pages stay untouched (and out of RSS) until used. */
 	c->flows = calloc(conf->max_flows, sizeof(*c->flows));
 	c->bucket = calloc(nb, sizeof(*c->bucket));
+	c->ctbucket = calloc(nb, sizeof(*c->ctbucket));
 	c->det = calloc(conf->max_flows, c->det_stride);
-	if (!c->flows || !c->bucket || !c->det) {
+	if (!c->flows || !c->bucket || !c->ctbucket || !c->det) {
 		l7_ctx_free(c);
 		return NULL;
 	}
@@ -126,6 +128,7 @@ void l7_ctx_free(struct l7_ctx *c)
 			det_put(c, &c->flows[i]);
 	free(c->flows);
 	free(c->bucket);
+	free(c->ctbucket);
 	free(c->det);
 	free(c);
 }
@@ -197,6 +200,45 @@ static struct l7_flow *find(struct l7_ctx *c, const struct l7_key *k,
 	return NULL;
 }
 
+static uint32_t hash_ct(const struct l7_ctx *c, uint32_t id)
+{
+	return (uint32_t)mix(c->seed ^ id) & c->mask;
+}
+
+static void ct_link(struct l7_ctx *c, struct l7_flow *f)
+{
+	uint32_t h = hash_ct(c, f->ct_id);
+
+	f->cnext = c->ctbucket[h];
+	c->ctbucket[h] = (uint32_t)(f - c->flows) + 1;
+	f->in_ct = true;
+}
+
+static void ct_unlink(struct l7_ctx *c, struct l7_flow *f)
+{
+	uint32_t id = (uint32_t)(f - c->flows) + 1;
+	uint32_t *p;
+
+	if (!f->in_ct)
+		return;
+	p = &c->ctbucket[hash_ct(c, f->ct_id)];
+	while (*p && *p != id)
+		p = &c->flows[*p - 1].cnext;
+	if (*p)
+		*p = f->cnext;
+	f->in_ct = false;
+}
+
+struct l7_flow *l7_lookup_ct(struct l7_ctx *c, uint32_t id)
+{
+	uint32_t i;
+
+	for (i = c->ctbucket[hash_ct(c, id)]; i; i = c->flows[i - 1].cnext)
+		if (c->flows[i - 1].ct_id == id)
+			return &c->flows[i - 1];
+	return NULL;
+}
+
 static void forget(struct l7_ctx *c, struct l7_flow *f)
 {
 	uint32_t id = (uint32_t)(f - c->flows) + 1;
@@ -207,6 +249,7 @@ static void forget(struct l7_ctx *c, struct l7_flow *f)
 	if (*p)
 		*p = f->hnext;
 	lru_unlink(c, f);
+	ct_unlink(c, f);
 	det_put(c, f);
 	f->state = L7F_FREE;
 	f->hnext = c->free;
@@ -252,12 +295,15 @@ static void start_flow(struct l7_ctx *c, struct l7_flow *f, uint8_t side,
 {
 	struct l7_det *d;
 
+	ct_unlink(c, f);
 	f->first_us = f->last_us = p->ts_us;
 	memset(f->bytes, 0, sizeof(f->bytes));
 	memset(f->pkts, 0, sizeof(f->pkts));
 	f->risk = 0;
 	f->ct_id = p->ct_id;
 	f->has_ct = p->has_ct;
+	if (f->has_ct)
+		ct_link(c, f);
 	f->prefix = p->prefix;
 	f->master = f->app = f->category = 0;
 	f->pattern = -1;
@@ -298,6 +344,7 @@ static struct l7_flow *new_flow(struct l7_ctx *c, const struct l7_key *k,
 	f->hnext = c->bucket[h];
 	c->bucket[h] = id;
 	f->det = 0;
+	f->in_ct = false;
 	c->count++;
 	lru_push(c, f);
 	return f;
@@ -579,6 +626,7 @@ struct l7_flow *l7_packet(struct l7_ctx *c, const struct l7_pkt *p, bool *reply)
 	if (p->has_ct && !f->has_ct) {
 		f->ct_id = p->ct_id;
 		f->has_ct = true;
+		ct_link(c, f);
 	}
 	f->pkts[dir]++;
 	f->bytes[dir] += r.iplen;

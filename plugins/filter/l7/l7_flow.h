@@ -71,6 +71,7 @@ struct l7_flow {
 	uint32_t prev;	   /* LRU: newer flow's index + 1, 0 at the head */
 	uint32_t next;	   /* LRU: older flow's index + 1, 0 at the tail */
 	uint32_t det;	   /* detection slot index + 1, 0 when none */
+	uint32_t cnext;	   /* conntrack-id chain: next index + 1, 0 ends */
 	uint64_t first_us; /* time of the first packet, microseconds */
 	uint64_t last_us;  /* time of the last packet */
 	uint64_t bytes[2]; /* IP bytes: [0] from the opener, [1] replies */
@@ -90,6 +91,7 @@ struct l7_flow {
 	uint8_t icmp_code; /* and code */
 	bool has_icmp;	   /* the first packet was ICMP or ICMPv6 */
 	bool has_ct;	   /* ct_id is set */
+	bool in_ct;	   /* linked in the conntrack-id chains */
 	bool labelled;	   /* nDPI gave a verdict (or gave up) */
 	bool guessed;	   /* the verdict is nDPI's guess */
 	bool ndpi_done;	   /* nDPI needs no more packets */
@@ -147,6 +149,9 @@ struct l7_flow *l7_packet(struct l7_ctx *c, const struct l7_pkt *p,
 struct l7_flow *l7_lookup(struct l7_ctx *c, uint8_t family, uint8_t proto,
 			  const void *saddr, const void *daddr, uint16_t sport,
 			  uint16_t dport);
+
+/* The newest flow whose packets carried conntrack id @id, or NULL. */
+struct l7_flow *l7_lookup_ct(struct l7_ctx *c, uint32_t id);
 
 /* End flows idle at @now_us and forget ended ones past linger. */
 void l7_expire(struct l7_ctx *c, uint64_t now_us);
