@@ -4,7 +4,7 @@
 # plugins and the traffic generator, then runs bench/live (root).
 EXTRA_PROGRAMS += bench/udpgen
 bench_udpgen_SOURCES = bench/udpgen.c
-EXTRA_DIST += bench/live bench/RESULTS.md
+EXTRA_DIST += bench/live bench/RESULTS.md bench/l7-replay
 
 BENCH_LIVE_ARGS =
 .PHONY: bench-live

@@ -41,6 +41,7 @@ struct gen {
 	unsigned int batch;	     /* datagrams per sendmmsg */
 	size_t size;		     /* payload bytes */
 	uint16_t sport;		     /* source port, 0: any */
+	unsigned int nports;	     /* destination ports in turn, from PORT */
 };
 
 static uint64_t now_ns(void)
@@ -119,7 +120,9 @@ static int open_socket(const struct gen *g)
 		if (bind(fd, (struct sockaddr *)&src, g->dstlen) < 0)
 			goto fail;
 	}
-	if (connect(fd, (struct sockaddr *)&g->dst, g->dstlen) < 0)
+	/* Several destination ports: each datagram names its own. */
+	if (g->nports <= 1 &&
+	    connect(fd, (struct sockaddr *)&g->dst, g->dstlen) < 0)
 		goto fail;
 	return fd;
 fail:
@@ -135,7 +138,9 @@ static void usage(FILE *f)
 	      "  -r RATE   datagrams a second, 0 for as fast as possible (0)\n"
 	      "  -b BATCH  datagrams per sendmmsg call, 1..256 (32)\n"
 	      "  -s SIZE   payload bytes (64)\n"
-	      "  -S SPORT  source port (the kernel's)\n",
+	      "  -S SPORT  source port (the kernel's)\n"
+	      "  -P NPORTS destination ports PORT..PORT+NPORTS-1 in turn,\n"
+	      "            one flow each (1)\n",
 	      f);
 }
 
@@ -157,12 +162,16 @@ int main(int argc, char **argv)
 	static struct mmsghdr msgs[MAX_BATCH];
 	static struct iovec iov[MAX_BATCH];
 	static uint8_t payload[65507];
-	struct gen g = { .count = 100000, .batch = 32, .size = 64 };
+	static struct sockaddr_storage names[MAX_BATCH];
+	struct gen g = {
+		.count = 100000, .batch = 32, .size = 64, .nports = 1
+	};
+	uint16_t port0;
 	uint64_t sent = 0, errors = 0, v, t0, t1;
 	unsigned int i;
 	int c, fd;
 
-	while ((c = getopt(argc, argv, "n:r:b:s:S:h")) != -1) {
+	while ((c = getopt(argc, argv, "n:r:b:s:S:P:h")) != -1) {
 		switch (c) {
 		case 'n':
 			if (!parse_u64(optarg, UINT64_MAX, &g.count))
@@ -187,6 +196,11 @@ int main(int argc, char **argv)
 				goto bad;
 			g.sport = (uint16_t)v;
 			break;
+		case 'P':
+			if (!parse_u64(optarg, 65535, &v) || !v)
+				goto bad;
+			g.nports = (unsigned int)v;
+			break;
 		case 'h':
 			usage(stdout);
 			return 0;
@@ -205,11 +219,19 @@ int main(int argc, char **argv)
 	}
 	for (i = 0; i < sizeof(payload); i++)
 		payload[i] = (uint8_t)i;
+	port0 = ntohs(((struct sockaddr_in *)&g.dst)->sin_port);
+	if (g.nports > 1 && port0 + g.nports - 1 > 65535)
+		goto bad;
 	for (i = 0; i < MAX_BATCH; i++) {
 		iov[i].iov_base = payload;
 		iov[i].iov_len = g.size;
 		msgs[i].msg_hdr.msg_iov = &iov[i];
 		msgs[i].msg_hdr.msg_iovlen = 1;
+		if (g.nports > 1) {
+			names[i] = g.dst;
+			msgs[i].msg_hdr.msg_name = &names[i];
+			msgs[i].msg_hdr.msg_namelen = g.dstlen;
+		}
 	}
 
 	t0 = now_ns();
@@ -221,6 +243,11 @@ int main(int argc, char **argv)
 		/* Batch k is due when k * batch datagrams fit the rate. */
 		if (g.rate)
 			pace_until(t0 + (sent + errors) * 1000000000u / g.rate);
+		/* sin_port and sin6_port sit at the same offset. */
+		for (i = 0; g.nports > 1 && i < n; i++)
+			((struct sockaddr_in *)&names[i])->sin_port =
+				htons((uint16_t)(port0 + (sent + errors + i) %
+								 g.nports));
 		r = sendmmsg(fd, msgs, n, 0);
 		if (r < 0) {
 			if (errno == EINTR)

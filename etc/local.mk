@@ -8,7 +8,8 @@ nfpipeexamplesdir = $(docdir)/examples
 dist_nfpipeexamples_DATA = etc/examples/README.md \
 	etc/examples/gateway.conf etc/examples/graphs.conf \
 	etc/examples/json-tcp.conf etc/examples/kafka.conf \
-	etc/examples/mariadb.conf etc/examples/postgresql.conf
+	etc/examples/mariadb.conf etc/examples/postgresql.conf \
+	etc/examples/l7.conf
 
 # Shell completion for the nfpipe command line.
 bashcompletiondir = $(datadir)/bash-completion/completions
