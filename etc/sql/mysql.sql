@@ -247,3 +247,50 @@ CREATE OR REPLACE SQL SECURITY INVOKER VIEW ulog_pkt_time AS
 					 '1970-01-01 00:00:00')) AS time,
 	       ulog_pkt.*
 	FROM ulog_pkt;
+
+-- ---- scan alerts (SCAN) ------------------------------------------------------
+--
+-- Filled by stack=scan1:SCAN,ip2str2:IP2STR,my4:MYSQL with
+-- table=ulog_scan: one row per alert, raised when a source first qualifies
+-- for a scan type and each time its danger level rises (never per packet).
+-- See plugins/filter/scan/README.md for how each figure is counted.
+
+CREATE TABLE IF NOT EXISTS ulog_scan (
+	_id		BIGINT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY,
+	oob_time_sec	INT UNSIGNED,		-- time of the alert, UTC seconds
+	oob_family	TINYINT UNSIGNED,	-- 2 IPv4, 10 IPv6
+	ip_saddr_str	VARCHAR(45),		-- the scanner
+	ip_daddr_str	VARCHAR(45),		-- its last target
+	scan_type	VARCHAR(16),		-- SYN FIN NULL XMAS ACK MAIMON
+						-- UDP PORTSWEEP PINGSWEEP
+						-- PROTO BADFLAGS
+	scan_dl		TINYINT UNSIGNED,	-- danger level 1..5
+	scan_packets	BIGINT UNSIGNED,	-- packets in the window
+	scan_ports	INT UNSIGNED,		-- distinct ports (PROTO:
+						-- protocols)
+	scan_hosts	INT UNSIGNED,		-- distinct hosts
+	scan_port_min	SMALLINT UNSIGNED,	-- port range (PROTO:
+	scan_port_max	SMALLINT UNSIGNED,	-- protocols)
+	scan_first	BIGINT UNSIGNED,	-- first and last packet of the
+	scan_last	BIGINT UNSIGNED,	-- scan, UTC seconds
+	KEY ulog_scan_by_time (oob_time_sec),
+	KEY ulog_scan_by_saddr (ip_saddr_str)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;
+
+-- Scanners, most dangerous and most recent first: the highest danger level
+-- each reached, the scan types it made, how wide it went, and when (UTC).
+CREATE OR REPLACE SQL SECURITY INVOKER VIEW scanners AS
+	SELECT ip_saddr_str AS source,
+	       MAX(scan_dl) AS dl,
+	       GROUP_CONCAT(DISTINCT scan_type ORDER BY scan_type) AS types,
+	       COUNT(*) AS alerts,
+	       MAX(scan_packets) AS packets,
+	       MAX(scan_ports) AS ports,
+	       MAX(scan_hosts) AS hosts,
+	       TIMESTAMPADD(SECOND, MIN(scan_first), '1970-01-01 00:00:00')
+		       AS first_seen,
+	       TIMESTAMPADD(SECOND, MAX(scan_last), '1970-01-01 00:00:00')
+		       AS last_seen
+	FROM ulog_scan
+	GROUP BY ip_saddr_str
+	ORDER BY dl DESC, MAX(scan_last) DESC;

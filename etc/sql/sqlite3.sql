@@ -225,3 +225,46 @@ CREATE VIEW IF NOT EXISTS ulog_pkt_time AS
 	       printf('%06d', coalesce(oob_time_usec, 0)) AS time,
 	       *
 	FROM ulog_pkt;
+
+-- ---- scan alerts (SCAN) ------------------------------------------------------
+--
+-- Filled by stack=scan1:SCAN,ip2str2:IP2STR,sql2:SQLITE3 with
+-- table=ulog_scan: one row per alert, raised when a source first qualifies
+-- for a scan type and each time its danger level rises (never per packet).
+-- See plugins/filter/scan/README.md for how each figure is counted.
+
+CREATE TABLE IF NOT EXISTS ulog_scan (
+	_id		INTEGER PRIMARY KEY,	-- arrival order
+	oob_time_sec	INTEGER,	-- time of the alert, UTC seconds
+	oob_family	INTEGER,	-- 2 IPv4, 10 IPv6
+	ip_saddr_str	TEXT,		-- the scanner
+	ip_daddr_str	TEXT,		-- its last target
+	scan_type	TEXT,		-- SYN FIN NULL XMAS ACK MAIMON UDP
+					-- PORTSWEEP PINGSWEEP PROTO BADFLAGS
+	scan_dl		INTEGER,	-- danger level 1..5
+	scan_packets	INTEGER,	-- packets of this scan in the window
+	scan_ports	INTEGER,	-- distinct ports (PROTO: protocols)
+	scan_hosts	INTEGER,	-- distinct hosts
+	scan_port_min	INTEGER,	-- port range (PROTO: protocols)
+	scan_port_max	INTEGER,
+	scan_first	INTEGER,	-- first and last packet of the scan,
+	scan_last	INTEGER		-- UTC seconds
+);
+CREATE INDEX IF NOT EXISTS ulog_scan_by_time ON ulog_scan (oob_time_sec);
+CREATE INDEX IF NOT EXISTS ulog_scan_by_saddr ON ulog_scan (ip_saddr_str);
+
+-- Scanners, most dangerous and most recent first: the highest danger level
+-- each reached, the scan types it made, how wide it went, and when.
+CREATE VIEW IF NOT EXISTS scanners AS
+	SELECT ip_saddr_str AS source,
+	       max(scan_dl) AS dl,
+	       group_concat(DISTINCT scan_type) AS types,
+	       count(*) AS alerts,
+	       max(scan_packets) AS packets,
+	       max(scan_ports) AS ports,
+	       max(scan_hosts) AS hosts,
+	       datetime(min(scan_first), 'unixepoch') AS first_seen,
+	       datetime(max(scan_last), 'unixepoch') AS last_seen
+	FROM ulog_scan
+	GROUP BY ip_saddr_str
+	ORDER BY dl DESC, max(scan_last) DESC;
