@@ -8,4 +8,5 @@ nfpipeexamplesdir = $(docdir)/examples
 dist_nfpipeexamples_DATA = etc/examples/README.md \
 	etc/examples/gateway.conf etc/examples/graphs.conf \
 	etc/examples/json-tcp.conf etc/examples/kafka.conf \
-	etc/examples/mariadb.conf etc/examples/postgresql.conf
+	etc/examples/mariadb.conf etc/examples/postgresql.conf \
+	etc/examples/scan-block.conf

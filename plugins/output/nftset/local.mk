@@ -21,8 +21,10 @@ tests_unit_test_nftset_CPPFLAGS = $(AM_CPPFLAGS) $(NFTABLES_CFLAGS) \
 tests_unit_test_nftset_LDADD = libnfpcore.la $(NFTABLES_LIBS)
 TESTS += tests/unit/test_nftset
 
-# The lab on the real kernel (root).
+# The lab on the real kernel (root); scan-block.sh runs
+# etc/examples/scan-block.conf's stacks (SCAN -> NFTSET) against nmap.
 TESTS += $(NFTSET_INTEGRATION_TESTS)
 endif
-NFTSET_INTEGRATION_TESTS = tests/integration/nftset-lab.sh
+NFTSET_INTEGRATION_TESTS = tests/integration/nftset-lab.sh \
+	tests/integration/scan-block.sh
 EXTRA_DIST += plugins/output/nftset/README.md $(NFTSET_INTEGRATION_TESTS)
