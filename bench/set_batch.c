@@ -24,10 +24,8 @@
 extern const struct nfp_plugin nfp_output_nftset;
 extern const struct nfp_plugin nfp_output_ipset;
 
-static const struct nfp_key addrin_keys[] = {
-	{ "ip.saddr", NFP_T_ADDR },
-	{ 0 }
-};
+static const struct nfp_key addrin_keys[] = { { "ip.saddr", NFP_T_ADDR },
+					      { 0 } };
 
 static const struct nfp_plugin addrin_plugin = {
 	.abi = NFP_PLUGIN_ABI,
@@ -39,8 +37,8 @@ static const struct nfp_plugin addrin_plugin = {
 };
 
 static const struct nfp_plugin *plugins[] = { &nfp_output_nftset,
-					      &nfp_output_ipset,
-					      &addrin_plugin, NULL };
+					      &nfp_output_ipset, &addrin_plugin,
+					      NULL };
 
 #define REPS 21
 
@@ -120,7 +118,8 @@ static void bench(const char *name, const struct nfp_plugin *pl,
 	/* A repeated source: process() only, never the kernel. */
 	snprintf(conf, sizeof(conf),
 		 "[global]\nstack=in:ADDRIN,out:%s\n[out]\n%s\n"
-		 "create=yes\ntimeout=1h\n", name, opts);
+		 "create=yes\ntimeout=1h\n",
+		 name, opts);
 	t = nfpt_new(conf, plugins);
 	push(t, (10u << 24) | (9u << 16) | 1);
 	pl->flush(nfpt_inst(t, "out"));
@@ -129,7 +128,8 @@ static void bench(const char *name, const struct nfp_plugin *pl,
 		push(t, (10u << 24) | (9u << 16) | 1);
 	us = now_us() - t0;
 	printf("%-6s repeat of one source: %.1f ns/record (1e6 records, "
-	       "push + process)\n", name, us * 1e3 / 1e6);
+	       "push + process)\n",
+	       name, us * 1e3 / 1e6);
 	nfpt_free(t);
 }
 

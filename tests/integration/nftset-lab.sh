@@ -17,7 +17,9 @@
 #  - the client's address is in the set within 1 s of its logged packet
 #    (polled every 10 ms; the delay is printed), with a timeout; its next
 #    packets (ping) are dropped; a packet 1.5 s later renews the expiry;
-#    it leaves the set after the timeout and can ping again;
+#    it leaves the set after the timeout and can ping again; a second
+#    NFTSET with renew=readd (delete and add, for kernels before 6.12)
+#    renews its element too;
 #  - IPv6 goes to set6 the same way;
 #  - allowed addresses never go in: an allow= address of the client (v4
 #    and v6) and the gateway's own addresses (spoofed as sources);
@@ -127,13 +129,20 @@ ok $? "and the error says so" || diag_file "$T/notmo.log"
 
 # --- the run ---------------------------------------------------------------
 
-conf_body "create=yes" | write_conf run
+# A second NFTSET on the same packets renews by delete and add (what
+# kernels before 6.12 need) into set readd4.
+{
+	conf_body "create=yes"
+	printf '\n[set2]\ntable=%s\nset=readd4\ntimeout=3s\nrenew=readd\n' \
+		"$TBL"
+	printf 'create=yes\nallow=10.77.1.3\n'
+} | sed '1a stack=log1:NFLOG,base1:BASE,set2:NFTSET' | write_conf run
 nfpiped_start run || bail_out "nfpiped did not start"
 wait_for 5 nflog_bound 1 || bail_out "NFLOG group 1 not bound"
 list=$(nsx "$NS_G" nft list table inet $TBL 2>&1)
 grep -q "set blocked {" <<<"$list" && grep -q "set blocked6 {" <<<"$list" &&
-	[ "$(grep -c 'flags timeout' <<<"$list")" -eq 2 ]
-ok $? "create=yes made both sets with flags timeout" || diag "$list"
+	[ "$(grep -c 'flags timeout' <<<"$list")" -eq 3 ]
+ok $? "create=yes made the sets (three: set1's two, set2's one) with flags timeout" || diag "$list"
 grep -q "type ipv6_addr" <<<"$list"
 ok $? "set6 is of type ipv6_addr" || diag "$list"
 
@@ -201,6 +210,10 @@ exp=$(nsx "$NS_G" nft list set inet $TBL blocked |
 	sed -n 's/.*10\.77\.1\.2 timeout 3s expires \([0-9]*\)s.*/\1/p')
 [ "${exp:-0}" -ge 2 ]
 ok $? "a new record renews the timeout (expires in ${exp:-?}s)"
+exp=$(nsx "$NS_G" nft list set inet $TBL readd4 |
+	sed -n 's/.*10\.77\.1\.2 timeout 3s expires \([0-9]*\)s.*/\1/p')
+[ "${exp:-0}" -ge 2 ]
+ok $? "renew=readd renews it too (expires in ${exp:-?}s)"
 refreshed_at=$(now_ms)
 
 # Gone after the timeout (3 s from the renewal), and the client passes.
@@ -226,6 +239,9 @@ is "$(ctr added)" 2 "counters: added=2 (IPv4 and IPv6)" || diag "$ctrs"
 is "$(ctr refreshed)" 1 "counters: refreshed=1"
 is "$(ctr allowed)" 4 "counters: allowed=4 (allow= v4/v6, own v4/v6)"
 is "$(ctr errors)" 0 "counters: errors=0"
+ctrs=$(grep '\[set2\] counters:' "$T/run.log" | tail -1)
+is "$(ctr added) $(ctr refreshed) $(ctr errors)" "1 1 0" \
+	"renew=readd: added=1 refreshed=1 errors=0" || diag "$ctrs"
 
 nfpiped_stop
 is "$?" 0 "nfpiped exits 0 on SIGTERM"

@@ -25,11 +25,10 @@ extern const struct nfp_plugin nfp_output_ipset;
 
 enum { AK_SADDR, AK_DL };
 
-static const struct nfp_key addrin_keys[] = {
-	[AK_SADDR] = { "ip.saddr", NFP_T_ADDR },
-	[AK_DL] = { "scan.dl", NFP_T_U8 },
-	{ 0 }
-};
+static const struct nfp_key addrin_keys[] = { [AK_SADDR] = { "ip.saddr",
+							     NFP_T_ADDR },
+					      [AK_DL] = { "scan.dl", NFP_T_U8 },
+					      { 0 } };
 
 static const struct nfp_plugin addrin_plugin = {
 	.abi = NFP_PLUGIN_ABI,
@@ -40,8 +39,8 @@ static const struct nfp_plugin addrin_plugin = {
 	.out_keys = addrin_keys,
 };
 
-static const struct nfp_plugin *plugins[] = { &nfp_output_ipset,
-					      &addrin_plugin, NULL };
+static const struct nfp_plugin *plugins[] = { &nfp_output_ipset, &addrin_plugin,
+					      NULL };
 
 static char lines[1 << 16];
 static size_t linelen;

@@ -9,7 +9,8 @@
  * on each element. Checked: option errors, the allow rules (allow= CIDRs,
  * loopback, this host's own addresses), min_dl, the IPv6 set, repeats
  * within a batch and within `refresh`, refreshes after it, a batch that
- * fails (counted per address, retried by the next record), a full batch
+ * fails (counted per address, retried by the next record), renew=update
+ * (the add again) and renew=readd (delete and add), a full batch
  * going early, and key= another address key.
  */
 #include "nfp.h"
@@ -121,9 +122,11 @@ static void test_config(void)
 	} bad[] = {
 		{ "", "no set or set6 is refused" },
 		{ "set=a;b", "a set name nft would parse is refused" },
-		{ "set=s\ntable=\"x y\"", "a table name with a blank is refused" },
+		{ "set=s\ntable=\"x y\"",
+		  "a table name with a blank is refused" },
 		{ "set=s\nallow=10.0.0.0/33", "a prefix past 32 is refused" },
-		{ "set=s\nallow=10.0.0.0/8, bogus", "a word that is no CIDR is refused" },
+		{ "set=s\nallow=10.0.0.0/8, bogus",
+		  "a word that is no CIDR is refused" },
 		{ "set6=s6\nfamily=ip", "set6 in an ip table is refused" },
 		{ "set=s\nfamily=ip6", "set in an ip6 table is refused" },
 		{ "set=s\nset6=s", "one name for both sets is refused" },
@@ -159,7 +162,7 @@ static void test_config(void)
 		       "set=s\nallow=10.0.0.1/33\n",
 		       plugins, buf, sizeof(buf));
 	if (!ok(strstr(buf, "test.conf:5:") && strstr(buf, "'10.0.0.1/33'"),
-	   "the error is at the allow= line and names the bad word"))
+		"the error is at the allow= line and names the bad word"))
 		diag("%s", buf);
 }
 
@@ -192,7 +195,7 @@ static void test_batch(void)
 static void test_refresh(void)
 {
 	struct nfpt *t = mk("set=s\ntable=filter\nfamily=ip\ntimeout=1h\n"
-			    "refresh=0");
+			    "refresh=0\nrenew=update");
 
 	rec(t, "198.51.100.9", NULL, 0);
 	flush(t);
@@ -206,6 +209,23 @@ static void test_refresh(void)
 	       "expires 3600000ms }\n",
 	       "a refresh is the same add, which renews the expiry");
 	is_int(CTR(t, "added"), 1, "added 1");
+	is_int(CTR(t, "refreshed"), 1, "refreshed 1");
+	nfpt_free(t);
+
+	t = mk("set=s\ntimeout=2s\nrefresh=0\nrenew=readd");
+	rec(t, "198.51.100.9", NULL, 0);
+	flush(t);
+	reset();
+	rec(t, "198.51.100.9", NULL, 0);
+	rec(t, "198.51.100.10", NULL, 0);
+	flush(t);
+	is_str(cmds,
+	       "delete element inet nfpipe s { 198.51.100.9 }\n"
+	       "add element inet nfpipe s { 198.51.100.9 timeout 2000ms "
+	       "expires 2000ms, 198.51.100.10 timeout 2000ms expires "
+	       "2000ms }\n",
+	       "renew=readd: the renewal is deleted and added again, in one "
+	       "buffer with the new address");
 	is_int(CTR(t, "refreshed"), 1, "refreshed 1");
 	nfpt_free(t);
 

@@ -41,27 +41,26 @@
 #include "ipset.h"
 
 #define IS_TIMEOUT_MAX 2147483U /* seconds: the kernel's limit */
-#define IS_OUT_MAX 4096		/* listing text kept for the set check */
+#define IS_OUT_MAX     4096	/* listing text kept for the set check */
 
 int (*ipset_run_hook)(const char *lines);
 
 static const char *const ipset_counters[] = { SG_COUNTER_NAMES, NULL };
 
 struct ipset_priv {
-	struct setguard g;	       /* options, allow list, cache, batch */
-	struct ipset_session *s;       /* libipset session; NULL with hook */
+	struct setguard g;		/* options, allow list, cache, batch */
+	struct ipset_session *s;	/* libipset session; NULL with hook */
 	const struct ipset_type *type4; /* type of set, from the kernel */
 	const struct ipset_type *type6; /* type of set6 */
-	char out[IS_OUT_MAX];	       /* what libipset printed (listing) */
-	size_t outlen;		       /* bytes in out */
-	char msg[256];		       /* ipset_msg()'s copy */
-	char *buf;		       /* hook text of one batch; malloc'ed */
-	size_t bufsize;		       /* bytes in buf */
+	char out[IS_OUT_MAX];		/* what libipset printed (listing) */
+	size_t outlen;			/* bytes in out */
+	char msg[256];			/* ipset_msg()'s copy */
+	char *buf;			/* hook text of one batch; malloc'ed */
+	size_t bufsize;			/* bytes in buf */
 };
 
 static const struct nfp_option ipset_options[] = {
-	SG_OPTIONS(struct ipset_priv, g),
-	{ 0 }
+	SG_OPTIONS(struct ipset_priv, g), { 0 }
 };
 
 /* ipset names: up to 31 bytes, no blanks or quotes (we allow less). */
@@ -132,8 +131,7 @@ static uint32_t ipset_timeout_s(const struct ipset_priv *p)
 	return s > IS_TIMEOUT_MAX ? IS_TIMEOUT_MAX : (uint32_t)s;
 }
 
-static int ipset_create(struct nfp_inst *inst, const char *name,
-			uint8_t family)
+static int ipset_create(struct nfp_inst *inst, const char *name, uint8_t family)
 {
 	struct ipset_priv *p = inst->priv;
 	uint32_t tmo = ipset_timeout_s(p);
@@ -185,23 +183,29 @@ static int ipset_check_set(struct nfp_inst *inst, const char *name,
 				ipset_msg(p));
 			return -EINVAL;
 		}
-		nfp_info(inst, "created ipset %s (hash:ip family %s timeout "
-			 "%u)", name, fam, ipset_timeout_s(p));
+		nfp_info(inst,
+			 "created ipset %s (hash:ip family %s timeout "
+			 "%u)",
+			 name, fam, ipset_timeout_s(p));
 	} else {
 		ipset_envopt_unset(p->s, IPSET_ENV_LIST_HEADER);
 		hdr = strstr(p->out, "Header:");
 		is6 = hdr && strstr(hdr, "family inet6");
 		if (is6 != (family == NFPROTO_IPV6)) {
-			nfp_err(inst, "ipset %s is not of family %s: %s "
-				"addresses cannot go in", name, fam,
+			nfp_err(inst,
+				"ipset %s is not of family %s: %s "
+				"addresses cannot go in",
+				name, fam,
 				family == NFPROTO_IPV4 ? "IPv4" : "IPv6");
 			return -EINVAL;
 		}
 		if (p->g.timeout && (!hdr || !strstr(hdr, " timeout "))) {
-			nfp_err(inst, "ipset %s was created without timeout "
+			nfp_err(inst,
+				"ipset %s was created without timeout "
 				"support: its elements cannot expire; "
 				"recreate it with 'timeout 0' or more, or set "
-				"timeout=0", name);
+				"timeout=0",
+				name);
 			return -EINVAL;
 		}
 	}
@@ -261,19 +265,18 @@ static int ipset_apply_hook(struct ipset_priv *p)
 
 			if (x->family != fam)
 				continue;
-			inet_ntop(fam, fam == AF_INET ? (const void *)&x->in4 :
-						      (const void *)x->in6,
+			inet_ntop(fam,
+				  fam == AF_INET ? (const void *)&x->in4
+						 : (const void *)x->in6,
 				  a, sizeof(a));
 			n += (size_t)snprintf(p->buf + n, p->bufsize - n,
-					      "add %s %s", pass ? p->g.set6 :
-								  p->g.set, a);
+					      "add %s %s",
+					      pass ? p->g.set6 : p->g.set, a);
 			if (p->g.timeout)
-				n += (size_t)snprintf(p->buf + n,
-						      p->bufsize - n,
-						      " timeout %u",
-						      ipset_timeout_s(p));
-			n += (size_t)snprintf(p->buf + n, p->bufsize - n,
-					      "\n");
+				n += (size_t)snprintf(
+					p->buf + n, p->bufsize - n,
+					" timeout %u", ipset_timeout_s(p));
+			n += (size_t)snprintf(p->buf + n, p->bufsize - n, "\n");
 		}
 	}
 	return ipset_run_hook(p->buf);
@@ -282,8 +285,7 @@ static int ipset_apply_hook(struct ipset_priv *p)
 /* Queue the batch's addresses of @family with libipset, then commit. */
 static int ipset_apply_family(struct ipset_priv *p, int family)
 {
-	const struct ipset_type *type = family == AF_INET ? p->type4 :
-							     p->type6;
+	const struct ipset_type *type = family == AF_INET ? p->type4 : p->type6;
 	const char *set = family == AF_INET ? p->g.set : p->g.set6;
 	uint8_t nfproto = family == AF_INET ? NFPROTO_IPV4 : NFPROTO_IPV6;
 	uint32_t tmo = ipset_timeout_s(p), line = 0;

@@ -12,10 +12,13 @@
  * process() only queues; flush() hands the whole batch to libnftables as
  * one command buffer, which nft sends as one netlink transaction: all or
  * nothing, one round trip (plus nft's generation check) per wakeup. An
- * element that is already in the set is renewed by sending it with
- * `timeout T expires T`: the kernel (since Linux 6.12, which updates the
- * timeout of an element added again) then resets its expiry; older
- * kernels keep the first one.
+ * element that is already in the set is renewed (`renew=`): on Linux 6.12
+ * and later by sending it again with `timeout T expires T`, which the
+ * kernel applies to an existing element; before 6.12 the kernel ignores
+ * that, so the element is deleted and added again in the same
+ * transaction. A delete of an element that is gone after all (an admin
+ * flushed the set) fails the whole batch, which is counted and retried
+ * as plain adds by the next records.
  *
  * start() checks that the sets exist with the right type (and `flags
  * timeout` when timeout= is set), or creates the table and sets when
@@ -32,39 +35,56 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/utsname.h>
 
 #include <nftables/libnftables.h>
 
 #include "nftset.h"
 #include "setguard.h"
 
-/* Longest element text: an IPv6 address and two durations. */
-#define NS_ELEM_MAX (INET6_ADDRSTRLEN + 64)
+/* Longest text per element: its delete and its add with two durations. */
+#define NS_ELEM_MAX (2 * INET6_ADDRSTRLEN + 72)
 
 int (*nftset_run_hook)(const char *cmds);
 
-static const char *const nftset_families[] = { "ip", "ip6", "inet", "bridge",
-					       "netdev", NULL };
+static const char *const nftset_families[] = { "ip",	 "ip6",	   "inet",
+					       "bridge", "netdev", NULL };
 
 static const char *const nftset_counters[] = { SG_COUNTER_NAMES, NULL };
 
+static const char *const nftset_renews[] = { "auto", "update", "readd", NULL };
+enum { NS_RENEW_AUTO, NS_RENEW_UPDATE, NS_RENEW_READD };
+
 struct nftset_priv {
-	struct setguard g;  /* options, allow list, cache, batch */
-	int family;	    /* option: index in nftset_families */
-	char *table;	    /* option: table holding the sets */
+	struct setguard g;   /* options, allow list, cache, batch */
+	int family;	     /* option: index in nftset_families */
+	char *table;	     /* option: table holding the sets */
+	int renew;	     /* option: NS_RENEW_*; never AUTO after start */
 	struct nft_ctx *nft; /* libnftables context; NULL with the hook */
-	char *buf;	    /* command text of one batch; malloc'ed */
-	size_t bufsize;	    /* bytes in buf */
+	char *buf;	     /* command text of one batch; malloc'ed */
+	size_t bufsize;	     /* bytes in buf */
 };
 
 static const struct nfp_option nftset_options[] = {
-	{ .name = "family", .type = NFP_OPT_ENUM, .def = "inet",
-	  .enums = nftset_families, .off = offsetof(struct nftset_priv, family),
+	{ .name = "family",
+	  .type = NFP_OPT_ENUM,
+	  .def = "inet",
+	  .enums = nftset_families,
+	  .off = offsetof(struct nftset_priv, family),
 	  .help = "Family of the table: ip, ip6, inet, bridge, netdev." },
-	{ .name = "table", .type = NFP_OPT_STRING, .def = "nfpipe",
+	{ .name = "table",
+	  .type = NFP_OPT_STRING,
+	  .def = "nfpipe",
 	  .off = offsetof(struct nftset_priv, table),
 	  .help = "Table that holds the sets." },
 	SG_OPTIONS(struct nftset_priv, g),
+	{ .name = "renew",
+	  .type = NFP_OPT_ENUM,
+	  .def = "auto",
+	  .enums = nftset_renews,
+	  .off = offsetof(struct nftset_priv, renew),
+	  .help = "How an element in the set already gets a new timeout: "
+		  "update (Linux >= 6.12), readd (delete and add), auto." },
 	{ 0 }
 };
 
@@ -95,10 +115,9 @@ static int nftset_configure(struct nfp_inst *inst)
 	int rc = 0;
 
 	if (!p->table || !nft_name_ok(p->table))
-		rc = nfp_inst_error(inst, "table",
-				    "letters, digits, '_', '-', '.'",
-				    "bad table name '%s'",
-				    p->table ? p->table : "");
+		rc = nfp_inst_error(
+			inst, "table", "letters, digits, '_', '-', '.'",
+			"bad table name '%s'", p->table ? p->table : "");
 	if (p->g.set6 && p->family == 0)
 		rc = nfp_inst_error(inst, "set6", "family=inet or family=ip6",
 				    "an ip table cannot match IPv6 sources");
@@ -150,9 +169,9 @@ static int nftset_check_set(struct nfp_inst *inst, const char *name,
 				"set %s %s %s does not exist (%s): create it "
 				"with: nft add table %s %s '{ set %s { type "
 				"%s; flags timeout; }; }' or set create=yes",
-				fam, p->table, name, nft_errline(p, err,
-								 sizeof(err)),
-				fam, p->table, name, type);
+				fam, p->table, name,
+				nft_errline(p, err, sizeof(err)), fam, p->table,
+				name, type);
 			return -ENOENT;
 		}
 		snprintf(cmd, sizeof(cmd),
@@ -171,26 +190,47 @@ static int nftset_check_set(struct nfp_inst *inst, const char *name,
 	}
 	out = nftset_run_hook ? "" : nft_ctx_get_output_buffer(p->nft);
 	if (!nftset_run_hook && !strstr(out, type)) {
-		nfp_err(inst, "set %s %s %s is not of type %s: %s addresses "
-			"cannot go in", fam, p->table, name, type,
+		nfp_err(inst,
+			"set %s %s %s is not of type %s: %s addresses "
+			"cannot go in",
+			fam, p->table, name, type,
 			strcmp(type, "ipv4_addr") ? "IPv6" : "IPv4");
 		return -EINVAL;
 	}
 	flags = strstr(out, "flags ");
 	if (!nftset_run_hook && p->g.timeout &&
 	    (!flags || !strstr(flags, "timeout"))) {
-		nfp_err(inst, "set %s %s %s has no 'flags timeout': its "
+		nfp_err(inst,
+			"set %s %s %s has no 'flags timeout': its "
 			"elements cannot expire; recreate it with flags "
-			"timeout, or set timeout=0", fam, p->table, name);
+			"timeout, or set timeout=0",
+			fam, p->table, name);
 		return -EINVAL;
 	}
 	return 0;
+}
+
+/* Linux 6.12 applies the timeout and expiration of an element added
+ * again; before, an existing element keeps its own. */
+static int nftset_kernel_updates(void)
+{
+	struct utsname u;
+	unsigned int major = 0, minor = 0;
+
+	if (uname(&u) < 0 || sscanf(u.release, "%u.%u", &major, &minor) != 2)
+		return 0;
+	return major > 6 || (major == 6 && minor >= 12);
 }
 
 static int nftset_start(struct nfp_inst *inst)
 {
 	struct nftset_priv *p = inst->priv;
 	int rc;
+
+	if (p->renew == NS_RENEW_AUTO)
+		p->renew = nftset_kernel_updates() ? NS_RENEW_UPDATE
+						   : NS_RENEW_READD;
+	nfp_dbg(inst, "renewing elements by %s", nftset_renews[p->renew]);
 
 	rc = sg_start(inst, &p->g);
 	if (rc)
@@ -209,47 +249,62 @@ static int nftset_start(struct nfp_inst *inst)
 	}
 	if (p->g.set && (rc = nftset_check_set(inst, p->g.set, "ipv4_addr")))
 		return rc;
-	if (p->g.set6 &&
-	    (rc = nftset_check_set(inst, p->g.set6, "ipv6_addr")))
+	if (p->g.set6 && (rc = nftset_check_set(inst, p->g.set6, "ipv6_addr")))
 		return rc;
 	nfp_keep_caps(inst, 1ULL << CAP_NET_ADMIN);
 	return 0;
 }
 
-/* "add element FAM TABLE SET { a timeout T expires T, ... }" for the
- * queued addresses of @family; the length written, 0 when none. */
-static size_t nftset_cmd(struct nftset_priv *p, int family, const char *set,
-			 char *b, size_t size)
+/* "VERB element FAM TABLE SET { a, b, ... }" for the queued addresses of
+ * @family (only the renewals when @renewals), each followed by @suffix;
+ * the length written, 0 when none. */
+static size_t nftset_elems(struct nftset_priv *p, const char *verb, int family,
+			   const char *set, bool renewals, const char *suffix,
+			   char *b, size_t size)
 {
-	char a[INET6_ADDRSTRLEN], tmo[64] = "";
+	char a[INET6_ADDRSTRLEN];
 	size_t n = 0;
 	unsigned int i;
 	bool any = false;
 
-	if (p->g.timeout)
-		snprintf(tmo, sizeof(tmo), " timeout %llums expires %llums",
-			 (unsigned long long)p->g.timeout,
-			 (unsigned long long)p->g.timeout);
 	for (i = 0; i < p->g.npend; i++) {
 		const struct nfp_addr *x = &p->g.pend[i].addr;
 
-		if (x->family != family)
+		if (x->family != family || (renewals && !p->g.pend[i].refresh))
 			continue;
-		inet_ntop(family, family == AF_INET ? (const void *)&x->in4 :
-						      (const void *)x->in6,
+		inet_ntop(family,
+			  family == AF_INET ? (const void *)&x->in4
+					    : (const void *)x->in6,
 			  a, sizeof(a));
 		if (!any)
-			n += (size_t)snprintf(b + n, size - n,
-					      "add element %s %s %s { ",
-					      nftset_families[p->family],
-					      p->table, set);
+			n += (size_t)snprintf(
+				b + n, size - n, "%s element %s %s %s { ", verb,
+				nftset_families[p->family], p->table, set);
 		n += (size_t)snprintf(b + n, size - n, "%s%s%s",
-				      any ? ", " : "", a, tmo);
+				      any ? ", " : "", a, suffix);
 		any = true;
 	}
 	if (any)
 		n += (size_t)snprintf(b + n, size - n, " }\n");
 	return n;
+}
+
+/* The batch's commands for @family: with renew=readd the renewals are
+ * deleted first, then everything is added with its timeout. */
+static size_t nftset_cmd(struct nftset_priv *p, int family, const char *set,
+			 char *b, size_t size)
+{
+	char tmo[64] = "";
+	size_t n = 0;
+
+	if (p->g.timeout)
+		snprintf(tmo, sizeof(tmo), " timeout %llums expires %llums",
+			 (unsigned long long)p->g.timeout,
+			 (unsigned long long)p->g.timeout);
+	if (p->renew == NS_RENEW_READD && p->g.timeout)
+		n = nftset_elems(p, "delete", family, set, true, "", b, size);
+	return n +
+	       nftset_elems(p, "add", family, set, false, tmo, b + n, size - n);
 }
 
 static int nftset_apply(struct nfp_inst *inst)

@@ -20,7 +20,7 @@
 #include "setguard.h"
 
 #define SG_OWN_MS 10000 /* re-read own addresses at most this often */
-#define SG_WAYS 4	/* entries per cache bucket */
+#define SG_WAYS	  4	/* entries per cache bucket */
 
 const struct nfp_key sg_default_keys[] = {
 	[SG_K_ADDR] = { "ip.saddr", NFP_T_ADDR, 0,
@@ -117,8 +117,8 @@ int sg_parse_cidrs(const char *text, struct sg_cidr **out, unsigned int *n,
 
 bool sg_cidr_match(const struct sg_cidr *c, const struct nfp_addr *a)
 {
-	const uint8_t *b = a->family == AF_INET ? (const uint8_t *)&a->in4 :
-						  a->in6;
+	const uint8_t *b =
+		a->family == AF_INET ? (const uint8_t *)&a->in4 : a->in6;
 	unsigned int full = c->plen / 8, rest = c->plen % 8;
 
 	if (c->family != a->family)
@@ -188,8 +188,8 @@ bool sg_allowed(struct setguard *g, const struct nfp_addr *a, uint64_t now)
 		if (first == 127 || first == 0)
 			return true;
 	} else {
-		if (!memcmp(a->in6, zero, 15) && (a->in6[15] == 1 ||
-						  a->in6[15] == 0))
+		if (!memcmp(a->in6, zero, 15) &&
+		    (a->in6[15] == 1 || a->in6[15] == 0))
 			return true; /* ::1, :: */
 		/* ::ffff:127.x.x.x */
 		if (!memcmp(a->in6, zero, 10) && a->in6[10] == 0xff &&
@@ -221,8 +221,8 @@ static bool addr_eq(const struct nfp_addr *a, const struct nfp_addr *b)
 
 static uint32_t addr_hash(const struct nfp_addr *a)
 {
-	const uint8_t *p = a->family == AF_INET ? (const uint8_t *)&a->in4 :
-						  a->in6;
+	const uint8_t *p =
+		a->family == AF_INET ? (const uint8_t *)&a->in4 : a->in6;
 	unsigned int i, n = a->family == AF_INET ? 4 : 16;
 	uint32_t h = 2166136261u;
 
@@ -235,8 +235,8 @@ static uint32_t addr_hash(const struct nfp_addr *a)
  * set ends first makes room; queued ones only when all are). */
 static struct sg_entry *sg_entry(struct setguard *g, const struct nfp_addr *a)
 {
-	struct sg_entry *b = &g->cache[(addr_hash(a) & (g->nbuckets - 1)) *
-				       SG_WAYS];
+	struct sg_entry *b =
+		&g->cache[(addr_hash(a) & (g->nbuckets - 1)) * SG_WAYS];
 	struct sg_entry *victim = NULL;
 	unsigned int i;
 

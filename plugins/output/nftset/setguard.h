@@ -35,8 +35,8 @@ enum { SG_ADDED, SG_REFRESHED, SG_ALLOWED, SG_ERRORS, SG_SKIPPED, SG_REPEATS };
 enum { SG_K_ADDR, SG_K_DL };
 
 struct sg_cidr {
-	uint8_t family; /* AF_INET, AF_INET6 */
-	uint8_t plen;	/* prefix length */
+	uint8_t family;	  /* AF_INET, AF_INET6 */
+	uint8_t plen;	  /* prefix length */
 	uint8_t addr[16]; /* network order, host bits cleared */
 };
 
@@ -67,20 +67,21 @@ struct setguard {
 	uint64_t cache_size; /* option: addresses remembered */
 	bool create;	     /* option: create missing table and sets */
 
-	struct nfp_key keys[3];	  /* in_keys: the address, scan.dl */
-	struct sg_cidr *allowed;  /* parsed allow=; malloc'ed */
-	unsigned int nallowed;	  /* entries in allowed */
-	struct sg_cidr *own;	  /* this host's addresses; malloc'ed */
-	unsigned int nown;	  /* entries in own */
-	uint64_t own_at;	  /* nfp_now_ms() own was read; 0: never */
-	struct sg_entry *cache;	  /* nbuckets * 4 entries; malloc'ed */
-	uint32_t nbuckets;	  /* power of two */
+	struct nfp_key keys[3];	 /* in_keys: the address, scan.dl */
+	struct sg_cidr *allowed; /* parsed allow=; malloc'ed */
+	unsigned int nallowed;	 /* entries in allowed */
+	struct sg_cidr *own;	 /* this host's addresses; malloc'ed */
+	unsigned int nown;	 /* entries in own */
+	uint64_t own_at;	 /* nfp_now_ms() own was read; 0: never */
+	struct sg_entry *cache;	 /* nbuckets * 4 entries; malloc'ed */
+	uint32_t nbuckets;	 /* power of two */
 	struct sg_pending pend[SG_BATCH_MAX]; /* the batch being built */
-	unsigned int npend;	  /* entries in pend */
+	unsigned int npend;		      /* entries in pend */
 };
 
 /* Option table entries for the fields above, in a priv of type @T with
  * the guard as member @M. */
+/* clang-format off */
 #define SG_OPTIONS(T, M)                                                       \
 	{ .name = "key", .type = NFP_OPT_STRING, .def = "ip.saddr",            \
 	  .off = offsetof(T, M.key),                                           \
@@ -96,7 +97,7 @@ struct setguard {
 	  .unit = "s", .min = 0, .max = 2147483000LL,                          \
 	  .off = offsetof(T, M.timeout),                                       \
 	  .help = "Kernel-side lifetime of an element, renewed by each new "   \
-		  "record; 0: elements stay." },                               \
+		  "record; 0: none given (the set's default)." },                               \
 	{ .name = "refresh", .type = NFP_OPT_DURATION, .def = "1s",            \
 	  .unit = "s", .min = 0, .max = 86400000LL,                            \
 	  .off = offsetof(T, M.refresh),                                       \
@@ -117,6 +118,7 @@ struct setguard {
 	  .min = 16, .max = 16777216, .off = offsetof(T, M.cache_size),        \
 	  .help = "Addresses remembered to tell refreshes from adds and "      \
 		  "skip repeats." }
+/* clang-format on */
 
 /* The in_keys --help-plugin shows (key=ip.saddr). */
 extern const struct nfp_key sg_default_keys[];
@@ -155,8 +157,7 @@ bool sg_take(struct nfp_inst *inst, struct setguard *g,
 
 /* After a batch was applied (@ok) or failed: update the cache, count
  * added/refreshed or errors, empty the batch. */
-void sg_done(struct nfp_inst *inst, struct setguard *g, bool ok,
-	     uint64_t now);
+void sg_done(struct nfp_inst *inst, struct setguard *g, bool ok, uint64_t now);
 
 /* Own addresses (getifaddrs) into g->own now; 0 or -errno. */
 int sg_read_own(struct setguard *g);
