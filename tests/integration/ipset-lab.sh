@@ -21,7 +21,9 @@
 #  - IPv6 goes to set6 the same way;
 #  - allowed addresses never go in: an allow= address of the client (v4
 #    and v6) and the gateway's own addresses (spoofed as sources);
-#  - the counters (SIGUSR1) agree: added, refreshed, allowed, no errors.
+#  - the counters (SIGUSR1) agree: added, refreshed, allowed, no errors;
+#  - a set destroyed under the running daemon: errors counted, the daemon
+#    goes on, and once the set is back the next record adds again.
 [ -n "$BASH_VERSION" ] || exec bash "$0" "$@"
 . "$(dirname "$0")/lib.sh"
 
@@ -172,6 +174,7 @@ ok $? "the client's IPv6 address is in set6"
 [ "$DELAY_MS" -ge 0 ] && [ "$DELAY_MS" -le 1000 ]
 ok $? "within 1 s of its logged packet (${DELAY_MS} ms)"
 diag "IPv6: logged packet sent -> element present: ${DELAY_MS} ms"
+d6=$DELAY_MS
 nsx "$NS_C" ping -6 -I fd77:1::2 -c 1 -W 1 -q fd77:2::2 >/dev/null 2>&1
 ok $((!$?)) "IPv6: the ip6tables rule blocks the client"
 
@@ -211,6 +214,10 @@ ok $? "after: the client pings the server again"
 kill -USR1 "$NFPIPED_PID"
 wait_for 5 grep -q '\[set1\] counters:' "$T/run.log"
 ctrs=$(grep '\[set1\] counters:' "$T/run.log" | tail -1)
+_two_dumps()
+{
+	[ "$(grep -c '\[set1\] counters:' "$T/run.log")" -ge 2 ]
+}
 ctr()
 {
 	sed -n "s/.* $1=\([0-9]*\).*/\1/p" <<<"$ctrs"
@@ -220,7 +227,25 @@ is "$(ctr refreshed)" 1 "counters: refreshed=1"
 is "$(ctr allowed)" 4 "counters: allowed=4 (allow= v4/v6, own v4/v6)"
 is "$(ctr errors)" 0 "counters: errors=0"
 
+# set6 goes away under the daemon: counted, survived, and the next record
+# after it is back adds the address again.
+nsx "$NS_G" ip6tables -D FORWARD -m set --match-set blocked6 src -j DROP
+nsx "$NS_G" ipset destroy blocked6
+ok $? "blocked6 destroyed under the daemon"
+udp_from fd77:1::2 fd77:2::2
+sleep 0.3
+kill -USR1 "$NFPIPED_PID"
+wait_for 5 _two_dumps
+ctrs=$(grep '\[set1\] counters:' "$T/run.log" | tail -1)
+[ "$(ctr errors)" -ge 1 ] && kill -0 "$NFPIPED_PID"
+ok $? "a destroyed set: errors counted ($(ctr errors)), the daemon goes on"
+nsx "$NS_G" ipset create blocked6 hash:ip family inet6 timeout 3
+T0=$(now_ms)
+udp_from fd77:1::2 fd77:2::2
+wait_in blocked6 fd77:1::2
+ok $? "set back: the next record adds the address again"
+
 nfpiped_stop
 is "$?" 0 "nfpiped exits 0 on SIGTERM"
-diag "delays: IPv4 ${d4} ms, IPv6 ${DELAY_MS} ms (poll every 10 ms)"
+diag "delays: IPv4 ${d4} ms, IPv6 ${d6} ms (poll every 10 ms); $(uptime)"
 done_testing

@@ -234,9 +234,71 @@ static void test_refresh(void)
 	flush(t);
 	rec(t, "198.51.100.9", NULL, 0);
 	flush(t);
-	is_str(cmds, "add element inet nfpipe s { 198.51.100.9 }\n",
-	       "timeout=0: no timeout, and never sent again");
+	is_str(cmds,
+	       "add element inet nfpipe s { 198.51.100.9 }\n"
+	       "add element inet nfpipe s { 198.51.100.9 }\n",
+	       "timeout=0: no timeout given; sent again after refresh (the "
+	       "set's own default timeout may have removed it)");
+	is_int(CTR(t, "refreshed"), 1, "and counted as refreshed");
+	nfpt_free(t);
+
+	t = mk("set=s\ntimeout=0\nrefresh=1h");
+	rec(t, "198.51.100.9", NULL, 0);
+	flush(t);
+	rec(t, "198.51.100.9", NULL, 0);
+	flush(t);
+	is_int(batches, 1, "within refresh it is not sent again");
 	is_int(CTR(t, "repeats"), 1, "the second record is a repeat");
+	nfpt_free(t);
+}
+
+/* count of @needle in @hay */
+static unsigned int occurrences(const char *hay, const char *needle)
+{
+	unsigned int n = 0;
+
+	while ((hay = strstr(hay, needle))) {
+		n++;
+		hay += strlen(needle);
+	}
+	return n;
+}
+
+static void test_small_cache(void)
+{
+	struct nfpt *t = mk("set=s\ntimeout=5s\nrefresh=0\nrenew=readd\n"
+			    "cache_size=16");
+	char a[32];
+	unsigned int i, r, bad = 0;
+
+	/* 40 addresses into 16 cache entries, twice: never one lost, never a
+	 * renewal deleted twice in one batch. */
+	for (r = 0; r < 2; r++) {
+		reset();
+		for (i = 0; i < 40; i++) {
+			snprintf(a, sizeof(a), "203.0.113.%u", i + 1);
+			rec(t, a, NULL, 0);
+			rec(t, a, NULL, 0);
+		}
+		flush(t);
+		for (i = 0; i < 40; i++) {
+			snprintf(a, sizeof(a), " 203.0.113.%u ", i + 1);
+			if (!occurrences(cmds, a))
+				bad++;
+			snprintf(a, sizeof(a), "203.0.113.%u, ", i + 1);
+			if (r && occurrences(strstr(cmds, "add element") ?: "",
+					     a) > 1)
+				bad++;
+		}
+		is_int(bad, 0, "pass %u: all 40 addresses sent, none lost", r);
+	}
+	ok(!strstr(cmds, "delete element") ||
+		   occurrences(cmds, "delete element") == 1,
+	   "the renewals are one delete command");
+	is_int(CTR(t, "errors"), 0, "no errors");
+	is_int(CTR(t, "added") + CTR(t, "refreshed"), 80,
+	       "each address counted once per pass (added or refreshed)");
+	is_int(CTR(t, "repeats"), 80, "and its second record a repeat");
 	nfpt_free(t);
 }
 
@@ -387,6 +449,7 @@ int main(void)
 	test_min_dl();
 	test_fail();
 	test_full_batch();
+	test_small_cache();
 	test_key();
 	return done_testing();
 }

@@ -325,7 +325,10 @@ static int ipset_apply(struct nfp_inst *inst)
 		return 0;
 	if (ipset_run_hook) {
 		rc = ipset_apply_hook(p);
+	} else if (!p->s && !(p->s = ipset_session_init(ipset_out, p))) {
+		rc = -ENOMEM;
 	} else {
+		ipset_envopt_set(p->s, IPSET_ENV_EXIST);
 		ipset_session_report_reset(p->s);
 		rc = 0;
 		if (p->g.set)
@@ -337,6 +340,12 @@ static int ipset_apply(struct nfp_inst *inst)
 		nfp_err_rl(inst, "adding %u address%s to the ipset failed: %s",
 			   p->g.npend, p->g.npend == 1 ? "" : "es",
 			   ipset_msg(p));
+	if (rc && p->s) {
+		/* What libipset may still hold of the failed batch must not
+		 * go out with the next one: a new session (the types stay). */
+		ipset_session_fini(p->s);
+		p->s = ipset_session_init(ipset_out, p);
+	}
 	sg_done(inst, &p->g, rc == 0, nfp_now_ms());
 	return rc ? -EIO : 0;
 }

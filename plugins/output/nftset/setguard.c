@@ -231,8 +231,13 @@ static uint32_t addr_hash(const struct nfp_addr *a)
 	return h ^ (h >> 15);
 }
 
-/* The entry of @a, or a fresh one in its bucket (the one whose stay in the
- * set ends first makes room; queued ones only when all are). */
+/*
+ * The entry of @a, or a fresh one in its bucket (the one whose stay in the
+ * set ends first makes room), or NULL when every entry of the bucket is
+ * queued in this batch: a queued entry is never evicted, so that a
+ * renewal is never queued twice (with renew=readd its second delete would
+ * fail the batch).
+ */
 static struct sg_entry *sg_entry(struct setguard *g, const struct nfp_addr *a)
 {
 	struct sg_entry *b =
@@ -248,11 +253,12 @@ static struct sg_entry *sg_entry(struct setguard *g, const struct nfp_addr *a)
 			victim = &b[i];
 			break;
 		}
-		if (!victim || (victim->pending && !b[i].pending) ||
-		    (victim->pending == b[i].pending &&
-		     b[i].expires < victim->expires))
+		if (!b[i].pending &&
+		    (!victim || b[i].expires < victim->expires))
 			victim = &b[i];
 	}
+	if (!victim)
+		return NULL;
 	memset(victim, 0, sizeof(*victim));
 	victim->addr = *a;
 	return victim;
@@ -265,6 +271,7 @@ bool sg_take(struct nfp_inst *inst, struct setguard *g,
 	const struct nfp_value *dl;
 	struct sg_entry *e;
 	bool refresh = false;
+	unsigned int i;
 
 	if (!v || (v->addr.family != AF_INET && v->addr.family != AF_INET6) ||
 	    (v->addr.family == AF_INET && !g->set) ||
@@ -284,18 +291,32 @@ bool sg_take(struct nfp_inst *inst, struct setguard *g,
 		return false;
 	}
 	e = sg_entry(g, &v->addr);
+	if (!e) {
+		/* Its bucket is all queued (rare): look through the batch. */
+		for (i = 0; i < g->npend; i++) {
+			if (addr_eq(&g->pend[i].addr, &v->addr)) {
+				inst->ctr[SG_REPEATS]++;
+				return false;
+			}
+		}
+		goto queue;
+	}
 	if (e->pending) {
 		inst->ctr[SG_REPEATS]++;
 		return false;
 	}
+	/* With timeout=0 too: the set may have a default timeout of its own,
+	 * so an address is sent again after `refresh` (a no-op add if it is
+	 * still there). */
 	if (e->expires > now) {
-		if (!g->timeout || now - e->sent < g->refresh) {
+		if (now - e->sent < g->refresh) {
 			inst->ctr[SG_REPEATS]++;
 			return false;
 		}
 		refresh = true;
 	}
 	e->pending = true;
+queue:
 	g->pend[g->npend].addr = v->addr;
 	g->pend[g->npend].refresh = refresh;
 	g->npend++;
@@ -309,14 +330,17 @@ void sg_done(struct nfp_inst *inst, struct setguard *g, bool ok, uint64_t now)
 
 	for (i = 0; i < g->npend; i++) {
 		e = sg_entry(g, &g->pend[i].addr);
-		e->pending = false;
+		if (e) {
+			e->pending = false;
+			e->sent = now;
+			e->expires = !ok	  ? 0
+				     : g->timeout ? now + g->timeout
+						  : UINT64_MAX;
+		}
 		if (!ok) {
-			e->expires = 0;
 			inst->ctr[SG_ERRORS]++;
 			continue;
 		}
-		e->sent = now;
-		e->expires = g->timeout ? now + g->timeout : UINT64_MAX;
 		inst->ctr[g->pend[i].refresh ? SG_REFRESHED : SG_ADDED]++;
 	}
 	g->npend = 0;
