@@ -364,11 +364,8 @@ static int ipset_flush(struct nfp_inst *inst)
 	return ipset_apply(inst);
 }
 
-static void ipset_stop(struct nfp_inst *inst)
+static void ipset_free(struct ipset_priv *p)
 {
-	struct ipset_priv *p = inst->priv;
-
-	ipset_apply(inst);
 	if (p->s)
 		ipset_session_fini(p->s);
 	p->s = NULL;
@@ -376,10 +373,18 @@ static void ipset_stop(struct nfp_inst *inst)
 	p->buf = NULL;
 }
 
+static void ipset_stop(struct nfp_inst *inst)
+{
+	ipset_apply(inst);
+	ipset_free(inst->priv);
+}
+
+/* Also after a start() that failed half-way (no stop() then). */
 static void ipset_release(struct nfp_inst *inst)
 {
 	struct ipset_priv *p = inst->priv;
 
+	ipset_free(p);
 	sg_release(&p->g);
 }
 

@@ -341,11 +341,8 @@ static int nftset_flush(struct nfp_inst *inst)
 	return nftset_apply(inst);
 }
 
-static void nftset_stop(struct nfp_inst *inst)
+static void nftset_free(struct nftset_priv *p)
 {
-	struct nftset_priv *p = inst->priv;
-
-	nftset_apply(inst);
 	if (p->nft)
 		nft_ctx_free(p->nft);
 	p->nft = NULL;
@@ -353,10 +350,18 @@ static void nftset_stop(struct nfp_inst *inst)
 	p->buf = NULL;
 }
 
+static void nftset_stop(struct nfp_inst *inst)
+{
+	nftset_apply(inst);
+	nftset_free(inst->priv);
+}
+
+/* Also after a start() that failed half-way (no stop() then). */
 static void nftset_release(struct nfp_inst *inst)
 {
 	struct nftset_priv *p = inst->priv;
 
+	nftset_free(p);
 	sg_release(&p->g);
 }
 
