@@ -122,6 +122,10 @@ rc=$?
 ok $((rc == 0 || rc == 124)) "a set without timeout support is refused"
 grep -q "created without timeout support" "$T/notmo.log" "$T/notmo.err"
 ok $? "and the error says so" || diag_file "$T/notmo.log"
+# A sanitizer build reports leaks of the failed start on stderr.
+! grep -q Sanitizer "$T/miss.err" "$T/notmo.err"
+ok $? "the failed starts leave nothing behind (no sanitizer report)" ||
+	{ diag_file "$T/miss.err"; diag_file "$T/notmo.err"; }
 
 # --- the run ---------------------------------------------------------------
 
