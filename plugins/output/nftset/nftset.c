@@ -164,14 +164,22 @@ static int nftset_check_set(struct nfp_inst *inst, const char *name,
 
 	snprintf(cmd, sizeof(cmd), "list set %s %s %s", fam, p->table, name);
 	if (nft_run(p, cmd) != 0) {
+		nft_errline(p, err, sizeof(err));
+		if (!strstr(err, "No such file or directory") &&
+		    !nftset_run_hook) {
+			/* Not a missing set: permissions, a name nft cannot
+			 * parse (a keyword), no nf_tables. */
+			nfp_err(inst, "cannot list set %s %s %s: %s", fam,
+				p->table, name, err);
+			return -EINVAL;
+		}
 		if (!p->g.create) {
 			nfp_err(inst,
 				"set %s %s %s does not exist (%s): create it "
 				"with: nft add table %s %s '{ set %s { type "
 				"%s; flags timeout; }; }' or set create=yes",
-				fam, p->table, name,
-				nft_errline(p, err, sizeof(err)), fam, p->table,
-				name, type);
+				fam, p->table, name, err, fam, p->table, name,
+				type);
 			return -ENOENT;
 		}
 		snprintf(cmd, sizeof(cmd),
