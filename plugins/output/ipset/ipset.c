@@ -163,6 +163,11 @@ static int ipset_check_set(struct nfp_inst *inst, const char *name,
 	ipset_session_data_set(p->s, IPSET_SETNAME, name);
 	if (ipset_cmd(p->s, IPSET_CMD_LIST, 0)) {
 		ipset_envopt_unset(p->s, IPSET_ENV_LIST_HEADER);
+		if (!strstr(ipset_msg(p), "does not exist")) {
+			/* Not a missing set: permissions, no ip_set. */
+			nfp_err(inst, "cannot list ipset %s: %s", name, p->msg);
+			return -EINVAL;
+		}
 		if (!p->g.create) {
 			nfp_err(inst,
 				"ipset %s does not exist (%s): create it with: "
