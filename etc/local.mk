@@ -9,7 +9,8 @@ dist_nfpipeexamples_DATA = etc/examples/README.md \
 	etc/examples/gateway.conf etc/examples/graphs.conf \
 	etc/examples/json-tcp.conf etc/examples/kafka.conf \
 	etc/examples/mariadb.conf etc/examples/postgresql.conf \
-	etc/examples/l7.conf
+	etc/examples/l7.conf \
+	etc/examples/scan-block.conf
 
 # Shell completion for the nfpipe command line.
 bashcompletiondir = $(datadir)/bash-completion/completions
