@@ -205,8 +205,8 @@ cap('ppi', 192, [
     (T + 12, 2, ppi(1) + eth + b'\x86\xdd' + ipv6_tcp),
     (T + 12, 3, ppi(147) + b'\0' * 20)])
 
-# A link type this input does not read: DLT_USER0.
-pcap('user0.pcap', 147, [(T + 13, 0, b'\0' * 20)])
+# A link type this input does not read, that libpcap names: FDDI.
+pcap('fddi.pcap', 10, [(T + 13, 0, b'\0' * 20)])
 
 # ---- pcapng (read by libpcap's pcap_open_offline like any capture) -------
 
