@@ -293,14 +293,18 @@ static int walk(const uint8_t *d, uint32_t len, uint32_t off, uint16_t type,
 
 static int dec_eth(const uint8_t *d, uint32_t len, struct nflog_pkt *o)
 {
+	uint16_t type;
 	int r;
 
 	if (len < ETH_HDR)
 		return fail(o, PCAPIN_ESHORT, "frame shorter than an Ethernet header");
 	set_hwaddr(o, d + 6, 6);
 	set_hwtype(o, ARPHRD_ETHER_);
-	r = walk(d, len, ETH_HDR, be16(d + 12), true, o);
-	if (r < 0)
+	type = be16(d + 12);
+	/* Most frames of most captures: no tags, no tunnel. */
+	if (type == ET_IPV4 || type == ET_IPV6)
+		packet_at(d, len, ETH_HDR, type, o);
+	else if ((r = walk(d, len, ETH_HDR, type, true, o)) < 0)
 		return r;
 	/* raw.mac: every header byte before the packet, tags included. */
 	o->hwheader = d;
@@ -705,5 +709,8 @@ int pcapin_decode(int dlt, const uint8_t *data, uint32_t caplen,
 	memset(out, 0, sizeof(*out));
 	if (!data)
 		caplen = 0;
+	/* The common case without the big switch. */
+	if (dlt == PCAPIN_DLT_EN10MB)
+		return dec_eth(data, caplen, out);
 	return decode_dlt(dlt, data, caplen, out);
 }
