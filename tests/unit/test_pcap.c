@@ -206,17 +206,20 @@ static void test_decode_bad(void)
 	/* Radiotap: length 300; length 4; present words that never end. */
 	static const uint8_t rt_long[12] = { 0, 0, 0x2c, 1 };
 	static const uint8_t rt_4[12] = { 0, 0, 4, 0 };
-	static const uint8_t rt_ext[12] = { 0, 0, 12, 0, 0xff, 0xff, 0xff,
-					    0xff, 0xff, 0xff, 0xff, 0xff };
+	static const uint8_t rt_ext[12] = {
+		0, 0, 12, 0, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff
+	};
 	/* Loopback family 0; PPP protocol field cut after one even byte. */
 	static const uint8_t null0[24] = { 0 };
 	static const uint8_t ppp_cut[3] = { 0xff, 0x03, 0x00 };
 	/* PPPoE: header cut; FabricPath cut; QinQ tags cut. */
-	static const uint8_t pppoe_cut[18] = { [12] = 0x88, [13] = 0x64,
-					       [14] = 0x11 };
+	static const uint8_t pppoe_cut[18] = {
+		[12] = 0x88, [13] = 0x64, [14] = 0x11
+	};
 	static const uint8_t fp_cut[20] = { [12] = 0x89, [13] = 0x03 };
-	static const uint8_t qinq_cut[20] = { [12] = 0x88, [13] = 0xa8,
-					      [16] = 0x81, [17] = 0x00 };
+	static const uint8_t qinq_cut[20] = {
+		[12] = 0x88, [13] = 0xa8, [16] = 0x81, [17] = 0x00
+	};
 	/* 802.11: QoS data with HT control, cut in its header. */
 	static const uint8_t wlan_cut[30] = { 0x88, 0x80 };
 	struct nflog_pkt o;
@@ -231,8 +234,8 @@ static void test_decode_bad(void)
 	       "PPI header of 4 bytes refused");
 	is_int(pcapin_decode(PCAPIN_DLT_RADIOTAP, rt_long, 12, &o),
 	       PCAPIN_ESHORT, "radiotap header longer than its frame");
-	is_int(pcapin_decode(PCAPIN_DLT_RADIOTAP, rt_4, 12, &o),
-	       PCAPIN_EBADHDR, "radiotap header of 4 bytes refused");
+	is_int(pcapin_decode(PCAPIN_DLT_RADIOTAP, rt_4, 12, &o), PCAPIN_EBADHDR,
+	       "radiotap header of 4 bytes refused");
 	is_int(pcapin_decode(PCAPIN_DLT_RADIOTAP, rt_ext, 12, &o),
 	       PCAPIN_ESHORT, "radiotap present words to the end: no 802.11");
 	is_int(pcapin_decode(PCAPIN_DLT_NULL, null0, 24, &o), PCAPIN_ENOTIP,
@@ -283,107 +286,185 @@ static void test_decode(void)
 
 /* What pcapin_decode() must make of one frame. */
 struct want {
-	int ret;		/* its return */
-	uint16_t proto;		/* hw_protocol: ethertype, or what is not IP */
-	uint32_t len;		/* payload_len */
-	const char *src;	/* source address in the payload, or NULL */
-	int sport;		/* its TCP/UDP source port, -1 for none */
-	uint8_t hook;		/* 0 prerouting, 4 sent by the capturing host */
-	uint16_t hwtype;	/* ARPHRD_* */
-	const char *mac;	/* raw.mac.saddr, or NULL for none */
+	int ret;	 /* its return */
+	uint16_t proto;	 /* hw_protocol: ethertype, or what is not IP */
+	uint32_t len;	 /* payload_len */
+	const char *src; /* source address in the payload, or NULL */
+	int sport;	 /* its TCP/UDP source port, -1 for none */
+	uint8_t hook;	 /* 0 prerouting, 4 sent by the capturing host */
+	uint16_t hwtype; /* ARPHRD_* */
+	const char *mac; /* raw.mac.saddr, or NULL for none */
 };
 
 /* One capture of tests/data/pcap: its frames, then the stack's view. */
 struct capwant {
-	const char *file;	/* in tests/data/pcap */
-	int dlt;		/* what libpcap says it is */
-	unsigned int n;		/* frames */
-	struct want w[5];	/* one per frame */
-	uint64_t ctr[4];	/* ip, not_ip, malformed, unsupported */
-	const char *kv[4];	/* last record: key, value, key, value */
+	const char *file;  /* in tests/data/pcap */
+	int dlt;	   /* what libpcap says it is */
+	unsigned int n;	   /* frames */
+	struct want w[5];  /* one per frame */
+	uint64_t ctr[4];   /* ip, not_ip, malformed, unsupported */
+	const char *kv[4]; /* last record: key, value, key, value */
 };
 
 #define M1 "02:00:00:00:00:01"
 #define M3 "02:00:00:00:00:03"
 /* Through a second macro, so that ICMP4 & co expand to three arguments. */
-#define OK_(type, len, src, sp, hook, hw, mac) \
-	{ 0, type, len, src, sp, hook, hw, mac }
+#define OK_(type, len, src, sp, hook, hw, mac)                                 \
+	{                                                                      \
+		0, type, len, src, sp, hook, hw, mac                           \
+	}
 #define OK4(...) OK_(0x0800, __VA_ARGS__)
 #define OK6(...) OK_(0x86dd, __VA_ARGS__)
-#define SKIP(ret, proto) { ret, proto, 0, NULL, -1, 0, 0, NULL }
+#define SKIP(ret, proto)                                                       \
+	{                                                                      \
+		ret, proto, 0, NULL, -1, 0, 0, NULL                            \
+	}
 
 /* The packets of mkpcaps.py: length, source, source port. */
 #define ICMP4 28, "10.0.0.1", -1
-#define TCP4 40, "192.168.1.10", 40000
-#define UDP4 32, "172.16.0.1", 1234
-#define UDP6 48, "2001:db8::1", 5353
-#define TCP6 60, "2001:db8:1::1", 443
+#define TCP4  40, "192.168.1.10", 40000
+#define UDP4  32, "172.16.0.1", 1234
+#define UDP6  48, "2001:db8::1", 5353
+#define TCP6  60, "2001:db8:1::1", 443
 
 static const struct capwant caps[] = {
-	{ "null.pcap", 0, 5, {
-		OK4(UDP4, 0, 772, NULL), OK6(UDP6, 0, 772, NULL),
-		OK6(TCP6, 0, 772, NULL), SKIP(PCAPIN_ENOTIP, 16),
-		SKIP(PCAPIN_ESHORT, 0) },
-	  { 3, 1, 1, 0 }, { "ip.saddr", "2001:db8:1::1", "tcp.sport", "443" } },
-	{ "loop.pcap", 108, 2, {
-		OK4(TCP4, 0, 772, NULL), OK6(UDP6, 0, 772, NULL) },
-	  { 2, 0, 0, 0 }, { "ip.saddr", "2001:db8::1", "udp.dport", "53" } },
-	{ "ppp.pcap", 9, 4, {
-		OK4(ICMP4, 0, 512, NULL), OK6(UDP6, 0, 512, NULL),
-		SKIP(PCAPIN_ENOTIP, 0xc021), OK4(UDP4, 0, 512, NULL) },
-	  { 3, 1, 0, 0 }, { "ip.saddr", "172.16.0.1", "udp.sport", "1234" } },
-	{ "ppp_serial.pcap", 50, 2, {
-		OK4(TCP4, 0, 512, NULL), OK4(UDP4, 0, 513, NULL) },
-	  { 2, 0, 0, 0 }, { "ip.daddr", "172.16.0.2", "raw.type", "513" } },
-	{ "chdlc.pcap", 104, 3, {
-		OK4(UDP4, 0, 513, NULL), OK6(UDP6, 0, 513, NULL),
-		{ 0, 0x8035, 18, NULL, -1, 0, 513, NULL } },
-	  { 2, 1, 0, 0 }, { "oob.protocol", "32821", "oob.family", "7" } },
-	{ "ppp_dir.pcap", 204, 1, { OK4(UDP4, 4, 512, NULL) },
-	  { 1, 0, 0, 0 }, { "oob.hook", "4", "udp.sport", "1234" } },
-	{ "ppp_pppd.pcap", 166, 1, { OK6(UDP6, 0, 512, NULL) },
-	  { 1, 0, 0, 0 }, { "oob.hook", "0", "ip.daddr", "2001:db8::2" } },
-	{ "chdlc_dir.pcap", 205, 1, { OK4(TCP4, 4, 513, NULL) },
-	  { 1, 0, 0, 0 }, { "oob.hook", "4", "tcp.dport", "22" } },
-	{ "ipv4.pcap", 228, 1, { OK4(UDP4, 0, 65534, NULL) },
-	  { 1, 0, 0, 0 }, { "ip.saddr", "172.16.0.1", "raw.pktlen", "32" } },
-	{ "ipv6.pcap", 229, 1, { OK6(TCP6, 0, 65534, NULL) },
-	  { 1, 0, 0, 0 }, { "ip.daddr", "2001:db8:2::2", "tcp.dport", "50000" } },
-	{ "raw12.pcap", 12, 1, { OK6(UDP6, 0, 65534, NULL) },
-	  { 1, 0, 0, 0 }, { "oob.family", "10", "udp.sport", "5353" } },
-	{ "raw14.pcap", 14, 1, { OK4(TCP4, 0, 65534, NULL) },
-	  { 1, 0, 0, 0 }, { "ip.saddr", "192.168.1.10", "tcp.sport", "40000" } },
-	{ "pppoe.pcap", 1, 5, {
-		OK4(ICMP4, 0, 1, M1), OK6(UDP6, 0, 1, M1),
-		SKIP(PCAPIN_ENOTIP, 0xc021),
-		{ 0, 0x8863, 6, NULL, -1, 0, 1, M1 },
-		SKIP(PCAPIN_EBADHDR, 0) },
-	  { 2, 2, 1, 0 }, { "oob.protocol", "34915", "raw.mac_len", "14" } },
-	{ "ppp_ether.pcap", 51, 1, { OK4(TCP4, 0, 512, NULL) },
-	  { 1, 0, 0, 0 }, { "ip.saddr", "192.168.1.10", "tcp.seq", "1000" } },
-	{ "fabricpath.pcap", 1, 3, {
-		OK4(UDP4, 0, 1, M3), OK6(TCP6, 0, 1, M3),
-		SKIP(PCAPIN_ESHORT, 0) },
-	  { 2, 0, 1, 0 }, { "raw.mac_len", "34", "ip.saddr", "2001:db8:1::1" } },
-	{ "qinq.pcap", 1, 3, {
-		OK4(UDP4, 0, 1, M1), OK6(UDP6, 0, 1, M1), OK4(ICMP4, 0, 1, M1) },
-	  { 3, 0, 0, 0 }, { "raw.mac_len", "22", "icmp.echoid", "4660" } },
-	{ "wlan.pcap", 105, 3, {
-		OK4(ICMP4, 0, 801, M1), SKIP(PCAPIN_ENOTIP, 0),
-		SKIP(PCAPIN_ENOTIP, 0) },
-	  { 1, 2, 0, 0 }, { "raw.mac.saddr", M1, "ip.daddr", "10.0.0.2" } },
-	{ "radiotap.pcap", 127, 1, { OK6(UDP6, 0, 803, M1) },
-	  { 1, 0, 0, 0 }, { "raw.pktlen", "48", "ip.saddr", "2001:db8::1" } },
-	{ "ppi.pcap", 192, 3, {
-		OK4(TCP4, 0, 801, M1), OK6(TCP6, 0, 1, M1),
-		SKIP(PCAPIN_EDLT, 147) },
-	  { 2, 0, 0, 1 }, { "raw.type", "1", "tcp.sport", "443" } },
-	{ "eth.pcapng", 1, 2, { OK4(UDP4, 0, 1, M1), OK6(TCP6, 0, 1, M1) },
-	  { 2, 0, 0, 0 }, { "oob.time.sec", "1700001020",
-			    "oob.time.usec", "987654" } },
-	{ "null-be.pcapng", 0, 1, { OK4(TCP4, 0, 772, NULL) },
-	  { 1, 0, 0, 0 }, { "oob.time.usec", "42", "ip.saddr",
-			    "192.168.1.10" } },
+	{ "null.pcap",
+	  0,
+	  5,
+	  { OK4(UDP4, 0, 772, NULL), OK6(UDP6, 0, 772, NULL),
+	    OK6(TCP6, 0, 772, NULL), SKIP(PCAPIN_ENOTIP, 16),
+	    SKIP(PCAPIN_ESHORT, 0) },
+	  { 3, 1, 1, 0 },
+	  { "ip.saddr", "2001:db8:1::1", "tcp.sport", "443" } },
+	{ "loop.pcap",
+	  108,
+	  2,
+	  { OK4(TCP4, 0, 772, NULL), OK6(UDP6, 0, 772, NULL) },
+	  { 2, 0, 0, 0 },
+	  { "ip.saddr", "2001:db8::1", "udp.dport", "53" } },
+	{ "ppp.pcap",
+	  9,
+	  4,
+	  { OK4(ICMP4, 0, 512, NULL), OK6(UDP6, 0, 512, NULL),
+	    SKIP(PCAPIN_ENOTIP, 0xc021), OK4(UDP4, 0, 512, NULL) },
+	  { 3, 1, 0, 0 },
+	  { "ip.saddr", "172.16.0.1", "udp.sport", "1234" } },
+	{ "ppp_serial.pcap",
+	  50,
+	  2,
+	  { OK4(TCP4, 0, 512, NULL), OK4(UDP4, 0, 513, NULL) },
+	  { 2, 0, 0, 0 },
+	  { "ip.daddr", "172.16.0.2", "raw.type", "513" } },
+	{ "chdlc.pcap",
+	  104,
+	  3,
+	  { OK4(UDP4, 0, 513, NULL),
+	    OK6(UDP6, 0, 513, NULL),
+	    { 0, 0x8035, 18, NULL, -1, 0, 513, NULL } },
+	  { 2, 1, 0, 0 },
+	  { "oob.protocol", "32821", "oob.family", "7" } },
+	{ "ppp_dir.pcap",
+	  204,
+	  1,
+	  { OK4(UDP4, 4, 512, NULL) },
+	  { 1, 0, 0, 0 },
+	  { "oob.hook", "4", "udp.sport", "1234" } },
+	{ "ppp_pppd.pcap",
+	  166,
+	  1,
+	  { OK6(UDP6, 0, 512, NULL) },
+	  { 1, 0, 0, 0 },
+	  { "oob.hook", "0", "ip.daddr", "2001:db8::2" } },
+	{ "chdlc_dir.pcap",
+	  205,
+	  1,
+	  { OK4(TCP4, 4, 513, NULL) },
+	  { 1, 0, 0, 0 },
+	  { "oob.hook", "4", "tcp.dport", "22" } },
+	{ "ipv4.pcap",
+	  228,
+	  1,
+	  { OK4(UDP4, 0, 65534, NULL) },
+	  { 1, 0, 0, 0 },
+	  { "ip.saddr", "172.16.0.1", "raw.pktlen", "32" } },
+	{ "ipv6.pcap",
+	  229,
+	  1,
+	  { OK6(TCP6, 0, 65534, NULL) },
+	  { 1, 0, 0, 0 },
+	  { "ip.daddr", "2001:db8:2::2", "tcp.dport", "50000" } },
+	{ "raw12.pcap",
+	  12,
+	  1,
+	  { OK6(UDP6, 0, 65534, NULL) },
+	  { 1, 0, 0, 0 },
+	  { "oob.family", "10", "udp.sport", "5353" } },
+	{ "raw14.pcap",
+	  14,
+	  1,
+	  { OK4(TCP4, 0, 65534, NULL) },
+	  { 1, 0, 0, 0 },
+	  { "ip.saddr", "192.168.1.10", "tcp.sport", "40000" } },
+	{ "pppoe.pcap",
+	  1,
+	  5,
+	  { OK4(ICMP4, 0, 1, M1),
+	    OK6(UDP6, 0, 1, M1),
+	    SKIP(PCAPIN_ENOTIP, 0xc021),
+	    { 0, 0x8863, 6, NULL, -1, 0, 1, M1 },
+	    SKIP(PCAPIN_EBADHDR, 0) },
+	  { 2, 2, 1, 0 },
+	  { "oob.protocol", "34915", "raw.mac_len", "14" } },
+	{ "ppp_ether.pcap",
+	  51,
+	  1,
+	  { OK4(TCP4, 0, 512, NULL) },
+	  { 1, 0, 0, 0 },
+	  { "ip.saddr", "192.168.1.10", "tcp.seq", "1000" } },
+	{ "fabricpath.pcap",
+	  1,
+	  3,
+	  { OK4(UDP4, 0, 1, M3), OK6(TCP6, 0, 1, M3), SKIP(PCAPIN_ESHORT, 0) },
+	  { 2, 0, 1, 0 },
+	  { "raw.mac_len", "34", "ip.saddr", "2001:db8:1::1" } },
+	{ "qinq.pcap",
+	  1,
+	  3,
+	  { OK4(UDP4, 0, 1, M1), OK6(UDP6, 0, 1, M1), OK4(ICMP4, 0, 1, M1) },
+	  { 3, 0, 0, 0 },
+	  { "raw.mac_len", "22", "icmp.echoid", "4660" } },
+	{ "wlan.pcap",
+	  105,
+	  3,
+	  { OK4(ICMP4, 0, 801, M1), SKIP(PCAPIN_ENOTIP, 0),
+	    SKIP(PCAPIN_ENOTIP, 0) },
+	  { 1, 2, 0, 0 },
+	  { "raw.mac.saddr", M1, "ip.daddr", "10.0.0.2" } },
+	{ "radiotap.pcap",
+	  127,
+	  1,
+	  { OK6(UDP6, 0, 803, M1) },
+	  { 1, 0, 0, 0 },
+	  { "raw.pktlen", "48", "ip.saddr", "2001:db8::1" } },
+	{ "ppi.pcap",
+	  192,
+	  3,
+	  { OK4(TCP4, 0, 801, M1), OK6(TCP6, 0, 1, M1),
+	    SKIP(PCAPIN_EDLT, 147) },
+	  { 2, 0, 0, 1 },
+	  { "raw.type", "1", "tcp.sport", "443" } },
+	{ "eth.pcapng",
+	  1,
+	  2,
+	  { OK4(UDP4, 0, 1, M1), OK6(TCP6, 0, 1, M1) },
+	  { 2, 0, 0, 0 },
+	  { "oob.time.sec", "1700001020", "oob.time.usec", "987654" } },
+	{ "null-be.pcapng",
+	  0,
+	  1,
+	  { OK4(TCP4, 0, 772, NULL) },
+	  { 1, 0, 0, 0 },
+	  { "oob.time.usec", "42", "ip.saddr", "192.168.1.10" } },
 };
 
 /* The payload's source address, and its TCP/UDP source port or -1. */
@@ -422,8 +503,8 @@ static void mac_str(const struct nflog_pkt *o, char *buf, size_t n)
 				      o->hwaddr[i]);
 }
 
-static void check_frame(const char *file, unsigned int i,
-			const struct want *w, int r, const struct nflog_pkt *o)
+static void check_frame(const char *file, unsigned int i, const struct want *w,
+			int r, const struct nflog_pkt *o)
 {
 	char src[64], mac[32];
 	int sport;
@@ -440,8 +521,9 @@ static void check_frame(const char *file, unsigned int i,
 	payload_src(o, src, sizeof(src), &sport);
 	mac_str(o, mac, sizeof(mac));
 	ok(r == 0 && o->hw_protocol == w->proto &&
-	   o->family == pcapin_family(w->proto) && o->payload_len == w->len &&
-	   o->hook == w->hook && o->hwtype == w->hwtype,
+		   o->family == pcapin_family(w->proto) &&
+		   o->payload_len == w->len && o->hook == w->hook &&
+		   o->hwtype == w->hwtype,
 	   "%s #%u: ethertype 0x%04x (0x%04x), %u bytes (%u), hook %u, ARPHRD %u (%u)",
 	   file, i + 1, o->hw_protocol, w->proto, o->payload_len, w->len,
 	   o->hook, o->hwtype, w->hwtype);

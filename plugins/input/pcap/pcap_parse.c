@@ -16,40 +16,40 @@
 
 #include "pcap_parse.h"
 
-#define ETH_HDR		14
-#define SLL_HDR		16
-#define SLL2_HDR	20
-#define NULL_HDR	4	/* BSD loopback: the address family */
-#define CHDLC_HDR	4	/* address, control, ethertype */
-#define PPPOE_HDR	6	/* ver/type, code, session, length */
-#define PPI_HDR		8	/* version, flags, length, DLT */
-#define WLAN_HDR	24	/* 802.11 data frame, three addresses */
-#define RADIOTAP_HDR	8	/* version, pad, length, first present word */
-#define LLC_SNAP	8	/* aa aa 03, OUI, ethertype */
-#define NFLOG_HDR	4	/* family, version, resource id */
-#define TLV_HDR		4	/* length, type: reader's byte order */
-#define TLV_TYPE_MASK	0x3fff	/* drops NLA_F_NESTED / NET_BYTEORDER */
-#define PACKET_OUTGOING	4	/* sll_pkttype: sent by this host */
-#define HOOK_PRE	0	/* NF_INET_PRE_ROUTING */
-#define HOOK_POST	4	/* NF_INET_POST_ROUTING */
-#define ARPHRD_ETHER_	1
-#define ARPHRD_PPP_	512
-#define ARPHRD_CISCO_	513	/* Cisco HDLC */
+#define ETH_HDR		 14
+#define SLL_HDR		 16
+#define SLL2_HDR	 20
+#define NULL_HDR	 4	/* BSD loopback: the address family */
+#define CHDLC_HDR	 4	/* address, control, ethertype */
+#define PPPOE_HDR	 6	/* ver/type, code, session, length */
+#define PPI_HDR		 8	/* version, flags, length, DLT */
+#define WLAN_HDR	 24	/* 802.11 data frame, three addresses */
+#define RADIOTAP_HDR	 8	/* version, pad, length, first present word */
+#define LLC_SNAP	 8	/* aa aa 03, OUI, ethertype */
+#define NFLOG_HDR	 4	/* family, version, resource id */
+#define TLV_HDR		 4	/* length, type: reader's byte order */
+#define TLV_TYPE_MASK	 0x3fff /* drops NLA_F_NESTED / NET_BYTEORDER */
+#define PACKET_OUTGOING	 4	/* sll_pkttype: sent by this host */
+#define HOOK_PRE	 0	/* NF_INET_PRE_ROUTING */
+#define HOOK_POST	 4	/* NF_INET_POST_ROUTING */
+#define ARPHRD_ETHER_	 1
+#define ARPHRD_PPP_	 512
+#define ARPHRD_CISCO_	 513 /* Cisco HDLC */
 #define ARPHRD_LOOPBACK_ 772
-#define ARPHRD_80211_	801
+#define ARPHRD_80211_	 801
 #define ARPHRD_RADIOTAP_ 803
-#define ARPHRD_NONE_	0xfffe
+#define ARPHRD_NONE_	 0xfffe
 
-#define ET_IPV4		0x0800
-#define ET_IPV6		0x86dd
-#define ET_VLAN		0x8100	/* 802.1Q */
-#define ET_QINQ		0x88a8	/* 802.1ad */
-#define ET_QINQ_OLD	0x9100	/* QinQ before 802.1ad */
-#define ET_PPPOE_SES	0x8864	/* PPPoE session stage */
-#define ET_FABRICPATH	0x8903	/* Cisco FabricPath */
-#define ET_MAX_LEN	0x05dc	/* up to here the field is a length */
-#define PPP_IPV4	0x0021
-#define PPP_IPV6	0x0057
+#define ET_IPV4	      0x0800
+#define ET_IPV6	      0x86dd
+#define ET_VLAN	      0x8100 /* 802.1Q */
+#define ET_QINQ	      0x88a8 /* 802.1ad */
+#define ET_QINQ_OLD   0x9100 /* QinQ before 802.1ad */
+#define ET_PPPOE_SES  0x8864 /* PPPoE session stage */
+#define ET_FABRICPATH 0x8903 /* Cisco FabricPath */
+#define ET_MAX_LEN    0x05dc /* up to here the field is a length */
+#define PPP_IPV4      0x0021
+#define PPP_IPV6      0x0057
 
 static uint16_t be16(const uint8_t *p)
 {
@@ -121,11 +121,11 @@ uint8_t pcapin_family(uint16_t ethertype)
 {
 	switch (ethertype) {
 	case ET_IPV4:
-		return 2;	/* NFPROTO_IPV4 */
+		return 2; /* NFPROTO_IPV4 */
 	case ET_IPV6:
-		return 10;	/* NFPROTO_IPV6 */
+		return 10; /* NFPROTO_IPV6 */
 	case 0x0806:
-		return 3;	/* NFPROTO_ARP */
+		return 3; /* NFPROTO_ARP */
 	}
 	/* What NFLOG reports for frames logged by a bridge. */
 	return 7;
@@ -197,14 +197,16 @@ static int ppp_proto(const uint8_t *d, uint32_t len, uint32_t off,
 	uint16_t proto;
 
 	if (off >= len)
-		return fail(o, PCAPIN_ESHORT, "frame ends before its PPP protocol");
+		return fail(o, PCAPIN_ESHORT,
+			    "frame ends before its PPP protocol");
 	/* Protocol-Field-Compression: an odd first byte is the whole field. */
 	if (d[off] & 1) {
 		proto = d[off];
 		off += 1;
 	} else {
 		if (len - off < 2)
-			return fail(o, PCAPIN_ESHORT, "frame ends inside its PPP protocol");
+			return fail(o, PCAPIN_ESHORT,
+				    "frame ends inside its PPP protocol");
 		proto = be16(d + off);
 		off += 2;
 	}
@@ -233,9 +235,12 @@ static int dec_pppoe(const uint8_t *d, uint32_t len, uint32_t off,
 	uint32_t plen;
 
 	if (len - off < PPPOE_HDR)
-		return fail(o, PCAPIN_ESHORT, "frame ends inside its PPPoE header");
+		return fail(o, PCAPIN_ESHORT,
+			    "frame ends inside its PPPoE header");
 	if (d[off] != 0x11 || d[off + 1] != 0)
-		return fail(o, PCAPIN_EBADHDR, "PPPoE session header is not version 1, type 1, code 0");
+		return fail(
+			o, PCAPIN_EBADHDR,
+			"PPPoE session header is not version 1, type 1, code 0");
 	plen = be16(d + off + 4);
 	off += PPPOE_HDR;
 	/* Ethernet pads short frames: PPPoE's length says where PPP ends. */
@@ -263,7 +268,8 @@ static int walk(const uint8_t *d, uint32_t len, uint32_t off, uint16_t type,
 		case ET_QINQ_OLD:
 			/* The kernel logs what is inside the tags. */
 			if (len - off < 4)
-				return fail(o, PCAPIN_ESHORT, "frame ends inside its VLAN tags");
+				return fail(o, PCAPIN_ESHORT,
+					    "frame ends inside its VLAN tags");
 			type = be16(d + off + 2);
 			off += 4;
 			break;
@@ -272,16 +278,18 @@ static int walk(const uint8_t *d, uint32_t len, uint32_t off, uint16_t type,
 		case ET_FABRICPATH:
 			/* FTag and TTL, then the host's own Ethernet frame. */
 			if (len - off < 2 + ETH_HDR)
-				return fail(o, PCAPIN_ESHORT, "frame ends inside its FabricPath header");
+				return fail(
+					o, PCAPIN_ESHORT,
+					"frame ends inside its FabricPath header");
 			set_hwaddr(o, d + off + 2 + 6, 6);
 			type = be16(d + off + 2 + 12);
 			off += 2 + ETH_HDR;
 			snap = true;
 			break;
 		default:
-			if (!snap || type > ET_MAX_LEN || len - off < LLC_SNAP ||
-			    d[off] != 0xaa || d[off + 1] != 0xaa ||
-			    d[off + 2] != 0x03)
+			if (!snap || type > ET_MAX_LEN ||
+			    len - off < LLC_SNAP || d[off] != 0xaa ||
+			    d[off + 1] != 0xaa || d[off + 2] != 0x03)
 				return packet_at(d, len, off, type, o);
 			type = be16(d + off + 6);
 			off += LLC_SNAP;
@@ -297,7 +305,8 @@ static int dec_eth(const uint8_t *d, uint32_t len, struct nflog_pkt *o)
 	int r;
 
 	if (len < ETH_HDR)
-		return fail(o, PCAPIN_ESHORT, "frame shorter than an Ethernet header");
+		return fail(o, PCAPIN_ESHORT,
+			    "frame shorter than an Ethernet header");
 	set_hwaddr(o, d + 6, 6);
 	set_hwtype(o, ARPHRD_ETHER_);
 	type = be16(d + 12);
@@ -333,7 +342,8 @@ static void cooked_dir(struct nflog_pkt *o, uint8_t pkttype, uint32_t ifindex)
 static int dec_sll(const uint8_t *d, uint32_t len, struct nflog_pkt *o)
 {
 	if (len < SLL_HDR)
-		return fail(o, PCAPIN_ESHORT, "frame shorter than a Linux cooked header");
+		return fail(o, PCAPIN_ESHORT,
+			    "frame shorter than a Linux cooked header");
 	cooked_dir(o, (uint8_t)be16(d), 0);
 	set_hwtype(o, be16(d + 2));
 	set_hwaddr(o, d + 6, be16(d + 4));
@@ -344,7 +354,8 @@ static int dec_sll(const uint8_t *d, uint32_t len, struct nflog_pkt *o)
 static int dec_sll2(const uint8_t *d, uint32_t len, struct nflog_pkt *o)
 {
 	if (len < SLL2_HDR)
-		return fail(o, PCAPIN_ESHORT, "frame shorter than a Linux cooked v2 header");
+		return fail(o, PCAPIN_ESHORT,
+			    "frame shorter than a Linux cooked v2 header");
 	cooked_dir(o, d[10], be32(d + 4));
 	set_hwtype(o, be16(d + 8));
 	set_hwaddr(o, d + 12, d[11]);
@@ -357,20 +368,21 @@ static int dec_null(const uint8_t *d, uint32_t len, struct nflog_pkt *o)
 	uint32_t af;
 
 	if (len < NULL_HDR)
-		return fail(o, PCAPIN_ESHORT, "frame shorter than a loopback header");
+		return fail(o, PCAPIN_ESHORT,
+			    "frame shorter than a loopback header");
 	set_hwtype(o, ARPHRD_LOOPBACK_);
 	/* Families are small numbers: one of the two orders shows it. */
 	af = be32(d);
 	if (af > 0xffff)
 		af = le32(d);
 	switch (af) {
-	case 2:		/* AF_INET everywhere */
+	case 2: /* AF_INET everywhere */
 		return packet_at(d, len, NULL_HDR, ET_IPV4, o);
-	case 10:	/* AF_INET6: Linux */
-	case 23:	/* Windows */
-	case 24:	/* NetBSD, OpenBSD, BSD/OS */
-	case 28:	/* FreeBSD, DragonFly */
-	case 30:	/* macOS, iOS */
+	case 10: /* AF_INET6: Linux */
+	case 23: /* Windows */
+	case 24: /* NetBSD, OpenBSD, BSD/OS */
+	case 28: /* FreeBSD, DragonFly */
+	case 30: /* macOS, iOS */
 		return packet_at(d, len, NULL_HDR, ET_IPV6, o);
 	}
 	o->hw_protocol = (uint16_t)(af > 0xffff ? 0xffff : af);
@@ -383,7 +395,8 @@ static int dec_chdlc_at(const uint8_t *d, uint32_t len, uint32_t off,
 {
 	set_hwtype(o, ARPHRD_CISCO_);
 	if (len - off < CHDLC_HDR)
-		return fail(o, PCAPIN_ESHORT, "frame shorter than a Cisco HDLC header");
+		return fail(o, PCAPIN_ESHORT,
+			    "frame shorter than a Cisco HDLC header");
 	return walk(d, len, off + CHDLC_HDR, be16(d + off + 2), false, o);
 }
 
@@ -407,7 +420,8 @@ static int dec_wlan(const uint8_t *d, uint32_t len, struct nflog_pkt *o)
 
 	set_hwtype(o, ARPHRD_80211_);
 	if (len < 2)
-		return fail(o, PCAPIN_ESHORT, "frame shorter than an 802.11 header");
+		return fail(o, PCAPIN_ESHORT,
+			    "frame shorter than an 802.11 header");
 	fc = le16(d);
 	sub = (uint8_t)(fc >> 4 & 0xf);
 	/* Type 2 is data; subtypes with bit 2 set carry no body. */
@@ -416,11 +430,12 @@ static int dec_wlan(const uint8_t *d, uint32_t len, struct nflog_pkt *o)
 		return fail(o, PCAPIN_ENOTIP, "802.11 frame without data");
 	}
 	if ((fc & 0x0300) == 0x0300)
-		hl += 6;		/* to and from DS: a fourth address */
+		hl += 6; /* to and from DS: a fourth address */
 	if (sub & 8)
-		hl += (fc & 0x8000) ? 6 : 2;	/* QoS, HT control */
+		hl += (fc & 0x8000) ? 6 : 2; /* QoS, HT control */
 	if (len < hl)
-		return fail(o, PCAPIN_ESHORT, "frame ends inside its 802.11 header");
+		return fail(o, PCAPIN_ESHORT,
+			    "frame ends inside its 802.11 header");
 	/* Source address by the DS bits: addr2, addr2, addr3, addr4. */
 	switch (fc >> 8 & 3) {
 	case 2:
@@ -455,19 +470,23 @@ static int dec_radiotap(const uint8_t *d, uint32_t len, struct nflog_pkt *o)
 	int r;
 
 	if (len < RADIOTAP_HDR)
-		return fail(o, PCAPIN_ESHORT, "frame shorter than a radiotap header");
+		return fail(o, PCAPIN_ESHORT,
+			    "frame shorter than a radiotap header");
 	hl = le16(d + 2);
 	if (d[0] != 0 || hl < RADIOTAP_HDR)
-		return fail(o, PCAPIN_EBADHDR, "radiotap header is not version 0 of 8 bytes or more");
+		return fail(
+			o, PCAPIN_EBADHDR,
+			"radiotap header is not version 0 of 8 bytes or more");
 	if (hl > len)
-		return fail(o, PCAPIN_ESHORT, "frame ends inside its radiotap header");
+		return fail(o, PCAPIN_ESHORT,
+			    "frame ends inside its radiotap header");
 	present = le32(d + 4);
 	/* Bit 31: another present word follows. */
 	while (off + 4 <= hl && (le32(d + off) & 0x80000000u))
 		off += 4;
 	off += 4;
 	if (present & 1)
-		off = ((off + 7) & ~7u) + 8;	/* TSFT: 8 bytes, aligned */
+		off = ((off + 7) & ~7u) + 8; /* TSFT: 8 bytes, aligned */
 	/* Flags 0x10: the frame ends in its 4-byte FCS. */
 	if ((present & 2) && off < hl && (d[off] & 0x10) && len - hl >= 4)
 		len -= 4;
@@ -486,17 +505,21 @@ static int dec_ppi(const uint8_t *d, uint32_t len, struct nflog_pkt *o)
 	int r;
 
 	if (len < PPI_HDR)
-		return fail(o, PCAPIN_ESHORT, "frame shorter than a PPI header");
+		return fail(o, PCAPIN_ESHORT,
+			    "frame shorter than a PPI header");
 	hl = le16(d + 2);
 	inner = le32(d + 4);
 	if (d[0] != 0 || hl < PPI_HDR)
-		return fail(o, PCAPIN_EBADHDR, "PPI header is not version 0 of 8 bytes or more");
+		return fail(o, PCAPIN_EBADHDR,
+			    "PPI header is not version 0 of 8 bytes or more");
 	if (hl > len)
-		return fail(o, PCAPIN_ESHORT, "frame ends inside its PPI header");
+		return fail(o, PCAPIN_ESHORT,
+			    "frame ends inside its PPI header");
 	if (inner == PCAPIN_DLT_PPI || inner > 0xffff ||
 	    !pcapin_dlt_supported((int)inner)) {
 		o->hw_protocol = (uint16_t)(inner > 0xffff ? 0xffff : inner);
-		return fail(o, PCAPIN_EDLT, "link type inside PPI is not one this input reads");
+		return fail(o, PCAPIN_EDLT,
+			    "link type inside PPI is not one this input reads");
 	}
 	r = decode_dlt((int)inner, d + hl, len - hl, o);
 	return r;
@@ -671,7 +694,8 @@ static bool nflog_tlv(struct nflog_pkt *o, uint16_t type, const uint8_t *v,
 		o->has |= NFLOG_HAS_HWLEN;
 		break;
 	default:
-		/* Conntrack, VLAN, L2 header: not keys of NFLOG's without ct. */
+		/* Conntrack, VLAN, L2 header: not keys of NFLOG's without ct.
+		 */
 		break;
 	}
 	return true;
@@ -682,7 +706,8 @@ int pcapin_nflog_tlvs(const uint8_t *d, uint32_t len, struct nflog_pkt *o)
 	uint32_t off = NFLOG_HDR;
 
 	if (len < NFLOG_HDR)
-		return fail(o, PCAPIN_ESHORT, "frame shorter than the NFLOG header");
+		return fail(o, PCAPIN_ESHORT,
+			    "frame shorter than the NFLOG header");
 	if (d[1] != 0)
 		return fail(o, PCAPIN_EBADVER, "unknown NFLOG header version");
 	o->family = d[0];
@@ -693,13 +718,16 @@ int pcapin_nflog_tlvs(const uint8_t *d, uint32_t len, struct nflog_pkt *o)
 
 		/* The last TLV may lack the padding that aligns the next. */
 		if (tlen < TLV_HDR || tlen > len - off)
-			return fail(o, PCAPIN_EBADTLV, "an NFLOG TLV runs past the frame");
+			return fail(o, PCAPIN_EBADTLV,
+				    "an NFLOG TLV runs past the frame");
 		if (!nflog_tlv(o, type, d + off + TLV_HDR, tlen - TLV_HDR))
-			return fail(o, PCAPIN_EBADTLV, "an NFLOG TLV is too short for its type");
+			return fail(o, PCAPIN_EBADTLV,
+				    "an NFLOG TLV is too short for its type");
 		off += (tlen + 3u) & ~3u;
 	}
 	if (off < len)
-		return fail(o, PCAPIN_EBADTLV, "bytes after the last NFLOG TLV");
+		return fail(o, PCAPIN_EBADTLV,
+			    "bytes after the last NFLOG TLV");
 	return 0;
 }
 
