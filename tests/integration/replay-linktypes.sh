@@ -21,9 +21,9 @@
 . "$(dirname "$0")/lib.sh"
 
 require_nfpiped
-require_cmd ndpiReader python3
 "$NFPIPED" --help-plugin PCAP >/dev/null 2>&1 ||
 	skip_all "the PCAP input is not built (libpcap missing)"
+require_cmd ndpiReader python3
 G=$top_srcdir/tests/integration/golden
 D=$top_srcdir/tests/data/pcap
 
