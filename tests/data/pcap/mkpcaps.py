@@ -10,10 +10,10 @@
 # tcpdump -r reads every one of these files back as the same packets.
 import struct
 
-def pcap(name, dlt, frames, swap=False):
+def pcap(name, dlt, frames, swap=False, magic=0xa1b2c3d4):
     e = '>' if swap else '<'
     with open(name, 'wb') as f:
-        f.write(struct.pack(e + 'IHHiIII', 0xa1b2c3d4, 2, 4, 0, 0, 65535, dlt))
+        f.write(struct.pack(e + 'IHHiIII', magic, 2, 4, 0, 0, 65535, dlt))
         for sec, usec, data in frames:
             f.write(struct.pack(e + 'IIII', sec, usec, len(data), len(data)))
             f.write(data)
@@ -207,6 +207,12 @@ cap('ppi', 192, [
 
 # A link type this input does not read, that libpcap names: FDDI.
 pcap('fddi.pcap', 10, [(T + 13, 0, b'\0' * 20)])
+
+# The nanosecond pcap format (magic a1b23c4d), big-endian: IPv4 in
+# DLT_LOOP at .123456789 s, which the input sees as .123456.
+pcap('loop-ns.pcap', 108, [(T + 14, 123456789,
+                            struct.pack('>I', 2) + ipv4_udp)],
+     swap=True, magic=0xa1b23c4d)
 
 # ---- pcapng (read by libpcap's pcap_open_offline like any capture) -------
 
