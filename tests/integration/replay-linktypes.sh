@@ -6,7 +6,7 @@
 #
 # Each capture of tests/data/pcap that mkpcaps.py made for issue 10
 # (loopback, PPP and its variants, Cisco HDLC, bare IPv4/IPv6, PPPoE,
-# FabricPath, QinQ and SNAP, 802.11, radiotap, PPI, nanosecond pcap,
+# FabricPath, QinQ and SNAP, MPLS, 802.11, radiotap, PPI, nanosecond pcap,
 # pcapng) goes through
 # NFLOG -> BASE -> IP2STR -> PRINTPKT -> LOGEMU and NFLOG -> BASE -> IP2STR
 # -> JSON with --replay: nfpiped must exit 0 by itself, its log must count
@@ -66,6 +66,7 @@ qinq.pcap 3 0 3 0 0 ~
 wlan.pcap 3 0 1 2 0 ~
 radiotap.pcap 1 0 1 0 0 ~
 ppi.pcap 3 0 2 0 1 ~
+mpls.pcap 4 1 2 1 0 =
 loop-ns.pcap 1 0 1 0 0 ~
 eth.pcapng 2 0 2 0 0 =
 null-be.pcapng 1 0 1 0 0 =

@@ -10,7 +10,7 @@
  * the pacing of speed=N, the end of the file stopping the loop, and the
  * --replay config rewrite. Then every link type and encapsulation of
  * issue 10 (loopback, PPP, Cisco HDLC, bare IPv4/IPv6, PPPoE, FabricPath,
- * QinQ, SNAP, 802.11, radiotap, PPI, pcapng): each frame of each capture
+ * QinQ, SNAP, MPLS, 802.11, radiotap, PPI, pcapng): each frame of each capture
  * through pcapin_decode() with the protocol, length, source address and
  * port, hook, ARPHRD type and MAC worked out from mkpcaps.py, and each
  * capture through PCAP -> BASE -> CAPTURE for the counters by reason.
@@ -453,6 +453,15 @@ static const struct capwant caps[] = {
 	    SKIP(PCAPIN_EDLT, 147) },
 	  { 2, 0, 0, 1 },
 	  { "raw.type", "1", "tcp.sport", "443" } },
+	{ "mpls.pcap",
+	  1,
+	  4,
+	  { OK4(UDP4, 0, 1, M1),
+	    OK6(TCP6, 0, 1, M1),
+	    { 0, 0x8847, 50, NULL, -1, 0, 1, M1 },
+	    SKIP(PCAPIN_ESHORT, 0) },
+	  { 2, 1, 1, 0 },
+	  { "oob.protocol", "34887", "raw.mac_len", "14" } },
 	{ "loop-ns.pcap",
 	  108,
 	  1,

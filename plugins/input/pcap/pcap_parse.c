@@ -47,6 +47,8 @@
 #define ET_QINQ_OLD   0x9100 /* QinQ before 802.1ad */
 #define ET_PPPOE_SES  0x8864 /* PPPoE session stage */
 #define ET_FABRICPATH 0x8903 /* Cisco FabricPath */
+#define ET_MPLS	      0x8847 /* MPLS unicast */
+#define ET_MPLS_MC    0x8848 /* MPLS multicast */
 #define ET_MAX_LEN    0x05dc /* up to here the field is a length */
 #define PPP_IPV4      0x0021
 #define PPP_IPV6      0x0057
@@ -250,10 +252,37 @@ static int dec_pppoe(const uint8_t *d, uint32_t len, uint32_t off,
 }
 
 /*
+ * MPLS (RFC 3032) at *@off: the labels down to the one with the
+ * bottom-of-stack bit; an IP packet after them shows its version in its
+ * first nibble. Then *@off and *@type are the packet's; anything else (a
+ * pseudowire) leaves both alone, so the frame goes on as it is.
+ */
+static int dec_mpls(const uint8_t *d, uint32_t len, uint32_t *off,
+		    uint16_t *type, struct nflog_pkt *o)
+{
+	uint32_t p = *off;
+
+	do {
+		if (len - p < 4)
+			return fail(o, PCAPIN_ESHORT,
+				    "frame ends inside its MPLS labels");
+		p += 4;
+	} while (!(d[p - 2] & 1));
+	if (p < len && d[p] >> 4 == 4)
+		*type = ET_IPV4;
+	else if (p < len && d[p] >> 4 == 6)
+		*type = ET_IPV6;
+	else
+		return 0;
+	*off = p;
+	return 0;
+}
+
+/*
  * From the ethertype @type whose payload starts at @off, through VLAN
- * tags, PPPoE sessions and FabricPath to the packet. @snap: a type that is
- * a length (802.3) may be followed by an LLC/SNAP header naming the type.
- * Every step moves @off forward, so the walk ends.
+ * tags, PPPoE sessions, MPLS labels and FabricPath to the packet. @snap: a
+ * type that is a length (802.3) may be followed by an LLC/SNAP header
+ * naming the type. Every step moves @off forward, so the walk ends.
  */
 static int walk(const uint8_t *d, uint32_t len, uint32_t off, uint16_t type,
 		bool snap, struct nflog_pkt *o)
@@ -275,6 +304,13 @@ static int walk(const uint8_t *d, uint32_t len, uint32_t off, uint16_t type,
 			break;
 		case ET_PPPOE_SES:
 			return dec_pppoe(d, len, off, o);
+		case ET_MPLS:
+		case ET_MPLS_MC:
+			if (dec_mpls(d, len, &off, &type, o) < 0)
+				return PCAPIN_ESHORT;
+			if (type == ET_MPLS || type == ET_MPLS_MC)
+				return packet_at(d, len, off, type, o);
+			break;
 		case ET_FABRICPATH:
 			/* FTag and TTL, then the host's own Ethernet frame. */
 			if (len - off < 2 + ETH_HDR)

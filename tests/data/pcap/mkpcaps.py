@@ -166,6 +166,18 @@ cap('fabricpath', 1, [
     (T + 8, 2, fp + mac_dst + mac_src2 + b'\x81\x00\x00\x09\x86\xdd' +
      ipv6_tcp),
     (T + 8, 3, fp + mac_dst)])
+# MPLS (RFC 3032): two labels then IPv4; one label then IPv6; a label,
+# a pseudowire control word and an Ethernet frame (not IP: passed on as
+# MPLS); a label stack cut before its bottom.
+def label(n, bos):
+    return struct.pack('>I', n << 12 | bos << 8 | 64)
+cap('mpls', 1, [
+    (T + 15, 1, eth + b'\x88\x47' + label(100, 0) + label(200, 1) + ipv4_udp),
+    (T + 15, 2, eth + b'\x88\x47' + label(300, 1) + ipv6_tcp),
+    (T + 15, 3, eth + b'\x88\x47' + label(400, 1) + b'\0' * 4 + eth +
+     b'\x08\x00' + ipv4_icmp),
+    (T + 15, 4, eth + b'\x88\x47' + label(500, 0) + b'\x00\x01')])
+
 # 802.1ad + 802.1Q (QinQ), the old 0x9100 outer tag, and 802.3 with an
 # LLC/SNAP header.
 cap('qinq', 1, [
