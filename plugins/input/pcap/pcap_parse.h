@@ -63,9 +63,9 @@ bool pcapin_dlt_supported(int dlt);
  * the link header, the hook is prerouting (postrouting for frames SLL marks
  * outgoing) and the time is left to the caller (NFLOG_HAS_TS unset).
  * Encapsulations are walked to the packet inside: 802.1Q/802.1ad tags,
- * LLC/SNAP, PPPoE sessions, MPLS labels, Cisco FabricPath, the PPI header. A frame that
- * has an ethertype but no IP in it (ARP, LLDP, PPPoE discovery) still
- * decodes, with that ethertype and family ARP or bridge, as NFLOG would
+ * LLC/SNAP, PPPoE sessions, MPLS labels, Cisco FabricPath, the PPI header. A
+ * frame that has an ethertype but no IP in it (ARP, LLDP, PPPoE discovery)
+ * still decodes, with that ethertype and family ARP or bridge, as NFLOG would
  * log it from a bridge. One with no ethertype whose protocol is not IP (a
  * PPP control protocol, a loopback family not IP, an 802.11 management
  * frame) returns PCAPIN_ENOTIP with that protocol in out->hw_protocol.
