@@ -64,7 +64,7 @@ ppp_ether.pcap 1 0 1 0 0 ~
 fabricpath.pcap 3 1 2 0 0 ~
 qinq.pcap 3 0 3 0 0 ~
 wlan.pcap 3 0 1 2 0 ~
-radiotap.pcap 1 0 1 0 0 ~
+radiotap.pcap 2 0 2 0 0 ~
 ppi.pcap 3 0 2 0 1 ~
 mpls.pcap 4 1 2 1 0 =
 loop-ns.pcap 1 0 1 0 0 ~

@@ -447,8 +447,10 @@ static int dec_dir(const uint8_t *d, uint32_t len, struct nflog_pkt *o)
 /*
  * 802.11 from @d: data frames only, their LLC/SNAP header naming the
  * ethertype. Encrypted bodies and frames without one are not IP to us.
+ * @pad: radiotap says the body starts on a 4-byte boundary.
  */
-static int dec_wlan(const uint8_t *d, uint32_t len, struct nflog_pkt *o)
+static int dec_wlan(const uint8_t *d, uint32_t len, bool pad,
+		    struct nflog_pkt *o)
 {
 	uint32_t hl = WLAN_HDR;
 	uint16_t fc;
@@ -469,6 +471,8 @@ static int dec_wlan(const uint8_t *d, uint32_t len, struct nflog_pkt *o)
 		hl += 6; /* to and from DS: a fourth address */
 	if (sub & 8)
 		hl += (fc & 0x8000) ? 6 : 2; /* QoS, HT control */
+	if (pad)
+		hl = (hl + 3) & ~3u;
 	if (len < hl)
 		return fail(o, PCAPIN_ESHORT,
 			    "frame ends inside its 802.11 header");
@@ -497,12 +501,14 @@ static int dec_wlan(const uint8_t *d, uint32_t len, struct nflog_pkt *o)
 }
 
 /*
- * Radiotap (radiotap.org): its length, and the Flags field's FCS bit,
- * found behind the present words and TSFT, the only field before it.
+ * Radiotap (radiotap.org): its length, and the Flags field's FCS and
+ * padding bits, found behind the present words and TSFT, the only field
+ * before it.
  */
 static int dec_radiotap(const uint8_t *d, uint32_t len, struct nflog_pkt *o)
 {
 	uint32_t hl, present, off = 4;
+	uint8_t flags = 0;
 	int r;
 
 	if (len < RADIOTAP_HDR)
@@ -523,10 +529,12 @@ static int dec_radiotap(const uint8_t *d, uint32_t len, struct nflog_pkt *o)
 	off += 4;
 	if (present & 1)
 		off = ((off + 7) & ~7u) + 8; /* TSFT: 8 bytes, aligned */
-	/* Flags 0x10: the frame ends in its 4-byte FCS. */
-	if ((present & 2) && off < hl && (d[off] & 0x10) && len - hl >= 4)
+	/* Flags: 0x10 the frame ends in its 4-byte FCS, 0x20 body padded. */
+	if ((present & 2) && off < hl)
+		flags = d[off];
+	if ((flags & 0x10) && len - hl >= 4)
 		len -= 4;
-	r = dec_wlan(d + hl, len - hl, o);
+	r = dec_wlan(d + hl, len - hl, flags & 0x20, o);
 	set_hwtype(o, ARPHRD_RADIOTAP_);
 	return r;
 }
@@ -611,7 +619,7 @@ static int decode_dlt(int dlt, const uint8_t *d, uint32_t len,
 			return PCAPIN_ESHORT;
 		return dec_chdlc_at(d, len, 1, o);
 	case PCAPIN_DLT_IEEE802_11:
-		return dec_wlan(d, len, o);
+		return dec_wlan(d, len, false, o);
 	case PCAPIN_DLT_RADIOTAP:
 		return dec_radiotap(d, len, o);
 	case PCAPIN_DLT_PPI:

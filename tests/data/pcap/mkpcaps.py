@@ -204,8 +204,13 @@ cap('wlan', 105, [
 # Radiotap: present = TSFT | Flags, TSFT at 8, Flags 0x10 (FCS at the end)
 # at 16, header 18 bytes; then the data frame and its 4-byte FCS.
 rt = struct.pack('<BBHI', 0, 0, 18, 3) + struct.pack('<Q', 1) + b'\x10\x00'
-cap('radiotap', 127, [(T + 11, 1, rt + wlan_data(ipv6_udp, b'\x86\xdd') +
-                       b'\xde\xad\xbe\xef')])
+# The second: Flags 0x20, a QoS data frame (26 bytes) padded to 28.
+rt_pad = struct.pack('<BBHI', 0, 0, 18, 3) + struct.pack('<Q', 2) + \
+    b'\x20\x00'
+cap('radiotap', 127, [
+    (T + 11, 1, rt + wlan_data(ipv6_udp, b'\x86\xdd') + b'\xde\xad\xbe\xef'),
+    (T + 11, 2, rt_pad + b'\x88\x02\x00\x00' + mac_dst + bssid + mac_src +
+     b'\x50\x00' + b'\x00\x00' + b'\0\0' + llc + b'\x08\x00' + ipv4_udp)])
 # PPI: version 0, flags 0, length (an 8-byte header and a 20-byte field
 # of type 2, 802.11-Common), the inner DLT; 802.11 inside, then Ethernet
 # inside, then a link type this input does not read (USER0, 147).
