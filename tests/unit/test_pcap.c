@@ -256,6 +256,43 @@ static void test_decode_bad(void)
 	       PCAPIN_ESHORT, "empty PPP_WITH_DIR frame is short");
 }
 
+/*
+ * PPI with its "aligned" flag: a 3-byte field padded to 4, then an
+ * 802.11-Common field saying the FCS ends the frame; 802.11 data inside.
+ */
+static void test_ppi_aligned(void)
+{
+	/*
+	 * Version 0, aligned, 40 bytes, DLT 105; field 99 of 3 bytes and its
+	 * pad; field 2 of 20 bytes: TSF, then flags 1 (FCS), then zeros.
+	 */
+	static const uint8_t hdr[40] = {
+		[1] = 1,  [2] = 40,    [4] = 105,   [8] = 99,
+		[10] = 3, [12] = 0xaa, [13] = 0xbb, [14] = 0xcc,
+		[16] = 2, [18] = 20,   [28] = 1,
+	};
+	/* Data to the DS: BSSID, source, destination; LLC/SNAP, IPv6. */
+	static const uint8_t wlan[32] = {
+		[0] = 0x08, [1] = 0x01,	 [4] = 2,     [9] = 0xcc,  [10] = 2,
+		[15] = 1,   [16] = 2,	 [21] = 2,    [24] = 0xaa, [25] = 0xaa,
+		[26] = 3,   [30] = 0x86, [31] = 0xdd,
+	};
+	uint8_t f[sizeof(hdr) + sizeof(wlan) + 40 + 4] = { 0 };
+	struct nflog_pkt o;
+
+	memcpy(f, hdr, sizeof(hdr));
+	memcpy(f + sizeof(hdr), wlan, sizeof(wlan));
+	f[sizeof(hdr) + sizeof(wlan)] = 0x60; /* an empty IPv6 header */
+	is_int(pcapin_decode(PCAPIN_DLT_PPI, f, sizeof(f), &o), 0,
+	       "PPI aligned fields: decoded");
+	is_int(o.payload_len, 40, "PPI aligned fields: the FCS flag found");
+	is_int(o.hw_protocol, 0x86dd, "PPI aligned fields: IPv6 inside");
+	f[1] = 0; /* unaligned: the 3-byte field ends in the wrong place */
+	is_int(pcapin_decode(PCAPIN_DLT_PPI, f, sizeof(f), &o), 0,
+	       "PPI unaligned: still decoded");
+	is_int(o.payload_len, 44, "PPI unaligned: no FCS flag seen");
+}
+
 static void test_decode(void)
 {
 	static const uint8_t eth_short[10] = { 0 };
@@ -278,6 +315,7 @@ static void test_decode(void)
 	is_int(pcapin_decode(PCAPIN_DLT_RAW, NULL, 0, &o), PCAPIN_ESHORT,
 	       "empty raw frame is short");
 	test_decode_bad();
+	test_ppi_aligned();
 	is_int(pcapin_family(0x0806), 3, "ARP is NFPROTO_ARP");
 	is_int(pcapin_family(0x88cc), 7, "LLDP goes as bridge");
 }

@@ -542,6 +542,28 @@ static int dec_radiotap(const uint8_t *d, uint32_t len, struct nflog_pkt *o)
 static int decode_dlt(int dlt, const uint8_t *d, uint32_t len,
 		      struct nflog_pkt *o);
 
+/*
+ * The fields of a PPI header of @hl bytes (type, length, data; lengths
+ * rounded to 4 when the header's flag 1 says so): true when an
+ * 802.11-Common field (type 2) has its flag 1, "FCS at the end".
+ */
+static bool ppi_fcs(const uint8_t *d, uint32_t hl)
+{
+	uint32_t p = PPI_HDR, n;
+
+	while (hl - p >= 4) {
+		n = le16(d + p + 2);
+		if (le16(d + p) == 2 && n >= 10 && hl - p - 4 >= 10)
+			return le16(d + p + 4 + 8) & 1;
+		if (d[1] & 1)
+			n = (n + 3) & ~3u;
+		if (n > hl - p - 4)
+			break;
+		p += 4 + n;
+	}
+	return false;
+}
+
 /* PPI (Per-Packet Information): a little-endian header naming the DLT. */
 static int dec_ppi(const uint8_t *d, uint32_t len, struct nflog_pkt *o)
 {
@@ -565,6 +587,8 @@ static int dec_ppi(const uint8_t *d, uint32_t len, struct nflog_pkt *o)
 		return fail(o, PCAPIN_EDLT,
 			    "link type inside PPI is not one this input reads");
 	}
+	if (inner == PCAPIN_DLT_IEEE802_11 && ppi_fcs(d, hl) && len - hl >= 4)
+		len -= 4;
 	r = decode_dlt((int)inner, d + hl, len - hl, o);
 	return r;
 }

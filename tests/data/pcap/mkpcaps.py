@@ -211,14 +211,16 @@ cap('radiotap', 127, [
     (T + 11, 1, rt + wlan_data(ipv6_udp, b'\x86\xdd') + b'\xde\xad\xbe\xef'),
     (T + 11, 2, rt_pad + b'\x88\x02\x00\x00' + mac_dst + bssid + mac_src +
      b'\x50\x00' + b'\x00\x00' + b'\0\0' + llc + b'\x08\x00' + ipv4_udp)])
-# PPI: version 0, flags 0, length (an 8-byte header and a 20-byte field
-# of type 2, 802.11-Common), the inner DLT; 802.11 inside, then Ethernet
-# inside, then a link type this input does not read (USER0, 147).
+# PPI: version 0, flags 0, length, the inner DLT; then fields. The first
+# frame: a 24-byte 802.11-Common field (type 2: TSF, flags 0x0001 "FCS at
+# the end", rate, channel, ...), 802.11 inside and its FCS; then Ethernet
+# inside; then a link type this input does not read (USER0, 147).
 def ppi(dlt, field=b''):
     return struct.pack('<BBHI', 0, 0, 8 + len(field), dlt) + field
-common = struct.pack('<HH', 2, 16) + b'\0' * 16
+common = struct.pack('<HH', 2, 20) + struct.pack('<QHHHHBBbb', 1, 1, 2, 2412,
+                                                 0xa0, 0, 0, -40, -90)
 cap('ppi', 192, [
-    (T + 12, 1, ppi(105, common) + wlan_data(ipv4_tcp)),
+    (T + 12, 1, ppi(105, common) + wlan_data(ipv4_tcp) + b'\xde\xad\xbe\xef'),
     (T + 12, 2, ppi(1) + eth + b'\x86\xdd' + ipv6_tcp),
     (T + 12, 3, ppi(147) + b'\0' * 20)])
 
