@@ -288,20 +288,19 @@ static int walk(const uint8_t *d, uint32_t len, uint32_t off, uint16_t type,
 		bool snap, struct nflog_pkt *o)
 {
 	for (;;) {
-		switch (type) {
-		case ET_IPV4:
-		case ET_IPV6:
+		/* The common cases first, without the switch. */
+		if (type == ET_IPV4 || type == ET_IPV6)
 			return packet_at(d, len, off, type, o);
-		case ET_VLAN:
-		case ET_QINQ:
-		case ET_QINQ_OLD:
+		if (type == ET_VLAN || type == ET_QINQ || type == ET_QINQ_OLD) {
 			/* The kernel logs what is inside the tags. */
 			if (len - off < 4)
 				return fail(o, PCAPIN_ESHORT,
 					    "frame ends inside its VLAN tags");
 			type = be16(d + off + 2);
 			off += 4;
-			break;
+			continue;
+		}
+		switch (type) {
 		case ET_PPPOE_SES:
 			return dec_pppoe(d, len, off, o);
 		case ET_MPLS:
