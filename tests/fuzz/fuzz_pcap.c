@@ -3,12 +3,14 @@
  * tests/fuzz/fuzz_pcap - the PCAP input's frame decoder, DLT_NFLOG first
  *
  * Treats the input as one captured frame: parses it as DLT_NFLOG (nflog
- * header and TLVs) and as every other link type the input reads, then
+ * header and TLVs) and as every other link type the input reads (loopback,
+ * PPP, Cisco HDLC, raw IP, 802.11, radiotap, PPI, ...), then
  * touches every byte each result points at, so that a pointer or length
  * outside the input shows up under ASan. Nothing may crash or read outside
  * the input. Without -DNFP_LIBFUZZER, replay.h turns this into a TAP test
- * over tests/data/pcap/frames (DLT_NFLOG frames cut from the captures, and
- * hand-made bad ones) and the capture files themselves.
+ * over tests/data/pcap/frames (the first frame of each capture of
+ * mkpcaps.py, one per link type and encapsulation, and hand-made bad
+ * NFLOG ones) and the capture files themselves.
  */
 #include "nfp.h"
 
@@ -37,8 +39,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const int dlts[] = {
-		PCAPIN_DLT_NFLOG, PCAPIN_DLT_EN10MB, PCAPIN_DLT_RAW,
-		PCAPIN_DLT_LINUX_SLL, PCAPIN_DLT_LINUX_SLL2, 4242,
+		PCAPIN_DLT_NFLOG,      PCAPIN_DLT_EN10MB,
+		PCAPIN_DLT_RAW,	       PCAPIN_DLT_LINUX_SLL,
+		PCAPIN_DLT_LINUX_SLL2, 4242,
+		PCAPIN_DLT_NULL,       PCAPIN_DLT_LOOP,
+		PCAPIN_DLT_PPP,	       PCAPIN_DLT_PPP_SERIAL,
+		PCAPIN_DLT_PPP_ETHER,  PCAPIN_DLT_C_HDLC,
+		PCAPIN_DLT_PPP_PPPD,   PCAPIN_DLT_PPP_WITH_DIR,
+		PCAPIN_DLT_C_HDLC_DIR, PCAPIN_DLT_IPV4,
+		PCAPIN_DLT_IPV6,       PCAPIN_DLT_IEEE802_11,
+		PCAPIN_DLT_RADIOTAP,   PCAPIN_DLT_PPI,
 	};
 	struct nflog_pkt o;
 	uint32_t len = size > UINT32_MAX ? UINT32_MAX : (uint32_t)size;

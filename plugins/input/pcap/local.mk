@@ -35,3 +35,9 @@ tests_fuzz_fuzz_pcap_CPPFLAGS = $(PCAPIN_CPPFLAGS)
 tests_fuzz_fuzz_pcap_LDADD = libnfpcore.la
 TESTS += tests/fuzz/fuzz_pcap
 endif
+
+# Every link type through `nfpiped --replay` and a whole stack; no root.
+PCAPIN_INTEGRATION = tests/integration/replay-linktypes.sh
+TESTS += $(PCAPIN_INTEGRATION)
+EXTRA_DIST += $(PCAPIN_INTEGRATION) \
+	tests/integration/golden/replay-linktypes.txt

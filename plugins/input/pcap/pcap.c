@@ -29,16 +29,23 @@
 
 #include "pcap_parse.h"
 
+/* packets = ip + not_ip + malformed + unsupported */
 enum pcapin_ctr {
 	C_PACKETS,
 	C_MALFORMED,
 	C_KERNEL_DROPS,
+	C_IP,
+	C_NOT_IP,
+	C_UNSUPPORTED,
 };
 
 static const char *const pcapin_counters[] = {
-	[C_PACKETS] = "packets",
-	[C_MALFORMED] = "malformed",
-	[C_KERNEL_DROPS] = "kernel_drops",
+	[C_PACKETS] = "packets",		/* frames read */
+	[C_MALFORMED] = "malformed",		/* skipped: cut short, bad */
+	[C_KERNEL_DROPS] = "kernel_drops",	/* live: pcap_stats() */
+	[C_IP] = "ip",				/* records of IPv4, IPv6 */
+	[C_NOT_IP] = "not_ip",			/* ARP & co, or skipped */
+	[C_UNSUPPORTED] = "unsupported",	/* skipped: link inside PPI */
 	NULL
 };
 
@@ -131,7 +138,7 @@ struct pcapin_priv {
 static const struct nfp_option pcapin_options[] = {
 	{ .name = "file", .type = NFP_OPT_PATH,
 	  .off = offsetof(struct pcapin_priv, file),
-	  .help = "Capture file to replay (pcap or pcapng: Ethernet, raw IP, Linux cooked v1/v2, NFLOG)." },
+	  .help = "Capture file to replay (pcap or pcapng; link types in the README: Ethernet, raw IP, loopback, PPP, Cisco HDLC, 802.11, PPI, Linux cooked, NFLOG)." },
 	{ .name = "interface", .type = NFP_OPT_STRING,
 	  .off = offsetof(struct pcapin_priv, interface),
 	  .help = "Capture live on this interface instead (also nflog:N); needs CAP_NET_RAW." },
@@ -167,21 +174,48 @@ static uint64_t mono_us(void)
 
 /* ---- one frame ---------------------------------------------------------- */
 
+/* A frame pcapin_decode() refused: counted by reason, @r. */
+static void skipped(struct nfp_inst *inst, int r, const struct nflog_pkt *pkt)
+{
+	unsigned long long n = inst->ctr[C_PACKETS];
+	const char *name;
+
+	switch (r) {
+	case PCAPIN_ENOTIP:
+		/* PPP keepalives and 802.11 beacons are normal, not news. */
+		inst->ctr[C_NOT_IP]++;
+		nfp_dbg(inst, "frame %llu skipped: %s (0x%04x)", n, pkt->why,
+			pkt->hw_protocol);
+		break;
+	case PCAPIN_EDLT:
+		inst->ctr[C_UNSUPPORTED]++;
+		name = pcap_datalink_val_to_name(pkt->hw_protocol);
+		nfp_warn_rl(inst, "frame %llu skipped: %s: %u (%s)", n,
+			    pkt->why, pkt->hw_protocol, name ? name : "unknown");
+		break;
+	default:
+		inst->ctr[C_MALFORMED]++;
+		nfp_warn_rl(inst, "frame %llu skipped: %s", n, pkt->why);
+		break;
+	}
+}
+
 static void frame(struct nfp_inst *inst, const struct pcap_pkthdr *h,
 		  const u_char *data)
 {
 	struct pcapin_priv *p = inst->priv;
 	struct nflog_pkt pkt;
 	struct nfp_rec *rec;
+	int r;
 
 	inst->ctr[C_PACKETS]++;
 	p->batch_n++;
-	if (pcapin_decode(p->dlt, data, h->caplen, &pkt) < 0) {
-		inst->ctr[C_MALFORMED]++;
-		nfp_warn_rl(inst, "frame %llu skipped: %s",
-			    (unsigned long long)inst->ctr[C_PACKETS], pkt.why);
+	r = pcapin_decode(p->dlt, data, h->caplen, &pkt);
+	if (r < 0) {
+		skipped(inst, r, &pkt);
 		return;
 	}
+	inst->ctr[pcapin_is_ip(pkt.family) ? C_IP : C_NOT_IP]++;
 	rec = nfp_rec_new(inst);
 	if (!rec)
 		return;
@@ -208,9 +242,12 @@ static void finish(struct nfp_inst *inst)
 		close(p->evfd);
 		p->evfd = -1;
 	}
-	nfp_info(inst, "end of %s: %llu frames, %llu malformed", p->file,
-		 (unsigned long long)inst->ctr[C_PACKETS],
-		 (unsigned long long)inst->ctr[C_MALFORMED]);
+	nfp_info(inst, "end of %s: %llu frames, %llu malformed, %llu IP, %llu not IP, %llu of an unsupported link type",
+		 p->file, (unsigned long long)inst->ctr[C_PACKETS],
+		 (unsigned long long)inst->ctr[C_MALFORMED],
+		 (unsigned long long)inst->ctr[C_IP],
+		 (unsigned long long)inst->ctr[C_NOT_IP],
+		 (unsigned long long)inst->ctr[C_UNSUPPORTED]);
 	nfp_input_done(inst);
 }
 
@@ -429,7 +466,7 @@ static int pcapin_start(struct nfp_inst *inst)
 	if (!pcapin_dlt_supported(p->dlt)) {
 		const char *n = pcap_datalink_val_to_name(p->dlt);
 
-		nfp_err(inst, "link type %d (%s) is not one this input reads: Ethernet, raw IP, Linux cooked (SLL, SLL2) or NFLOG",
+		nfp_err(inst, "link type %d (%s) is not one this input reads: Ethernet, raw IP (RAW, IPV4, IPV6), loopback (NULL, LOOP), PPP (PPP, PPP_SERIAL, PPP_ETHER, PPP_PPPD, PPP_WITH_DIR), Cisco HDLC (C_HDLC, C_HDLC_WITH_DIR), 802.11 (IEEE802_11, IEEE802_11_RADIO, PPI), Linux cooked (LINUX_SLL, LINUX_SLL2) or NFLOG",
 			p->dlt, n ? n : "unknown");
 		r = -EPROTONOSUPPORT;
 		goto fail;
