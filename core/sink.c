@@ -1079,11 +1079,11 @@ static int load_spooled(struct nfp_sink *s, struct job *j, struct nfp_batch *rb)
 	int r;
 
 	rb->len = 0;
-	if (!batch_room(rb, j->ref.len))
+	if (!batch_room(rb, j->ref.raw_len))
 		return -ENOMEM;
 	r = nfp_spool_read(&j->ref, rb->buf);
 	if (!r)
-		r = nfp_batch_check(rb->buf, j->ref.len, &ncols, &nrows);
+		r = nfp_batch_check(rb->buf, j->ref.raw_len, &ncols, &nrows);
 	if (r) {
 		nfp_log_rl(&s->rl_work, &s->log_inst, NFP_LOG_ERROR,
 			   "spooled batch %" PRIu64
@@ -1100,7 +1100,7 @@ static int load_spooled(struct nfp_sink *s, struct job *j, struct nfp_batch *rb)
 			j->ref.seq, ncols, s->ncols, nrows);
 		return -ESTALE;
 	}
-	rb->len = j->ref.len;
+	rb->len = j->ref.raw_len;
 	rb->nrows = nrows;
 	rb->seq = j->ref.seq;
 	return 0;
@@ -1308,6 +1308,7 @@ static int open_spool(struct nfp_sink *s, const struct nfp_inst *inst)
 		free(path);
 		return r;
 	}
+	nfp_spool_set_compress(s->spool, (int)s->conf.spool_compress);
 	s->next_seq = info.next_seq;
 	if (info.torn || info.bad_records || info.gap_bytes)
 		nfp_warn(inst,
