@@ -654,9 +654,45 @@ static void hand_cur(struct nfp_sink *s)
 	handover(s, b);
 }
 
+/* The worker has nothing to do and the sink is up (takes mu). */
+static bool worker_idle(struct nfp_sink *s)
+{
+	bool idle;
+
+	pthread_mutex_lock(&s->mu);
+	idle = !s->busy && !s->qhead && !s->down && !s->spooling;
+	pthread_mutex_unlock(&s->mu);
+	return idle;
+}
+
+/* When the batch timer first fires after a batch's first row. */
+static uint64_t first_wait(const struct nfp_sink *s)
+{
+	if (s->conf.gather_rows && s->conf.gather_ms &&
+	    s->conf.gather_ms < s->conf.flush_interval)
+		return s->conf.gather_ms;
+	return s->conf.flush_interval;
+}
+
+/*
+ * flush_interval is a hard bound; before it, a batch goes to an idle worker
+ * once it is worth a wake-up (gather_rows, or its first row gather_ms old),
+ * and a busy worker lets it grow.
+ */
 static void timer_cb(struct nfp_inst *inst, void *arg)
 {
-	hand_cur(arg);
+	struct nfp_sink *s = arg;
+	struct nfp_batch *b = s->cur;
+	uint64_t age;
+
+	(void)inst;
+	if (!b || !b->nrows)
+		return;
+	age = now_ms() - b->born_ms;
+	if (age >= s->conf.flush_interval || worker_idle(s))
+		hand_cur(s);
+	else if (s->timer)
+		nfp_timer_arm(s->timer, s->conf.flush_interval - age, 0);
 }
 
 NFP_API void nfp_sink_row_begin(struct nfp_sink *s)
@@ -837,7 +873,7 @@ NFP_API int nfp_sink_row_end(struct nfp_sink *s)
 	if (b->nrows++ == 0) {
 		b->born_ms = now_ms();
 		if (s->timer)
-			nfp_timer_arm(s->timer, s->conf.flush_interval, 0);
+			nfp_timer_arm(s->timer, first_wait(s), 0);
 	}
 	if (b->nrows >= s->conf.batch || b->len >= BATCH_BYTES_MAX)
 		hand_cur(s);
@@ -858,15 +894,23 @@ NFP_API int nfp_sink_put_keys(struct nfp_sink *s, const struct nfp_rec *rec,
 NFP_API int nfp_sink_flush(struct nfp_sink *s)
 {
 	struct nfp_batch *b = s ? s->cur : NULL;
-	bool idle;
+	uint64_t age;
 
 	if (!b || !b->nrows)
 		return 0;
-	pthread_mutex_lock(&s->mu);
-	idle = !s->busy && !s->qhead && !s->down && !s->spooling;
-	pthread_mutex_unlock(&s->mu);
+	age = now_ms() - b->born_ms;
+	if (age >= s->conf.flush_interval) {
+		hand_cur(s);
+		return 0;
+	}
+	/*
+	 * A few rows are not worth waking the worker for (a send, a
+	 * transaction each): the batch timer comes back at gather_ms.
+	 */
+	if (b->nrows < s->conf.gather_rows && age < s->conf.gather_ms)
+		return 0;
 	/* A busy worker lets the batch grow: fewer, bigger transactions. */
-	if (idle || now_ms() - b->born_ms >= s->conf.flush_interval)
+	if (worker_idle(s))
 		hand_cur(s);
 	return 0;
 }

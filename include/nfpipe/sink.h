@@ -174,6 +174,14 @@ struct nfp_sink_conf {
 	uint64_t stop_timeout;	 /* ms to drain the queue when stopping */
 	uint64_t retry_max;	 /* ms: cap of the reconnect backoff */
 	uint64_t spool_compress; /* zstd level of spooled batches; 0: off */
+	/*
+	 * Set by the plugin before nfp_sink_start(), not options: rows that
+	 * make a handover to an idle worker worth its wake-up (0: any, each
+	 * flush hands over), and the longest the first of them waits for
+	 * the rest (then flush_interval still bounds it).
+	 */
+	uint64_t gather_rows;
+	uint64_t gather_ms;
 };
 
 NFP_API extern const char *const nfp_sink_spool_full_names[];

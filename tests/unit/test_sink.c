@@ -586,6 +586,47 @@ static void test_restart_compressed(void)
 	inst.name = "fake1";
 }
 
+/*
+ * The sink core decides when a batch is worth a wake-up of the worker:
+ * with gather_rows/gather_ms set (as IPFIX does), a flush hands a few
+ * young rows over only once they are gather_rows, or gather_ms old.
+ */
+static void test_gather(void)
+{
+	struct nfp_sink_conf c = conf_default();
+	struct nfp_sink *s;
+	unsigned int i, n;
+
+	fake_reset();
+	c.gather_rows = 10;
+	c.gather_ms = 300;
+	s = start(&c, 1);
+	for (i = 0; i < 5; i++) {
+		put_row(s, i);
+		nfp_sink_flush(s);
+	}
+	n = 1;
+	ok(!wait_for(got_at_least, &n, 100),
+	   "5 rows, 5 flushes: none handed over (%u written)", F.ngot);
+	for (; i < 10; i++) {
+		put_row(s, i);
+		nfp_sink_flush(s);
+	}
+	n = 10;
+	ok(wait_for(got_at_least, &n, 2000),
+	   "the 10th row makes the batch worth it: 10 written");
+	put_row(s, i++);
+	nfp_sink_flush(s);
+	usleep(350 * 1000);
+	nfp_sink_flush(s);
+	n = 11;
+	ok(wait_for(got_at_least, &n, 2000),
+	   "a lone row goes once it is gather_ms old");
+	nfp_sink_stop(s);
+	ok(got_seq(0, 0, 11), "11 rows in order");
+	is_int(F.batches, 2, "in 2 batches");
+}
+
 static void test_spool_full(void)
 {
 	struct nfp_sink_conf c = conf_default();
@@ -793,6 +834,7 @@ int main(void)
 	test_reject();
 	test_restart();
 	test_restart_compressed();
+	test_gather();
 	test_spool_full();
 	test_abandon();
 	test_format();
