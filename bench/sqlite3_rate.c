@@ -18,7 +18,9 @@
  * replays that spool into the database and says how long the drain took.
  *
  * Not a test: it prints figures. bench/sqlite3-rate runs it.
- *   sqlite3_rate [-n ROWS] [-b BATCH] [-d DIR] [-t TABLE] [-k]
+ * -z LEVEL sets spool_compress (0: spool uncompressed, as before zstd).
+ *
+ *   sqlite3_rate [-n ROWS] [-b BATCH] [-d DIR] [-t TABLE] [-k] [-z LEVEL]
  */
 #include "nfp.h"
 
@@ -139,10 +141,12 @@ int main(int argc, char **argv)
 	double t0, t1, t2, c0, c2;
 	char spdir[600];
 	bool keep = false;
+	int zlevel = -1;
+	char zopt[32] = "";
 	long long n, n0;
 	int c;
 
-	while ((c = getopt(argc, argv, "n:b:d:t:k")) != -1) {
+	while ((c = getopt(argc, argv, "n:b:d:t:kz:")) != -1) {
 		switch (c) {
 		case 'n':
 			rows = strtoul(optarg, NULL, 0);
@@ -159,9 +163,12 @@ int main(int argc, char **argv)
 		case 'k':
 			keep = true;
 			break;
+		case 'z':
+			zlevel = atoi(optarg);
+			break;
 		default:
 			fprintf(stderr,
-				"usage: %s [-n ROWS] [-b BATCH] [-d DIR] [-t TABLE] [-k]\n",
+				"usage: %s [-n ROWS] [-b BATCH] [-d DIR] [-t TABLE] [-k] [-z LEVEL]\n",
 				argv[0]);
 			return 2;
 		}
@@ -175,12 +182,14 @@ int main(int argc, char **argv)
 	n0 = keep ? 0 : count_rows(db, table);
 	if (n0 < 0)
 		n0 = 0;
+	if (zlevel >= 0)
+		snprintf(zopt, sizeof(zopt), "spool_compress=%d\n", zlevel);
 	snprintf(conf, sizeof(conf),
 		 "[global]\nloglevel=5\n"
 		 "stack=in1:PKTIN,base1:BASE,ip2str1:IP2STR,sql1:SQLITE3\n"
 		 "[sql1]\ndb=\"%s\"\ntable=\"%s\"\nbatch=%lu\n"
-		 "spool_dir=\"%s/spool\"\nstop_timeout=600s\n",
-		 db, table, batch, dir);
+		 "spool_dir=\"%s/spool\"\nstop_timeout=600s\n%s",
+		 db, table, batch, dir, zopt);
 	nfp_log_set_level(NFP_LOG_NOTICE);
 	t = nfpt_new(conf, pl);
 	sql = nfpt_inst(t, "sql1");
