@@ -107,7 +107,8 @@ int main(int argc, char **argv)
 		int v = (int)(bufsiz > 0x3fffffff ? 0x3fffffff : bufsiz);
 
 		/* FORCE passes net.core.rmem_max, as nfpiped does as root. */
-		if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &v, sizeof(v)) < 0)
+		if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &v, sizeof(v)) <
+		    0)
 			setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &v, sizeof(v));
 	}
 	while (!stop) {

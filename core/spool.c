@@ -40,10 +40,10 @@
 
 #include "spool.h"
 
-#define SEG_MIN	   (4u << 10)  /* smallest segment before rotation */
-#define SEG_MAX	   (64u << 20) /* largest, but for one huge record */
-#define SEG_SUFFIX ".seg"	/* plain records only (first format) */
-#define ZSEG_SUFFIX ".zseg" /* may hold compressed records */
+#define SEG_MIN	    (4u << 10)	/* smallest segment before rotation */
+#define SEG_MAX	    (64u << 20) /* largest, but for one huge record */
+#define SEG_SUFFIX  ".seg"	/* plain records only (first format) */
+#define ZSEG_SUFFIX ".zseg"	/* may hold compressed records */
 
 /* ---- CRC-32, slice-by-8 ------------------------------------------------- */
 
@@ -224,7 +224,7 @@ void nfp_spool_scan(const uint8_t *buf, size_t len, nfp_spool_rec_cb cb,
 	res->torn = res->good_end < len;
 }
 
-/* ---- compression ---------------------------------------------------------- */
+/* ---- compression -------------------------------------------------------- */
 
 uint32_t nfp_spool_raw_len(const uint8_t *payload, uint32_t len)
 {
@@ -256,20 +256,22 @@ size_t nfp_spool_pack_bound(size_t len)
 	return NFP_SPOOL_ZHDR + ZSTD_compressBound(len);
 }
 
+/* Level @level, and the frame's own checksum: damage behind a good CRC. */
+static bool pack_params(ZSTD_CCtx *cc, int level)
+{
+	return !ZSTD_isError(ZSTD_CCtx_setParameter(cc, ZSTD_c_compressionLevel,
+						    level)) &&
+	       !ZSTD_isError(
+		       ZSTD_CCtx_setParameter(cc, ZSTD_c_checksumFlag, 1));
+}
+
 size_t nfp_spool_pack(void *cctx, int level, const void *data, uint32_t len,
 		      uint8_t *out, size_t cap)
 {
 	ZSTD_CCtx *cc = cctx ? cctx : ZSTD_createCCtx();
-	size_t n;
+	size_t n = 0;
 
-	if (!cc || cap < NFP_SPOOL_ZHDR + 1)
-		n = 0;
-	else if (ZSTD_isError(ZSTD_CCtx_setParameter(cc, ZSTD_c_compressionLevel,
-						     level)) ||
-		 /* The frame's own checksum catches damage behind a good CRC. */
-		 ZSTD_isError(ZSTD_CCtx_setParameter(cc, ZSTD_c_checksumFlag, 1)))
-		n = 0;
-	else
+	if (cc && cap > NFP_SPOOL_ZHDR && pack_params(cc, level))
 		n = ZSTD_compress2(cc, out + NFP_SPOOL_ZHDR,
 				   cap - NFP_SPOOL_ZHDR, data, len);
 	if (!cctx)
@@ -598,8 +600,8 @@ static bool is_seg_name(const char *n)
 {
 	size_t len = strlen(n), i;
 
-	if (len < 20 || (strcmp(n + 20, SEG_SUFFIX) &&
-			 strcmp(n + 20, ZSEG_SUFFIX)))
+	if (len < 20 ||
+	    (strcmp(n + 20, SEG_SUFFIX) && strcmp(n + 20, ZSEG_SUFFIX)))
 		return false;
 	for (i = 0; i < 20; i++)
 		if (n[i] < '0' || n[i] > '9')
@@ -743,8 +745,8 @@ static struct nfp_spool_seg *seg_create(struct nfp_spool *sp, uint64_t seq)
  * write, with *@len updated, or @data itself (plain) when it would not
  * shrink or compression is off or fails.
  */
-static const void *pack(struct nfp_spool *sp, const void *data,
-			uint32_t *len, bool *packed)
+static const void *pack(struct nfp_spool *sp, const void *data, uint32_t *len,
+			bool *packed)
 {
 	size_t need, n;
 

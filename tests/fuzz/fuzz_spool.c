@@ -3,13 +3,14 @@
  * tests/fuzz/fuzz_spool - the spool segment reader and the batch check on
  * any bytes
  *
- * The input is read twice: as a spool segment (nfp_spool_scan: framing,
- * CRCs, resynchronisation after damage), with every intact pending record
- * checked as a serialized batch (decompressed first when it is an "NFPZ"
- * record: nfp_spool_unpack); and as a serialized batch itself
- * (nfp_batch_check). The compressed payload is also tried with its CRC
- * taken on trust, as a damaged frame behind a matching CRC would be. Nothing may crash, hang or read out of bounds, and
- * what the scan reports must add up.
+ * The input is read three times: as a spool segment (nfp_spool_scan:
+ * framing, CRCs, resynchronisation after damage), with every intact
+ * pending record checked as a serialized batch (decompressed first when it
+ * is an "NFPZ" record: nfp_spool_unpack); as a serialized batch itself
+ * (nfp_batch_check); and as the payload of an "NFPZ" record, as a damaged
+ * zstd frame behind a matching CRC would reach nfp_spool_unpack. Nothing
+ * may crash, hang or read out of bounds, and what the scan reports must
+ * add up.
  */
 #include "nfp.h"
 

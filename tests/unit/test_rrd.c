@@ -555,8 +555,8 @@ static void test_old_layout(void)
 	like(slurp(logpath), msg, "the log says how to add the step archive");
 	is_str(info(path, "rra[2].cf"), "", "the file itself is left as it is");
 	rrd_clear_error();
-	ok(rrd_tune(4, (char **)tune) == 0, "the advised rrdtool tune works%s%s",
-	   rrd_test_error() ? ": " : "", rrd_test_error() ? rrd_get_error() : "");
+	ok(rrd_tune(4, (char **)tune) == 0, "the advised rrdtool tune works%s",
+	   rrd_test_error() ? rrd_get_error() : "");
 	rrd_clear_error();
 	is_str(info(path, "rra[2].pdp_per_row"), "1", "... adds the archive");
 	is_str(last(dir, "A"), "packets=2 bytes=80", "... and keeps the data");
