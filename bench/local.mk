@@ -5,13 +5,19 @@
 EXTRA_PROGRAMS += bench/udpgen
 bench_udpgen_SOURCES = bench/udpgen.c
 EXTRA_DIST += bench/live bench/RESULTS.md bench/l7-replay
+# The bare libnetfilter_log receiver of bench/live's "bare" row.
+EXTRA_PROGRAMS += bench/nflog-bare
+bench_nflog_bare_SOURCES = bench/nflog-bare.c
+bench_nflog_bare_CPPFLAGS = $(AM_CPPFLAGS) $(NFLOG_CFLAGS)
+bench_nflog_bare_LDADD = $(NFLOG_LIBS)
 
 BENCH_LIVE_ARGS =
 .PHONY: bench-live
-bench-live: nfpiped bench/udpgen $(pkglib_LTLIBRARIES)
+bench-live: nfpiped bench/udpgen bench/nflog-bare $(pkglib_LTLIBRARIES)
 	NFPIPED='$(abs_top_builddir)/nfpiped' \
 	NFPIPE_PLUGIN_DIR='$(abs_top_builddir)/.libs' \
 	UDPGEN='$(abs_top_builddir)/bench/udpgen' \
+	NFLOG_BARE='$(abs_top_builddir)/bench/nflog-bare' \
 	top_srcdir='$(abs_top_srcdir)' top_builddir='$(abs_top_builddir)' \
 	$(SHELL) '$(top_srcdir)/bench/live' $(BENCH_LIVE_ARGS)
 

@@ -12,16 +12,25 @@
  * first packet until stop() returned with everything written), the rows
  * that went through the disk spool on the way, and CPU per row.
  *
+ * With -k the database cannot be opened (its directory is missing), so
+ * every batch goes to the spool and stays there: it then prints the spool's
+ * bytes per row. A later run on the same -d DIR (with -n 0 to feed nothing)
+ * replays that spool into the database and says how long the drain took.
+ *
  * Not a test: it prints figures. bench/sqlite3-rate runs it.
- *   sqlite3_rate [-n ROWS] [-b BATCH] [-d DIR] [-t TABLE]
+ * -z LEVEL sets spool_compress (0: spool uncompressed, as before zstd).
+ *
+ *   sqlite3_rate [-n ROWS] [-b BATCH] [-d DIR] [-t TABLE] [-k] [-z LEVEL]
  */
 #include "nfp.h"
 
 #include <arpa/inet.h>
+#include <dirent.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -96,6 +105,28 @@ static long long count_rows(const char *db, const char *table)
 	return n;
 }
 
+/* Bytes of the segment files in @dir. */
+static unsigned long long spool_bytes(const char *dir)
+{
+	unsigned long long n = 0;
+	char path[1024];
+	struct dirent *de;
+	struct stat st;
+	DIR *d = opendir(dir);
+
+	if (!d)
+		return 0;
+	while ((de = readdir(d))) {
+		if (!strstr(de->d_name, "seg"))
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+		if (stat(path, &st) == 0)
+			n += (unsigned long long)st.st_size;
+	}
+	closedir(d);
+	return n;
+}
+
 int main(int argc, char **argv)
 {
 	const struct nfp_plugin *pl[] = { &nfp_output_sqlite3, &nfp_filter_base,
@@ -108,10 +139,14 @@ int main(int argc, char **argv)
 	uint8_t pkt[60];
 	struct nfpt *t;
 	double t0, t1, t2, c0, c2;
-	long long n;
+	char spdir[600];
+	bool keep = false;
+	int zlevel = -1;
+	char zopt[32] = "";
+	long long n, n0;
 	int c;
 
-	while ((c = getopt(argc, argv, "n:b:d:t:")) != -1) {
+	while ((c = getopt(argc, argv, "n:b:d:t:kz:")) != -1) {
 		switch (c) {
 		case 'n':
 			rows = strtoul(optarg, NULL, 0);
@@ -125,9 +160,15 @@ int main(int argc, char **argv)
 		case 't':
 			table = optarg;
 			break;
+		case 'k':
+			keep = true;
+			break;
+		case 'z':
+			zlevel = atoi(optarg);
+			break;
 		default:
 			fprintf(stderr,
-				"usage: %s [-n ROWS] [-b BATCH] [-d DIR] [-t TABLE]\n",
+				"usage: %s [-n ROWS] [-b BATCH] [-d DIR] [-t TABLE] [-k] [-z LEVEL]\n",
 				argv[0]);
 			return 2;
 		}
@@ -136,18 +177,38 @@ int main(int argc, char **argv)
 		perror("mkdtemp");
 		return 1;
 	}
-	snprintf(db, sizeof(db), "%s/bench.db", dir);
-	unlink(db);
+	snprintf(db, sizeof(db), "%s/%sbench.db", dir, keep ? "missing/" : "");
+	snprintf(spdir, sizeof(spdir), "%s/spool/sql1", dir);
+	n0 = keep ? 0 : count_rows(db, table);
+	if (n0 < 0)
+		n0 = 0;
+	if (zlevel >= 0)
+		snprintf(zopt, sizeof(zopt), "spool_compress=%d\n", zlevel);
 	snprintf(conf, sizeof(conf),
 		 "[global]\nloglevel=5\n"
 		 "stack=in1:PKTIN,base1:BASE,ip2str1:IP2STR,sql1:SQLITE3\n"
 		 "[sql1]\ndb=\"%s\"\ntable=\"%s\"\nbatch=%lu\n"
-		 "spool_dir=\"%s/spool\"\nstop_timeout=600s\n",
-		 db, table, batch, dir);
+		 "spool_dir=\"%s/spool\"\nstop_timeout=600s\n%s",
+		 db, table, batch, dir, zopt);
 	nfp_log_set_level(NFP_LOG_NOTICE);
 	t = nfpt_new(conf, pl);
 	sql = nfpt_inst(t, "sql1");
 	/* The worker creates the database: let it, before the clock runs. */
+	if (!rows && !keep) {
+		/* Drain only: how long the spool of an earlier -k run takes. */
+		t0 = now();
+		c0 = cpu();
+		nfpt_free(t);
+		t2 = now();
+		c2 = cpu();
+		n = count_rows(db, table);
+		printf("drained           %lld rows in %.2f s (%.0f rows/s), "
+		       "%.2f us cpu per row, %llu spool bytes left\n",
+		       n - n0, t2 - t0, (n - n0) / (t2 - t0),
+		       (c2 - c0) * 1e6 / (double)(n - n0 ? n - n0 : 1),
+		       spool_bytes(spdir));
+		return 0;
+	}
 	usleep(200 * 1000);
 	t0 = now();
 	c0 = cpu();
@@ -177,7 +238,17 @@ int main(int argc, char **argv)
 	nfpt_free(t);
 	t2 = now();
 	c2 = cpu();
-	n = count_rows(db, table);
+	if (keep) {
+		unsigned long long sb = spool_bytes(spdir);
+
+		printf("spooled           %" PRIu64 " rows in %llu bytes: %.1f "
+		       "bytes per row (main thread %.0f rows/s, %.2f us cpu "
+		       "per row)\n",
+		       spooled, sb, spooled ? (double)sb / (double)spooled : 0.0,
+		       rows / (t1 - t0), (c2 - c0) * 1e6 / (double)rows);
+		return spooled == rows ? 0 : 1;
+	}
+	n = count_rows(db, table) - n0;
 	printf("rows offered      %lu (main thread: %.0f rows/s, %.2f s)\n",
 	       rows, rows / (t1 - t0), t1 - t0);
 	printf("rows in database  %lld%s\n", n,

@@ -8,10 +8,12 @@ CORE_SOURCES = core/nfp.h core/core.h core/engine.h \
 
 noinst_LTLIBRARIES += libnfpcore.la
 libnfpcore_la_SOURCES = $(CORE_SOURCES)
-libnfpcore_la_LIBADD = $(LTDL_LIBS)
+libnfpcore_la_CPPFLAGS = $(AM_CPPFLAGS) $(ZSTD_CFLAGS)
+libnfpcore_la_LIBADD = $(LTDL_LIBS) $(ZSTD_LIBS)
 
 sbin_PROGRAMS += nfpiped
 nfpiped_SOURCES = $(CORE_SOURCES) core/main.c
 nfpiped_CFLAGS = $(AM_CFLAGS)
-nfpiped_LDADD = $(LTDL_LIBS)
+nfpiped_CPPFLAGS = $(AM_CPPFLAGS) $(ZSTD_CFLAGS)
+nfpiped_LDADD = $(LTDL_LIBS) $(ZSTD_LIBS)
 nfpiped_LDFLAGS = $(AM_LDFLAGS) -export-dynamic

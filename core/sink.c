@@ -654,9 +654,45 @@ static void hand_cur(struct nfp_sink *s)
 	handover(s, b);
 }
 
+/* The worker has nothing to do and the sink is up (takes mu). */
+static bool worker_idle(struct nfp_sink *s)
+{
+	bool idle;
+
+	pthread_mutex_lock(&s->mu);
+	idle = !s->busy && !s->qhead && !s->down && !s->spooling;
+	pthread_mutex_unlock(&s->mu);
+	return idle;
+}
+
+/* When the batch timer first fires after a batch's first row. */
+static uint64_t first_wait(const struct nfp_sink *s)
+{
+	if (s->conf.gather_rows && s->conf.gather_ms &&
+	    s->conf.gather_ms < s->conf.flush_interval)
+		return s->conf.gather_ms;
+	return s->conf.flush_interval;
+}
+
+/*
+ * flush_interval is a hard bound; before it, a batch goes to an idle worker
+ * once it is worth a wake-up (gather_rows, or its first row gather_ms old),
+ * and a busy worker lets it grow.
+ */
 static void timer_cb(struct nfp_inst *inst, void *arg)
 {
-	hand_cur(arg);
+	struct nfp_sink *s = arg;
+	struct nfp_batch *b = s->cur;
+	uint64_t age;
+
+	(void)inst;
+	if (!b || !b->nrows)
+		return;
+	age = now_ms() - b->born_ms;
+	if (age >= s->conf.flush_interval || worker_idle(s))
+		hand_cur(s);
+	else if (s->timer)
+		nfp_timer_arm(s->timer, s->conf.flush_interval - age, 0);
 }
 
 NFP_API void nfp_sink_row_begin(struct nfp_sink *s)
@@ -837,7 +873,7 @@ NFP_API int nfp_sink_row_end(struct nfp_sink *s)
 	if (b->nrows++ == 0) {
 		b->born_ms = now_ms();
 		if (s->timer)
-			nfp_timer_arm(s->timer, s->conf.flush_interval, 0);
+			nfp_timer_arm(s->timer, first_wait(s), 0);
 	}
 	if (b->nrows >= s->conf.batch || b->len >= BATCH_BYTES_MAX)
 		hand_cur(s);
@@ -858,15 +894,23 @@ NFP_API int nfp_sink_put_keys(struct nfp_sink *s, const struct nfp_rec *rec,
 NFP_API int nfp_sink_flush(struct nfp_sink *s)
 {
 	struct nfp_batch *b = s ? s->cur : NULL;
-	bool idle;
+	uint64_t age;
 
 	if (!b || !b->nrows)
 		return 0;
-	pthread_mutex_lock(&s->mu);
-	idle = !s->busy && !s->qhead && !s->down && !s->spooling;
-	pthread_mutex_unlock(&s->mu);
+	age = now_ms() - b->born_ms;
+	if (age >= s->conf.flush_interval) {
+		hand_cur(s);
+		return 0;
+	}
+	/*
+	 * A few rows are not worth waking the worker for (a send, a
+	 * transaction each): the batch timer comes back at gather_ms.
+	 */
+	if (b->nrows < s->conf.gather_rows && age < s->conf.gather_ms)
+		return 0;
 	/* A busy worker lets the batch grow: fewer, bigger transactions. */
-	if (idle || now_ms() - b->born_ms >= s->conf.flush_interval)
+	if (worker_idle(s))
 		hand_cur(s);
 	return 0;
 }
@@ -1079,11 +1123,11 @@ static int load_spooled(struct nfp_sink *s, struct job *j, struct nfp_batch *rb)
 	int r;
 
 	rb->len = 0;
-	if (!batch_room(rb, j->ref.len))
+	if (!batch_room(rb, j->ref.raw_len))
 		return -ENOMEM;
 	r = nfp_spool_read(&j->ref, rb->buf);
 	if (!r)
-		r = nfp_batch_check(rb->buf, j->ref.len, &ncols, &nrows);
+		r = nfp_batch_check(rb->buf, j->ref.raw_len, &ncols, &nrows);
 	if (r) {
 		nfp_log_rl(&s->rl_work, &s->log_inst, NFP_LOG_ERROR,
 			   "spooled batch %" PRIu64
@@ -1100,7 +1144,7 @@ static int load_spooled(struct nfp_sink *s, struct job *j, struct nfp_batch *rb)
 			j->ref.seq, ncols, s->ncols, nrows);
 		return -ESTALE;
 	}
-	rb->len = j->ref.len;
+	rb->len = j->ref.raw_len;
 	rb->nrows = nrows;
 	rb->seq = j->ref.seq;
 	return 0;
@@ -1308,6 +1352,7 @@ static int open_spool(struct nfp_sink *s, const struct nfp_inst *inst)
 		free(path);
 		return r;
 	}
+	nfp_spool_set_compress(s->spool, (int)s->conf.spool_compress);
 	s->next_seq = info.next_seq;
 	if (info.torn || info.bad_records || info.gap_bytes)
 		nfp_warn(inst,

@@ -16,6 +16,12 @@
  * it; a segment whose records are all done is deleted. A crash between the
  * sink's commit and that pwrite replays one batch twice: delivery is at
  * least once. Single-threaded by contract (see spool.h).
+ *
+ * Batches are compressed with zstd (level 1 by default) before they are
+ * framed: log rows repeat themselves, and a spool 10-30 times smaller is a
+ * burst 10-30 times longer within spool_max. The CRC covers the compressed
+ * bytes, so damage is found before decompression; decompression errors are
+ * reported as damage too (-EBADMSG), never trusted.
  */
 #include "nfp.h"
 
@@ -30,11 +36,14 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
+#include <zstd.h>
+
 #include "spool.h"
 
-#define SEG_MIN	   (4u << 10)  /* smallest segment before rotation */
-#define SEG_MAX	   (64u << 20) /* largest, but for one huge record */
-#define SEG_SUFFIX ".seg"
+#define SEG_MIN	    (4u << 10)	/* smallest segment before rotation */
+#define SEG_MAX	    (64u << 20) /* largest, but for one huge record */
+#define SEG_SUFFIX  ".seg"	/* plain records only (first format) */
+#define ZSEG_SUFFIX ".zseg"	/* may hold compressed records */
 
 /* ---- CRC-32, slice-by-8 ------------------------------------------------- */
 
@@ -127,10 +136,20 @@ void nfp_spool_frame(uint8_t *hdr, uint64_t seq, uint32_t rows,
 	hdr[29] = hdr[30] = hdr[31] = 0;
 }
 
+void nfp_spool_frame_z(uint8_t *hdr, uint64_t seq, uint32_t rows,
+		       const void *payload, uint32_t len)
+{
+	nfp_spool_frame(hdr, seq, rows, payload, len);
+	put32(hdr, NFP_SPOOL_MAGIC_Z);
+	put32(hdr + 24, nfp_crc32(0, hdr, 24));
+}
+
 /* A header whose CRC holds: its length and sequence number can be trusted. */
 static bool hdr_ok(const uint8_t *h)
 {
-	return get32(h) == NFP_SPOOL_MAGIC &&
+	uint32_t m = get32(h);
+
+	return (m == NFP_SPOOL_MAGIC || m == NFP_SPOOL_MAGIC_Z) &&
 	       get32(h + 4) <= NFP_SPOOL_REC_MAX &&
 	       nfp_crc32(0, h, 24) == get32(h + 24);
 }
@@ -182,6 +201,7 @@ void nfp_spool_scan(const uint8_t *buf, size_t len, nfp_spool_rec_cb cb,
 		r.seq = get64(h + 8);
 		r.rows = get32(h + 16);
 		r.done = h[28] == NFP_SPOOL_DONE;
+		r.packed = get32(h) == NFP_SPOOL_MAGIC_Z;
 		r.payload = h + NFP_SPOOL_HDR;
 		/* Done records are never read again: skip their CRC. */
 		r.bad_payload = !r.done &&
@@ -202,6 +222,66 @@ void nfp_spool_scan(const uint8_t *buf, size_t len, nfp_spool_rec_cb cb,
 		res->good_end = off;
 	}
 	res->torn = res->good_end < len;
+}
+
+/* ---- compression -------------------------------------------------------- */
+
+uint32_t nfp_spool_raw_len(const uint8_t *payload, uint32_t len)
+{
+	uint32_t raw;
+
+	if (len < NFP_SPOOL_ZHDR || payload[0] != NFP_SPOOL_ZSTD)
+		return 0;
+	raw = get32(payload + 4);
+	return raw <= NFP_SPOOL_REC_MAX ? raw : 0;
+}
+
+int nfp_spool_unpack(const uint8_t *payload, uint32_t len, uint8_t *out,
+		     uint32_t cap)
+{
+	uint32_t raw = nfp_spool_raw_len(payload, len);
+	size_t n;
+
+	if (!raw || raw > cap || payload[1] || payload[2] || payload[3])
+		return -EBADMSG;
+	n = ZSTD_decompress(out, raw, payload + NFP_SPOOL_ZHDR,
+			    len - NFP_SPOOL_ZHDR);
+	if (ZSTD_isError(n) || n != raw)
+		return -EBADMSG;
+	return 0;
+}
+
+size_t nfp_spool_pack_bound(size_t len)
+{
+	return NFP_SPOOL_ZHDR + ZSTD_compressBound(len);
+}
+
+/* Level @level, and the frame's own checksum: damage behind a good CRC. */
+static bool pack_params(ZSTD_CCtx *cc, int level)
+{
+	return !ZSTD_isError(ZSTD_CCtx_setParameter(cc, ZSTD_c_compressionLevel,
+						    level)) &&
+	       !ZSTD_isError(
+		       ZSTD_CCtx_setParameter(cc, ZSTD_c_checksumFlag, 1));
+}
+
+size_t nfp_spool_pack(void *cctx, int level, const void *data, uint32_t len,
+		      uint8_t *out, size_t cap)
+{
+	ZSTD_CCtx *cc = cctx ? cctx : ZSTD_createCCtx();
+	size_t n = 0;
+
+	if (cc && cap > NFP_SPOOL_ZHDR && pack_params(cc, level))
+		n = ZSTD_compress2(cc, out + NFP_SPOOL_ZHDR,
+				   cap - NFP_SPOOL_ZHDR, data, len);
+	if (!cctx)
+		ZSTD_freeCCtx(cc);
+	if (!n || ZSTD_isError(n) || NFP_SPOOL_ZHDR + n >= len)
+		return 0;
+	out[0] = NFP_SPOOL_ZSTD;
+	out[1] = out[2] = out[3] = 0;
+	put32(out + 4, len);
+	return NFP_SPOOL_ZHDR + n;
 }
 
 /* ---- segments ----------------------------------------------------------- */
@@ -228,11 +308,16 @@ struct nfp_spool {
 	uint64_t max_bytes;	      /* spool_max */
 	uint64_t seg_max;	      /* rotate past this size */
 	bool sync;		      /* fdatasync every append */
+	int zlevel;		      /* zstd level; 0: write plain */
+	ZSTD_CCtx *cctx;	      /* reused by every append */
+	uint8_t *zbuf;		      /* compressed payload being written */
+	size_t zcap;		      /* bytes allocated for it */
 };
 
-static void seg_name(char *buf, size_t len, uint64_t seq)
+static void seg_name(char *buf, size_t len, uint64_t seq, bool z)
 {
-	snprintf(buf, len, "%020" PRIu64 SEG_SUFFIX, seq);
+	snprintf(buf, len, "%020" PRIu64 "%s", seq,
+		 z ? ZSEG_SUFFIX : SEG_SUFFIX);
 }
 
 /* Unlink @seg from the list and the disk, and free it. */
@@ -515,7 +600,8 @@ static bool is_seg_name(const char *n)
 {
 	size_t len = strlen(n), i;
 
-	if (len != 20 + strlen(SEG_SUFFIX) || strcmp(n + 20, SEG_SUFFIX))
+	if (len < 20 ||
+	    (strcmp(n + 20, SEG_SUFFIX) && strcmp(n + 20, ZSEG_SUFFIX)))
 		return false;
 	for (i = 0; i < 20; i++)
 		if (n[i] < '0' || n[i] > '9')
@@ -543,6 +629,7 @@ int nfp_spool_open(const char *dir, uint64_t max_bytes, bool sync,
 	sp->lockfd = -1;
 	sp->max_bytes = max_bytes;
 	sp->sync = sync;
+	sp->zlevel = 1;
 	sp->seg_max = max_bytes / 8;
 	if (sp->seg_max < SEG_MIN)
 		sp->seg_max = SEG_MIN;
@@ -619,7 +706,16 @@ void nfp_spool_close(struct nfp_spool *sp)
 		close(sp->lockfd);
 	if (sp->dirfd >= 0)
 		close(sp->dirfd);
+	ZSTD_freeCCtx(sp->cctx);
+	free(sp->zbuf);
 	free(sp);
+}
+
+void nfp_spool_set_compress(struct nfp_spool *sp, int level)
+{
+	if (level > ZSTD_maxCLevel())
+		level = ZSTD_maxCLevel();
+	sp->zlevel = level > 0 ? level : 0;
 }
 
 static struct nfp_spool_seg *seg_create(struct nfp_spool *sp, uint64_t seq)
@@ -628,7 +724,7 @@ static struct nfp_spool_seg *seg_create(struct nfp_spool *sp, uint64_t seq)
 
 	if (!seg)
 		return NULL;
-	seg_name(seg->name, sizeof(seg->name), seq);
+	seg_name(seg->name, sizeof(seg->name), seq, sp->zlevel > 0);
 	seg->fd = openat(sp->dirfd, seg->name,
 			 O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0640);
 	if (seg->fd < 0) {
@@ -644,9 +740,48 @@ static struct nfp_spool_seg *seg_create(struct nfp_spool *sp, uint64_t seq)
 	return seg;
 }
 
+/*
+ * Compress @data into sp->zbuf when the spool compresses: the payload to
+ * write, with *@len updated, or @data itself (plain) when it would not
+ * shrink or compression is off or fails.
+ */
+static const void *pack(struct nfp_spool *sp, const void *data, uint32_t *len,
+			bool *packed)
+{
+	size_t need, n;
+
+	*packed = false;
+	if (!sp->zlevel || *len < 64)
+		return data;
+	need = nfp_spool_pack_bound(*len);
+	if (sp->zcap < need) {
+		uint8_t *nb = realloc(sp->zbuf, need);
+
+		if (!nb)
+			return data;
+		sp->zbuf = nb;
+		sp->zcap = need;
+	}
+	if (!sp->cctx && !(sp->cctx = ZSTD_createCCtx()))
+		return data;
+	n = nfp_spool_pack(sp->cctx, sp->zlevel, data, *len, sp->zbuf,
+			   sp->zcap);
+	if (!n)
+		return data;
+	*len = (uint32_t)n;
+	*packed = true;
+	return sp->zbuf;
+}
+
+/* Room for a record of @len payload bytes within max_bytes. */
+static bool room(const struct nfp_spool *sp, uint32_t len)
+{
+	return sp->bytes + NFP_SPOOL_HDR + len <= sp->max_bytes;
+}
+
 static int seg_write(struct nfp_spool *sp, struct nfp_spool_seg *seg,
 		     uint64_t seq, uint32_t rows, const void *data,
-		     uint32_t len)
+		     uint32_t len, bool packed)
 {
 	uint8_t hdr[NFP_SPOOL_HDR];
 	struct iovec iov[2] = {
@@ -656,7 +791,10 @@ static int seg_write(struct nfp_spool *sp, struct nfp_spool_seg *seg,
 	size_t need = sizeof(hdr) + len;
 	ssize_t n;
 
-	nfp_spool_frame(hdr, seq, rows, data, len);
+	if (packed)
+		nfp_spool_frame_z(hdr, seq, rows, data, len);
+	else
+		nfp_spool_frame(hdr, seq, rows, data, len);
 	n = pwritev(seg->fd, iov, 2, (off_t)seg->size);
 	if (n != (ssize_t)need) {
 		int err = n < 0 ? errno : ENOSPC;
@@ -684,10 +822,12 @@ int nfp_spool_append(struct nfp_spool *sp, uint64_t seq, uint32_t rows,
 		     const void *data, uint32_t len)
 {
 	struct nfp_spool_seg *seg, **pp;
+	bool packed;
 
 	if (len > NFP_SPOOL_REC_MAX)
 		return -EMSGSIZE;
-	if (sp->bytes + NFP_SPOOL_HDR + len > sp->max_bytes)
+	data = pack(sp, data, &len, &packed);
+	if (!room(sp, len))
 		return -ENOSPC;
 	seg = sp->wr;
 	if (seg && seg->size >= sp->seg_max) {
@@ -707,17 +847,19 @@ int nfp_spool_append(struct nfp_spool *sp, uint64_t seq, uint32_t rows,
 		*pp = seg;
 		sp->wr = seg;
 	}
-	return seg_write(sp, seg, seq, rows, data, len);
+	return seg_write(sp, seg, seq, rows, data, len, packed);
 }
 
 int nfp_spool_append_old(struct nfp_spool *sp, uint64_t seq, uint32_t rows,
 			 const void *data, uint32_t len)
 {
 	struct nfp_spool_seg *seg = sp->old_wr;
+	bool packed;
 
 	if (len > NFP_SPOOL_REC_MAX)
 		return -EMSGSIZE;
-	if (sp->bytes + NFP_SPOOL_HDR + len > sp->max_bytes)
+	data = pack(sp, data, &len, &packed);
+	if (!room(sp, len))
 		return -ENOSPC;
 	if (!seg) {
 		seg = seg_create(sp, seq);
@@ -728,7 +870,7 @@ int nfp_spool_append_old(struct nfp_spool *sp, uint64_t seq, uint32_t rows,
 		sp->segs = seg;
 		sp->old_wr = seg;
 	}
-	return seg_write(sp, seg, seq, rows, data, len);
+	return seg_write(sp, seg, seq, rows, data, len, packed);
 }
 
 int nfp_spool_drop_oldest(struct nfp_spool *sp, uint64_t *rows)
@@ -764,7 +906,7 @@ int nfp_spool_next(struct nfp_spool *sp, struct nfp_spool_ref *ref,
 		   uint64_t *lost_rows)
 {
 	struct nfp_spool_seg *seg, *n;
-	uint8_t h[NFP_SPOOL_HDR];
+	uint8_t h[NFP_SPOOL_HDR + NFP_SPOOL_ZHDR];
 
 	for (seg = sp->segs; seg; seg = n) {
 		n = seg->next;
@@ -776,8 +918,8 @@ int nfp_spool_next(struct nfp_spool *sp, struct nfp_spool_ref *ref,
 		while (seg->rd_off + NFP_SPOOL_HDR <= seg->size) {
 			uint32_t len;
 
-			if (pread(seg->fd, h, sizeof(h), (off_t)seg->rd_off) !=
-			    (ssize_t)sizeof(h))
+			if (pread(seg->fd, h, NFP_SPOOL_HDR,
+				  (off_t)seg->rd_off) != NFP_SPOOL_HDR)
 				break;
 			len = get32(h + 4);
 			if (!hdr_ok(h) ||
@@ -791,8 +933,23 @@ int nfp_spool_next(struct nfp_spool *sp, struct nfp_spool_ref *ref,
 			ref->off = seg->rd_off;
 			ref->seq = get64(h + 8);
 			ref->len = len;
+			ref->raw_len = len;
 			ref->rows = get32(h + 16);
 			ref->crc = get32(h + 20);
+			ref->packed = get32(h) == NFP_SPOOL_MAGIC_Z;
+			if (ref->packed) {
+				/* Checked with the CRC by nfp_spool_read(). */
+				if (len < NFP_SPOOL_ZHDR ||
+				    pread(seg->fd, h + NFP_SPOOL_HDR,
+					  NFP_SPOOL_ZHDR,
+					  (off_t)(seg->rd_off +
+						  NFP_SPOOL_HDR)) !=
+					    NFP_SPOOL_ZHDR)
+					ref->raw_len = 0;
+				else
+					ref->raw_len = nfp_spool_raw_len(
+						h + NFP_SPOOL_HDR, len);
+			}
 			seg->busy = true;
 			return 1;
 		}
@@ -805,15 +962,28 @@ int nfp_spool_next(struct nfp_spool *sp, struct nfp_spool_ref *ref,
 
 int nfp_spool_read(const struct nfp_spool_ref *ref, void *buf)
 {
+	uint8_t *z = NULL;
 	ssize_t n;
+	int ret = 0;
 
-	n = pread(ref->seg->fd, buf, ref->len,
+	if (ref->packed) {
+		/* Unreadable announced length: damage, as a bad CRC is. */
+		if (!ref->raw_len)
+			return -EBADMSG;
+		z = malloc(ref->len);
+		if (!z)
+			return -ENOMEM;
+	}
+	n = pread(ref->seg->fd, z ? z : buf, ref->len,
 		  (off_t)(ref->off + NFP_SPOOL_HDR));
 	if (n != (ssize_t)ref->len)
-		return n < 0 ? -errno : -EIO;
-	if (nfp_crc32(0, buf, ref->len) != ref->crc)
-		return -EBADMSG;
-	return 0;
+		ret = n < 0 ? -errno : -EIO;
+	else if (nfp_crc32(0, z ? z : buf, ref->len) != ref->crc)
+		ret = -EBADMSG;
+	else if (z)
+		ret = nfp_spool_unpack(z, ref->len, buf, ref->raw_len);
+	free(z);
+	return ret;
 }
 
 int nfp_spool_ack(struct nfp_spool *sp, const struct nfp_spool_ref *ref)

@@ -18,6 +18,19 @@
  *    29   3  zero
  *    32      payload: the serialized batch
  *
+ * A record with magic "NFPZ" carries a compressed batch; its payload is
+ *
+ *     0   1  codec: 1 zstd
+ *     1   3  zero
+ *     4   4  length of the batch once decompressed
+ *     8      the compressed frame
+ *
+ * and both CRCs cover it as they cover a plain one. A batch that does not
+ * shrink is written plain ("NFPS"), as every record of the first format was:
+ * a spool left by an older nfpiped replays unchanged. Segments holding
+ * compressed records are named "%020llu.zseg", which an older nfpiped does
+ * not open (nor delete): after a downgrade they wait for the next upgrade.
+ *
  * Only the state byte changes after a record is written (one pwrite when the
  * batch has been written to the sink), so it is outside both CRCs. The
  * header CRC lets a reader trust the length and skip a record whose payload
@@ -31,6 +44,9 @@
 #include "nfp.h"
 
 #define NFP_SPOOL_MAGIC	  0x5350464eu /* "NFPS" little-endian */
+#define NFP_SPOOL_MAGIC_Z 0x5a50464eu /* "NFPZ": compressed payload */
+#define NFP_SPOOL_ZHDR	  8	      /* codec, zero, raw length */
+#define NFP_SPOOL_ZSTD	  1	      /* the codec byte for zstd */
 #define NFP_SPOOL_HDR	  32	      /* bytes of a record header */
 #define NFP_SPOOL_PENDING 'P'
 #define NFP_SPOOL_DONE	  'D'
@@ -49,6 +65,7 @@ struct nfp_spool_rec {
 	uint32_t len;		/* payload bytes */
 	bool done;		/* state byte says written */
 	bool bad_payload;	/* header fine, payload CRC wrong */
+	bool packed;		/* "NFPZ": nfp_spool_unpack() the payload */
 	const uint8_t *payload; /* inside the scanned buffer */
 };
 
@@ -80,6 +97,32 @@ void nfp_spool_scan(const uint8_t *buf, size_t len, nfp_spool_rec_cb cb,
 /* Fill a record header for @payload into @hdr (NFP_SPOOL_HDR bytes). */
 void nfp_spool_frame(uint8_t *hdr, uint64_t seq, uint32_t rows,
 		     const void *payload, uint32_t len);
+/* The same for a compressed payload (magic "NFPZ"). */
+void nfp_spool_frame_z(uint8_t *hdr, uint64_t seq, uint32_t rows,
+		       const void *payload, uint32_t len);
+
+/*
+ * The batch length a compressed payload announces (not yet checked), or 0
+ * when @len is too short or the codec unknown.
+ */
+uint32_t nfp_spool_raw_len(const uint8_t *payload, uint32_t len);
+/*
+ * Decompress the payload of an "NFPZ" record into @out, which holds @cap
+ * bytes: the batch must be exactly nfp_spool_raw_len() long and fit.
+ * 0, or -EBADMSG for anything else. Never reads or writes out of bounds.
+ */
+int nfp_spool_unpack(const uint8_t *payload, uint32_t len, uint8_t *out,
+		     uint32_t cap);
+/*
+ * Compress @len bytes of @data into an "NFPZ" payload at @out (@cap bytes,
+ * at least nfp_spool_pack_bound(@len)) with zstd at @level, with the zstd
+ * frame's checksum (damage behind a good CRC still fails). The payload's
+ * length, or 0 when it would not be shorter than @len (write it plain).
+ * @cctx is a ZSTD_CCtx (NULL: one is made and freed for the call).
+ */
+size_t nfp_spool_pack_bound(size_t len);
+size_t nfp_spool_pack(void *cctx, int level, const void *data, uint32_t len,
+		      uint8_t *out, size_t cap);
 
 /*
  * Check a serialized batch (sink.c's format) completely. 0 with *@ncols and
@@ -98,9 +141,11 @@ struct nfp_spool_ref {
 	struct nfp_spool_seg *seg; /* where it is */
 	uint64_t off;		   /* header offset */
 	uint64_t seq;		   /* batch sequence number */
-	uint32_t len;		   /* payload bytes */
+	uint32_t len;		   /* payload bytes on disk */
+	uint32_t raw_len;	   /* batch bytes once read: the reader's */
 	uint32_t rows;		   /* rows in the batch */
 	uint32_t crc;		   /* CRC-32 the payload must have */
+	bool packed;		   /* compressed ("NFPZ") */
 };
 
 /* What opening found, for the log and the counters. */
@@ -125,6 +170,13 @@ struct nfp_spool_info {
  */
 int nfp_spool_open(const char *dir, uint64_t max_bytes, bool sync,
 		   struct nfp_spool **out, struct nfp_spool_info *info);
+/*
+ * Compress what is appended from now on with zstd at @level (1 when the
+ * spool is opened: fast, and 10-30 times smaller on log rows); 0 writes
+ * plain records as the first format did. Records already written keep
+ * their form: a spool may hold both, and reads both.
+ */
+void nfp_spool_set_compress(struct nfp_spool *sp, int level);
 /* Sync and close; pending records stay for the next open. */
 void nfp_spool_close(struct nfp_spool *sp);
 
@@ -157,7 +209,11 @@ uint64_t nfp_spool_bytes(const struct nfp_spool *sp);
  */
 int nfp_spool_next(struct nfp_spool *sp, struct nfp_spool_ref *ref,
 		   uint64_t *lost_rows);
-/* Read the payload of @ref into @buf (ref->len bytes): 0 or -EBADMSG/-EIO. */
+/*
+ * Read the batch of @ref into @buf (ref->raw_len bytes), decompressed if it
+ * was compressed: 0, or -EBADMSG (CRC, or the compressed data is damaged),
+ * -EIO, -ENOMEM. Thread: may run beside appends (it uses no spool state).
+ */
 int nfp_spool_read(const struct nfp_spool_ref *ref, void *buf);
 /* The record is done with (written, or dropped): mark it, free space. */
 int nfp_spool_ack(struct nfp_spool *sp, const struct nfp_spool_ref *ref);

@@ -38,3 +38,5 @@ EXTRA_DIST += $(INTEGRATION_TESTS) \
 # The scripts that install, build and try nfpipe (scripts/test is what the
 # README and CI run; bench/ has its own fragment).
 EXTRA_DIST += scripts/deps scripts/test scripts/quickstart
+# Builds, lints, installs and purges the Debian packages (not in make check).
+EXTRA_DIST += scripts/test-packages

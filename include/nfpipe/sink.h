@@ -173,6 +173,15 @@ struct nfp_sink_conf {
 	bool spool_fsync;	 /* fdatasync every spooled batch */
 	uint64_t stop_timeout;	 /* ms to drain the queue when stopping */
 	uint64_t retry_max;	 /* ms: cap of the reconnect backoff */
+	uint64_t spool_compress; /* zstd level of spooled batches; 0: off */
+	/*
+	 * Set by the plugin before nfp_sink_start(), not options: rows that
+	 * make a handover to an idle worker worth its wake-up (0: any, each
+	 * flush hands over), and the longest the first of them waits for
+	 * the rest (then flush_interval still bounds it).
+	 */
+	uint64_t gather_rows;
+	uint64_t gather_ms;
 };
 
 NFP_API extern const char *const nfp_sink_spool_full_names[];
@@ -212,9 +221,16 @@ NFP_API extern const char *const nfp_sink_spool_full_names[];
 			  "of its own name." },                                        \
 		{ .name = "spool_max",                                                 \
 		  .type = NFP_OPT_SIZE,                                                \
-		  .def = "512M",                                                       \
+		  .def = "1G",                                                         \
 		  .off = offsetof(ptype, m.spool_max),                                 \
 		  .help = "Disk the spool may use; 0 turns spooling off." },           \
+		{ .name = "spool_compress",                                            \
+		  .type = NFP_OPT_UINT,                                                \
+		  .def = "1",                                                          \
+		  .max = 19,                                                           \
+		  .off = offsetof(ptype, m.spool_compress),                            \
+		  .help = "zstd level of spooled batches (1: fastest); 0 spools "      \
+			  "them uncompressed." },                                      \
 		{ .name = "spool_full",                                                \
 		  .type = NFP_OPT_ENUM,                                                \
 		  .def = "drop_new",                                                   \

@@ -163,7 +163,7 @@ wait "$SENDER"
 sleep 1.5
 nfpiped_stop
 is "$?" "0" "p3: nfpiped stops while the server is down, exit 0"
-segs=$(find "$T/spool/my1" -name '*.seg' -size +0 2>/dev/null | wc -l)
+segs=$(find "$T/spool/my1" -name '*seg' -size +0 2>/dev/null | wc -l)
 ok $(( segs > 0 ? 0 : 1 )) "p3: its rows wait in the spool ($segs segments)"
 my_start
 restart || bail_out "nfpiped did not start again"

@@ -219,7 +219,7 @@ is "$rc" "0" "s3: nfpiped stops while the server is stopped, exit 0"
 # io_timeout 2 s; the rest is slack for the load.
 ok $(( ms < 8000 ? 0 : 1 )) \
 	"s3: it stopped in $ms ms (stop_timeout=3s, io_timeout=2s)"
-segs=$(find "$T/spool/my1" -name '*.seg' -size +0 2>/dev/null | wc -l)
+segs=$(find "$T/spool/my1" -name '*seg' -size +0 2>/dev/null | wc -l)
 ok $(( segs > 0 ? 0 : 1 )) "s3: its rows wait in the spool ($segs segments)"
 thaw
 restart || bail_out "nfpiped did not start again"

@@ -160,7 +160,7 @@ wait "$SENDER"
 sleep 1.5
 nfpiped_stop
 is "$?" "0" "p3: nfpiped stops while the server is down, exit 0"
-segs=$(find "$T/spool/pg1" -name '*.seg' -size +0 2>/dev/null | wc -l)
+segs=$(find "$T/spool/pg1" -name '*seg' -size +0 2>/dev/null | wc -l)
 ok $(( segs > 0 ? 0 : 1 )) "p3: its rows wait in the spool ($segs segments)"
 pg_start
 restart || bail_out "nfpiped did not start again"

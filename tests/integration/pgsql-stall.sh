@@ -234,7 +234,7 @@ ms=$(( ($(date +%s%N) - t0) / 1000000 ))
 is "$rc" "0" "s3: nfpiped stops while the server is stopped, exit 0"
 # stop_timeout 3 s, the core's grace 1 s; the rest is slack for the load.
 ok $(( ms < 8000 ? 0 : 1 )) "s3: it stopped in $ms ms (stop_timeout=3s)"
-segs=$(find "$T/spool/pg1" -name '*.seg' -size +0 2>/dev/null | wc -l)
+segs=$(find "$T/spool/pg1" -name '*seg' -size +0 2>/dev/null | wc -l)
 ok $(( segs > 0 ? 0 : 1 )) "s3: its rows wait in the spool ($segs segments)"
 pg_signal CONT $pids
 restart || bail_out "nfpiped did not start again"

@@ -86,6 +86,7 @@ group=oob.prefix
 step=1
 EOF
 
+T_START=$(date +%s)
 nfpiped_start direct
 ok $? "nfpiped starts with an RRD output" || bail_out "no daemon"
 rules
@@ -97,9 +98,11 @@ is "$(nft_count 'UDP: 7777')" "$want_udp" "the kernel counted the UDP datagrams"
 wait_for 5 eval '[ "$(lastvals "$D1/PING.rrd")" = "$want_ping" ]'
 is "$(lastvals "$D1/PING.rrd")" "$want_ping" \
 	"while running, the step timer has written PING's totals"
-sleep 1.2
+# Quiet seconds after the burst: each must be a known 0 in the files.
+sleep 5.2
 nfpiped_stop
 is "$?" 0 "nfpiped exits 0 on SIGTERM"
+T_STOP=$(date +%s)
 
 is "$(cd "$D1" && ls | tr '\n' ' ')" "PING.rrd UDP__7777.rrd all.rrd " \
 	"one file per prefix (': ' becomes '__') and all.rrd"
@@ -109,8 +112,36 @@ is "$(lastvals "$D1/UDP__7777.rrd")" "$want_udp" \
 	"lastupdate UDP: IPv4 and IPv6 datagrams and their bytes"
 is "$(lastvals "$D1/all.rrd")" "$want_all" "lastupdate all: every packet"
 is "$(rrdtool info "$D1/PING.rrd" | sed -n 's/^step = //p')" 1 "step 1"
-is "$(rrdtool info "$D1/PING.rrd" | grep -c '^rra\[[0-9]*\]\.cf')" 6 \
-	"six archives"
+is "$(rrdtool info "$D1/PING.rrd" | grep -c '^rra\[[0-9]*\]\.cf')" 8 \
+	"eight archives (AVERAGE and MAX: the step, 1 min, 5 min, 1 h)"
+is "$(rrdtool info "$D1/PING.rrd" | sed -n 's/^rra\[0\]\.rows = //p')" 3600 \
+	"the first archive holds an hour of 1 s points"
+
+# As a user checks it: `rrdtool fetch` over the run, at its default
+# resolution. From the first known point on, every second is known (the
+# burst as a rate, the quiet seconds as 0) but for the one stop cut short.
+rrdtool fetch "$D1/PING.rrd" AVERAGE -s "$((T_START - 2))" -e "$T_STOP" \
+	>"$T/fetch.out" 2>&1
+ok $? "rrdtool fetch PING.rrd" || diag_file "$T/fetch.out"
+read -r f_step f_known f_gaps f_zeros f_sum < <(awk -F': ' '
+	NF == 2 && $1 ~ /^[0-9]+$/ {
+		split($2, v, " ")
+		if (prev) step = $1 - prev
+		prev = $1
+		if (v[1] ~ /nan/) { if (known) gap++; next }
+		gaps += gap; gap = 0; known++
+		if (v[1] + 0 == 0 && sum > 0) zeros++
+		sum += v[1]
+	}
+	END { printf "%d %d %d %d %.0f\n", step, known, gaps, zeros, sum }' \
+	"$T/fetch.out")
+is "$f_step" 1 "fetch gives 1 s points by default"
+is "$f_gaps" 0 "no unknown second between known ones" ||
+	diag_file "$T/fetch.out"
+ok "$([ "${f_zeros:-0}" -ge 3 ] && echo 0 || echo 1)" \
+	"the quiet seconds are known zeros ($f_zeros)"
+ok "$([ "${f_known:-0}" -ge 5 ] && echo 0 || echo 1)" \
+	"at least 5 known seconds ($f_known)"
 is "$(count_matches 'error' "$T/direct.log")" 0 "no error in the log"
 
 # The README's packets graph, taken from README.md as it is written (the

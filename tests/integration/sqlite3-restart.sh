@@ -97,7 +97,7 @@ psend_c udp 10.77.1.2 10.77.2.2 --sport 200 --dport 7777 --count $N \
 	--interval 1
 sleep 0.5
 is "$(q "SELECT count(*) FROM t")" $N "locked: nothing more written"
-ls "$T"/spool/sql1/*.seg >/dev/null 2>&1
+ls "$T"/spool/sql1/*seg >/dev/null 2>&1
 ok $? "locked: batches are in the spool"
 unlock_db
 wait_for 15 rows_are $((2 * N))
@@ -116,7 +116,7 @@ psend_c udp 10.77.1.2 10.77.2.2 --sport 300 --dport 7778 --count $N
 sleep 0.3
 nfpiped_stop
 is "$?" 0 "SIGTERM while locked: nfpiped exits 0"
-ls "$T"/spool/sql1/*.seg >/dev/null 2>&1
+ls "$T"/spool/sql1/*seg >/dev/null 2>&1
 ok $? "the rows it could not write are in the spool"
 unlock_db
 is "$(q "SELECT count(*) FROM t")" $((2 * N)) "none of them written yet"
@@ -136,7 +136,7 @@ is "$(q "SELECT group_concat(oob_prefix || udp_sport || ':' || n, ' ') FROM
 is "$(q "SELECT count(*) FROM (SELECT udp_sport, _id, lag(udp_sport) OVER
 	(ORDER BY _id) AS prev FROM t) WHERE prev > udp_sport")" 0 \
 	"no row overtook an older one"
-is "$(ls "$T"/spool/sql1/*.seg 2>/dev/null | wc -l)" 0 \
+is "$(ls "$T"/spool/sql1/*seg 2>/dev/null | wc -l)" 0 \
 	"the spool is empty again"
 grep -q 'replayed first' "$T/rs.log"
 ok $? "the log says the spool was replayed"

@@ -26,4 +26,5 @@ tests_fuzz_fuzz_spool_SOURCES = tests/fuzz/fuzz_spool.c
 tests_fuzz_fuzz_spool_LDADD = libnfpcore.la
 TESTS += tests/unit/test_spool tests/unit/test_sink tests/fuzz/fuzz_spool
 EXTRA_DIST += tests/data/spool/valid.seg tests/data/spool/torn.seg \
-	tests/data/spool/gap.seg tests/data/spool/batch.bin
+	tests/data/spool/gap.seg tests/data/spool/batch.bin \
+	tests/data/spool/zstd.zseg

@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "harness.h"
+#include "../../plugins/filter/printpkt/printpkt.h"
 #include "tap.h"
 
 extern const struct nfp_plugin nfp_filter_printpkt;
@@ -888,6 +889,45 @@ static void test_robust(void)
 	nfpt_free(t);
 }
 
+/*
+ * The line builder's fast paths (a local pointer once the room is known)
+ * must cut a line exactly where the byte-at-a-time path cuts it: every
+ * field written into every buffer size from 1 byte up gives a prefix of
+ * the whole text.
+ */
+static void test_cut(void)
+{
+	static const uint8_t a[4] = { 192, 168, 100, 7 };
+	static const uint8_t mac[6] = { 0x02, 0xab, 0x00, 0x10, 0xff, 0x9c };
+	static const char *const want[] = { "4294967295", "192.168.100.7",
+					    "02:ab:00:10:ff:9c", "0a", "" };
+	char mem[64];
+	unsigned int f, size, bad = 0;
+	struct pp_buf b;
+
+	for (f = 0; f < 4; f++) {
+		for (size = 1; size < 40; size++) {
+			size_t want_len = strlen(want[f]);
+			size_t len;
+
+			pb_init(&b, mem, size);
+			if (f == 0)
+				pb_dec(&b, 4294967295u);
+			else if (f == 1)
+				pb_ip4(&b, a);
+			else if (f == 2)
+				pb_hexbytes(&b, mac, sizeof(mac));
+			else
+				pb_hex02(&b, 0x0a, false);
+			len = pb_finish(&b);
+			if (len != (want_len < size - 1 ? want_len : size - 1) ||
+			    memcmp(mem, want[f], len) || mem[len])
+				bad++;
+		}
+	}
+	is_int(bad, 0, "pb_dec, pb_ip4, pb_hexbytes, pb_hex02 cut at any size");
+}
+
 int main(void)
 {
 	golden_kernel = load_golden("kernel.golden");
@@ -897,6 +937,7 @@ int main(void)
 	test_ulogd_base();
 	test_config();
 	test_robust();
+	test_cut();
 	free(golden_kernel);
 	free(golden_ulogd);
 	return done_testing();

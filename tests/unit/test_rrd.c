@@ -7,8 +7,10 @@
  * step=1; the files are then read back in-process with librrd's own
  * rrd_info_r() and rrd_lastupdate_r(). Expected figures are worked out
  * from what was fed: three packets of 100 bytes are 3 and 300; the
- * archives for step 1 are 60 steps x 1440 rows (a day of minutes),
- * 300 x 2016 (a week of 5 minutes) and 3600 x 8760 (365 days of hours);
+ * archives for step 1 are 1 step x 3600 rows (an hour of seconds), 60
+ * steps x 1440 rows (a day of minutes), 300 x 2016 (a week of 5 minutes)
+ * and 3600 x 8760 (365 days of hours); test_fetch reads the first with
+ * rrd_fetch_r() after a burst and quiet steps, as `rrdtool fetch` does;
  * the hashed suffix of a 300-byte value is FNV-1a 32 of 300 'a's,
  * 0x279e8f01, computed outside this code (python3).
  */
@@ -17,6 +19,7 @@
 #include <arpa/inet.h>
 #include <dirent.h>
 #include <errno.h>
+#include <math.h>
 #include <stdarg.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -330,17 +333,22 @@ static void test_packets(void)
 	       "heartbeat is 2 steps");
 	is_str(info(path, "ds[packets].min"), "0", "min 0: no negative rates");
 	is_str(info(path, "rra[0].cf"), "AVERAGE", "rra 0 AVERAGE");
-	is_str(info(path, "rra[0].pdp_per_row"), "60", "rra 0: 60 x 1 s");
-	is_str(info(path, "rra[0].rows"), "1440", "rra 0: a day of minutes");
-	is_str(info(path, "rra[1].pdp_per_row"), "300", "rra 1: 300 x 1 s");
-	is_str(info(path, "rra[1].rows"), "2016", "rra 1: a week of 5 min");
-	is_str(info(path, "rra[2].pdp_per_row"), "3600", "rra 2: an hour");
-	is_str(info(path, "rra[2].rows"), "8760", "rra 2: a year of hours");
-	is_str(info(path, "rra[3].cf"), "MAX", "rra 3 MAX");
-	is_str(info(path, "rra[3].rows"), "1440", "rra 3: a day of minutes");
+	is_str(info(path, "rra[0].pdp_per_row"), "1", "rra 0: at the step");
+	is_str(info(path, "rra[0].rows"), "3600", "rra 0: an hour of steps");
+	is_str(info(path, "rra[1].pdp_per_row"), "60", "rra 1: 60 x 1 s");
+	is_str(info(path, "rra[1].rows"), "1440", "rra 1: a day of minutes");
+	is_str(info(path, "rra[2].pdp_per_row"), "300", "rra 2: 300 x 1 s");
+	is_str(info(path, "rra[2].rows"), "2016", "rra 2: a week of 5 min");
+	is_str(info(path, "rra[3].pdp_per_row"), "3600", "rra 3: an hour");
+	is_str(info(path, "rra[3].rows"), "8760", "rra 3: a year of hours");
+	is_str(info(path, "rra[4].cf"), "MAX", "rra 4 MAX");
+	is_str(info(path, "rra[4].pdp_per_row"), "1", "rra 4: at the step");
+	is_str(info(path, "rra[4].rows"), "3600", "rra 4: an hour of steps");
 	is_str(info(path, "rra[5].cf"), "MAX", "rra 5 MAX");
-	is_str(info(path, "rra[5].pdp_per_row"), "3600", "rra 5: an hour");
-	is_str(info(path, "rra[6].cf"), "", "six archives, no more");
+	is_str(info(path, "rra[5].rows"), "1440", "rra 5: a day of minutes");
+	is_str(info(path, "rra[7].cf"), "MAX", "rra 7 MAX");
+	is_str(info(path, "rra[7].pdp_per_row"), "3600", "rra 7: an hour");
+	is_str(info(path, "rra[8].cf"), "", "eight archives, no more");
 	is_str(info(path, "ds[in_packets].type"), "", "no flow data sources");
 
 	/* Restart: the files are reused and the totals go on. */
@@ -366,6 +374,72 @@ static void test_packets(void)
 	nfpt_free(t);
 	is_str(last(dir, "A"), "packets=7 bytes=1600", "third run: 7/1600");
 	ok(!strstr(slurp(logpath), "failed"), "still no failed update");
+}
+
+/*
+ * The user's check: a burst, then quiet steps, then stop; `rrdtool fetch`
+ * at the step (rrd_fetch_r) must show the burst as a rate and every quiet
+ * step as a known 0: no unknown point from the first known one on.
+ */
+static void test_fetch(void)
+{
+	char dir[300], path[400], *cf = (char *)"AVERAGE";
+	unsigned long step = 1, ds_cnt = 0, i, n, known = 0, unknown = 0;
+	unsigned long zeros_after = 0, gap = 0;
+	char **ds_names = NULL;
+	rrd_value_t *data = NULL, peak = 0;
+	time_t start, end, t0;
+	struct nfpt *t;
+	int k;
+
+	snprintf(dir, sizeof(dir), "%s/fetch", root);
+	t0 = time(NULL);
+	t = run_packets(dir, "");
+	feed(t, "BURST", 100, 42);
+	nfp_rrd_tick(nfpt_inst(t, "rrd1"));
+	/* Four quiet steps, each ended by the timer as in the daemon. */
+	for (k = 0; k < 4; k++) {
+		usleep(1050 * 1000);
+		nfp_rrd_tick(nfpt_inst(t, "rrd1"));
+	}
+	nfpt_free(t);
+	snprintf(path, sizeof(path), "%s/BURST.rrd", dir);
+	start = t0 - 2;
+	end = time(NULL);
+	if (rrd_fetch_r(path, cf, &start, &end, &step, &ds_cnt, &ds_names,
+			&data) != 0) {
+		ok(0, "rrd_fetch_r: %s", rrd_get_error());
+		rrd_clear_error();
+		return;
+	}
+	is_int((int64_t)step, 1, "fetch gets points at the 1 s step");
+	n = (unsigned long)(end - start) / step;
+	for (i = 0; i < n; i++) {
+		rrd_value_t v = data[i * ds_cnt]; /* packets/s */
+
+		if (isnan(v)) {
+			if (known)
+				gap++;
+			continue;
+		}
+		unknown += gap; /* an unknown point between known ones */
+		gap = 0;
+		known++;
+		if (v > peak)
+			peak = v;
+		if (peak > 0 && v == 0)
+			zeros_after++;
+	}
+	ok(known >= 4, "at least 4 known points (%lu)", known);
+	is_int((int64_t)unknown, 0,
+	       "no unknown point after the first known one (%lu)", unknown);
+	ok(peak >= 21, "the burst shows as a rate (peak %.1f/s)", peak);
+	ok(zeros_after >= 2, "quiet steps are a known 0 (%lu)", zeros_after);
+	ok(gap <= 1, "unknown only in the step stop cut short (%lu)", gap);
+	for (i = 0; i < ds_cnt; i++)
+		free(ds_names[i]);
+	free(ds_names);
+	free(data);
 }
 
 static void test_fallback_len(void)
@@ -445,6 +519,47 @@ static void test_overflow(void)
 	is_str(last(dir, "A"), "packets=2 bytes=80",
 	       "A still counts after the cap");
 	is_str(last(dir, "all"), "packets=6 bytes=240", "all: every record");
+}
+
+/*
+ * A file made by an nfpipe before the archive at the step existed (1-minute
+ * points at best): reused, totals go on, and the log says how to add the
+ * archive (rrdtool tune), which is then checked to work on such a file.
+ */
+static void test_old_layout(void)
+{
+	char dir[300], path[400], msg[1200];
+	const char *argv[] = { "DS:packets:DERIVE:2:0:U",
+			       "DS:bytes:DERIVE:2:0:U",
+			       "RRA:AVERAGE:0.5:60:1440",
+			       "RRA:MAX:0.5:60:1440" };
+	const char *tune[] = { "tune", path, "RRA:AVERAGE:0.5:1:3600",
+			       "RRA:MAX:0.5:1:3600" };
+	struct nfpt *t;
+
+	snprintf(dir, sizeof(dir), "%s/old", root);
+	mkdir(dir, 0750);
+	snprintf(path, sizeof(path), "%s/A.rrd", dir);
+	if (rrd_create_r(path, 1, time(NULL) - 10, 4, argv) != 0)
+		bail_out("rrd_create_r: %s", rrd_get_error());
+	t = run_packets(dir, "");
+	feed(t, "A", 40, 2);
+	nfpt_free(t);
+	is_str(last(dir, "A"), "packets=2 bytes=80",
+	       "an old-layout file is reused and counts");
+	snprintf(msg, sizeof(msg),
+		 "%s has no archive at its step of 1s (its finest points are "
+		 "1 minute): while nfpiped is stopped, `rrdtool tune %s "
+		 "RRA:AVERAGE:0.5:1:3600 RRA:MAX:0.5:1:3600` adds one",
+		 path, path);
+	like(slurp(logpath), msg, "the log says how to add the step archive");
+	is_str(info(path, "rra[2].cf"), "", "the file itself is left as it is");
+	rrd_clear_error();
+	ok(rrd_tune(4, (char **)tune) == 0, "the advised rrdtool tune works%s",
+	   rrd_test_error() ? rrd_get_error() : "");
+	rrd_clear_error();
+	is_str(info(path, "rra[2].pdp_per_row"), "1", "... adds the archive");
+	is_str(last(dir, "A"), "packets=2 bytes=80", "... and keeps the data");
 }
 
 static void test_mismatch(void)
@@ -559,6 +674,8 @@ int main(void)
 		bail_out("cannot open %s", logpath);
 	test_sanitize();
 	test_packets();
+	test_fetch();
+	test_old_layout();
 	test_fallback_len();
 	test_hostile();
 	test_overflow();

@@ -545,6 +545,88 @@ static void test_restart(void)
 	inst.name = "fake1";
 }
 
+/* The spool compresses (spool_compress=1): batches spooled while the sink
+ * is down land in .zseg segments smaller than the rows, and replay in order
+ * after a restart. */
+static void test_restart_compressed(void)
+{
+	struct nfp_sink_conf c = conf_default();
+	char dir[600];
+	struct dirent *de;
+	struct nfp_sink *s;
+	unsigned int i, zsegs = 0;
+	DIR *d;
+
+	fake_reset();
+	c.batch = 100;
+	c.spool_max = 1 << 20;
+	c.spool_compress = 1;
+	inst.name = "restartz";
+	F.down = true;
+	s = start(&c, 1);
+	for (i = 0; i < 300; i++)
+		put_row(s, i);
+	nfp_sink_stop(s);
+	is_int(ctr[NFP_SINK_CTR_SPOOLED], 300, "down: 300 rows spooled");
+	snprintf(dir, sizeof(dir), "%s/restartz", root);
+	d = opendir(dir);
+	while (d && (de = readdir(d)))
+		if (strstr(de->d_name, ".zseg"))
+			zsegs++;
+	if (d)
+		closedir(d);
+	ok(zsegs >= 1, "in compressed segments (%u)", zsegs);
+
+	fake_reset();
+	s = start(&c, 1);
+	nfp_sink_stop(s);
+	ok(got_seq(0, 0, 300), "after restart: the 300 rows in order");
+	is_int(ctr[NFP_SINK_CTR_REPLAYED], 300, "replayed=300");
+	is_int(ctr[NFP_SINK_CTR_DROPPED], 0, "dropped=0");
+	inst.name = "fake1";
+}
+
+/*
+ * The sink core decides when a batch is worth a wake-up of the worker:
+ * with gather_rows/gather_ms set (as IPFIX does), a flush hands a few
+ * young rows over only once they are gather_rows, or gather_ms old.
+ */
+static void test_gather(void)
+{
+	struct nfp_sink_conf c = conf_default();
+	struct nfp_sink *s;
+	unsigned int i, n;
+
+	fake_reset();
+	c.gather_rows = 10;
+	c.gather_ms = 300;
+	s = start(&c, 1);
+	for (i = 0; i < 5; i++) {
+		put_row(s, i);
+		nfp_sink_flush(s);
+	}
+	n = 1;
+	ok(!wait_for(got_at_least, &n, 100),
+	   "5 rows, 5 flushes: none handed over (%u written)", F.ngot);
+	for (; i < 10; i++) {
+		put_row(s, i);
+		nfp_sink_flush(s);
+	}
+	n = 10;
+	ok(wait_for(got_at_least, &n, 2000),
+	   "the 10th row makes the batch worth it: 10 written");
+	put_row(s, i++);
+	nfp_sink_flush(s);
+	usleep(350 * 1000);
+	nfp_sink_flush(s);
+	n = 11;
+	ok(wait_for(got_at_least, &n, 2000),
+	   "a lone row goes once it is gather_ms old");
+	nfp_sink_stop(s);
+	ok(got_seq(0, 0, 11), "11 rows in order");
+	is_int(F.batches, 2, "in 2 batches");
+}
+
 static void test_spool_full(void)
 {
 	struct nfp_sink_conf c = conf_default();
@@ -751,6 +833,8 @@ int main(void)
 	test_down_then_up();
 	test_reject();
 	test_restart();
+	test_restart_compressed();
+	test_gather();
 	test_spool_full();
 	test_abandon();
 	test_format();

@@ -69,18 +69,37 @@ static inline void pb_str(struct pp_buf *b, const char *s)
 		pb_mem(b, s, strlen(s));
 }
 
+/*
+ * The fast paths below write through a local pointer once the room is
+ * known: stores through b->cur (a char *) may alias b itself, so a
+ * byte-at-a-time pb_putc() reloads cur and end from memory for every
+ * character. With too little room they fall back to pb_putc(), which cuts
+ * the line exactly as before.
+ */
+static inline bool pb_room(const struct pp_buf *b, size_t n)
+{
+	return (size_t)(b->end - b->cur) >= n;
+}
+
 /* %u */
 static inline void pb_dec(struct pp_buf *b, uint32_t v)
 {
-	char tmp[10];
+	char tmp[10], *o;
 	int n = 0;
 
 	do {
 		tmp[n++] = (char)('0' + v % 10);
 		v /= 10;
 	} while (v);
+	if (!pb_room(b, (size_t)n)) {
+		while (n)
+			pb_putc(b, tmp[--n]);
+		return;
+	}
+	o = b->cur;
 	while (n)
-		pb_putc(b, tmp[--n]);
+		*o++ = tmp[--n];
+	b->cur = o;
 }
 
 static const char pb_hex_lower[] = "0123456789abcdef";
@@ -90,9 +109,16 @@ static const char pb_hex_upper[] = "0123456789ABCDEF";
 static inline void pb_hex02(struct pp_buf *b, uint8_t v, bool upper)
 {
 	const char *d = upper ? pb_hex_upper : pb_hex_lower;
+	char *o = b->cur;
 
-	pb_putc(b, d[v >> 4]);
-	pb_putc(b, d[v & 15]);
+	if (!pb_room(b, 2)) {
+		pb_putc(b, d[v >> 4]);
+		pb_putc(b, d[v & 15]);
+		return;
+	}
+	o[0] = d[v >> 4];
+	o[1] = d[v & 15];
+	b->cur = o + 2;
 }
 
 /* %x: lower case, no leading zeros */
@@ -118,6 +144,27 @@ static inline void pb_hexw(struct pp_buf *b, uint32_t v, int digits)
 /* Dotted quad from four bytes in network order (%pI4). */
 static inline void pb_ip4(struct pp_buf *b, const uint8_t *a)
 {
+	char *o = b->cur;
+	int i;
+
+	if (pb_room(b, 15)) {
+		for (i = 0; i < 4; i++) {
+			unsigned int v = a[i];
+
+			if (i)
+				*o++ = '.';
+			if (v >= 100) {
+				*o++ = (char)('0' + v / 100);
+				v %= 100;
+				*o++ = (char)('0' + v / 10);
+			} else if (v >= 10) {
+				*o++ = (char)('0' + v / 10);
+			}
+			*o++ = (char)('0' + v % 10);
+		}
+		b->cur = o;
+		return;
+	}
 	pb_dec(b, a[0]);
 	pb_putc(b, '.');
 	pb_dec(b, a[1]);
@@ -143,8 +190,20 @@ static inline void pb_ip6_full(struct pp_buf *b, const uint8_t *a)
 /* Bytes as lower-case hex joined by ':' (%pM for six of them). */
 static inline void pb_hexbytes(struct pp_buf *b, const uint8_t *p, size_t n)
 {
+	char *o = b->cur;
 	size_t i;
 
+	if (n && n <= SIZE_MAX / 3 && pb_room(b, 3 * n)) {
+		for (i = 0; i < n; i++) {
+			o[0] = pb_hex_lower[p[i] >> 4];
+			o[1] = pb_hex_lower[p[i] & 15];
+			o[2] = ':';
+			o += 3;
+		}
+		/* No ':' after the last byte: it stays past the line. */
+		b->cur = o - 1;
+		return;
+	}
 	for (i = 0; i < n; i++) {
 		if (i)
 			pb_putc(b, ':');

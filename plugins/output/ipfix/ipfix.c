@@ -12,7 +12,8 @@
  * waits on the collector: while it is away batches queue, then spool to
  * disk, and are sent in order when it is back. Rows reach the worker in
  * messages' worth (GATHER_MSGS full messages, or after GATHER_MS), not
- * after every wakeup of the loop: see ipfix_flush().
+ * after every wakeup of the loop: the sink core decides, from the
+ * gather_rows and gather_ms set here (see gather_setup()).
  *
  * Sessions: every (re)connection is a new transport session: templates go
  * first, and over TCP the sequence number starts again at 0. Over UDP the
@@ -104,12 +105,6 @@ struct ipfix_priv {
 	struct nfp_sink *s;	   /* running sink, or NULL */
 	struct ipfix_ctx *x;	   /* the worker's state, for counters;
 				    * owned by the sink */
-	struct nfp_timer *gather;  /* hands over rows that waited GATHER_MS */
-	bool gather_armed;	   /* gather is running */
-	uint32_t gather_rows;	   /* rows that make a handover worth it */
-	uint64_t gather_ms;	   /* longest wait for them */
-	uint32_t held;		   /* rows since the last handover attempt */
-	uint64_t held_since;	   /* nfp_now_ms() of the first of them */
 };
 
 /* The worker's side: owned by the sink once started (ctx_release). */
@@ -546,8 +541,6 @@ static enum nfp_ret ipfix_process(struct nfp_inst *inst, struct nfp_rec *rec)
 	nfp_sink_put(p->s, NFP_T_RAW, &v);
 	if (nfp_sink_row_end(p->s))
 		return NFP_ERROR;
-	if (!p->held++)
-		p->held_since = nfp_now_ms();
 	return NFP_OK;
 }
 
@@ -1003,12 +996,15 @@ static int ipfix_configure(struct nfp_inst *inst)
 	return 0;
 }
 
-static void ipfix_gather_cb(struct nfp_inst *inst, void *arg);
-
 /*
  * How many rows make a handover to the worker worth it: GATHER_MSGS
  * messages of the longest record in use (fewer when a batch is smaller),
- * and how long the first of them may wait for the rest.
+ * and how long the first of them may wait for the rest. Handing over the
+ * few records of each loop wakeup cost a thread wake-up, a nearly empty
+ * message and a collector wake-up each time: under a stream of conntrack
+ * events those context switches took the CPU the main thread needed to
+ * drain the netlink socket, and the kernel dropped events. The sink core
+ * applies these at every flush (nfp_sink_conf's gather_rows, gather_ms).
  */
 static void gather_setup(struct ipfix_priv *p, uint32_t mtu, unsigned int mask)
 {
@@ -1025,12 +1021,12 @@ static void gather_setup(struct ipfix_priv *p, uint32_t mtu, unsigned int mask)
 	per = (mtu - IPFIX_HDR_LEN - IPFIX_SET_HDR_LEN) / longest;
 	if (!per)
 		per = 1;
-	p->gather_rows = (uint32_t)(per * GATHER_MSGS);
-	if (p->gather_rows > p->sink.batch)
-		p->gather_rows = (uint32_t)p->sink.batch;
-	p->gather_ms = p->sink.flush_interval < GATHER_MS
-			       ? p->sink.flush_interval
-			       : GATHER_MS;
+	p->sink.gather_rows = per * GATHER_MSGS;
+	if (p->sink.gather_rows > p->sink.batch)
+		p->sink.gather_rows = p->sink.batch;
+	p->sink.gather_ms = p->sink.flush_interval < GATHER_MS
+				    ? p->sink.flush_interval
+				    : GATHER_MS;
 }
 
 static int ipfix_start(struct nfp_inst *inst)
@@ -1061,9 +1057,6 @@ static int ipfix_start(struct nfp_inst *inst)
 	x->exp.tmpl_always = p->send_template == TMPL_ALWAYS;
 	p->x = x;
 	gather_setup(p, x->exp.mtu, x->exp.tmask);
-	p->gather = nfp_timer_new(inst, ipfix_gather_cb, NULL);
-	p->gather_armed = false;
-	p->held = 0;
 	nfp_info(inst, "exporting %s to %s port %u over %s, domain %u, mtu %u",
 		 rec_names[p->records], p->host, (unsigned int)p->port,
 		 proto_names[p->proto], x->exp.domain, x->exp.mtu);
@@ -1071,69 +1064,17 @@ static int ipfix_start(struct nfp_inst *inst)
 			      ipfix_tmpl_fingerprint(), &p->s);
 }
 
-/*
- * Give the rows held since the last attempt to the sink, which hands them
- * to the worker now if it is idle (else the batch grows on).
- */
-static void gather_release(struct ipfix_priv *p)
-{
-	p->held = 0;
-	if (p->gather_armed) {
-		nfp_timer_disarm(p->gather);
-		p->gather_armed = false;
-	}
-	if (p->s)
-		nfp_sink_flush(p->s);
-}
-
-static void ipfix_gather_cb(struct nfp_inst *inst, void *arg)
-{
-	struct ipfix_priv *p = inst->priv;
-
-	(void)arg;
-	p->gather_armed = false;
-	gather_release(p);
-}
-
-/*
- * Not every flush hands the rows over. The loop flushes after each wakeup,
- * and under a stream of conntrack events a wakeup brings a few records:
- * handed over each time, every few records cost a wake-up of the worker
- * (which, with the CPUs busy, preempts the main thread), a send of a
- * message mostly empty and, with a collector on the same host, a wake-up
- * of the collector. Those context switches took the CPU the main thread
- * needed to drain the netlink socket, and the kernel dropped events. So
- * rows wait until they fill GATHER_MSGS messages, or GATHER_MS at most.
- */
 static int ipfix_flush(struct nfp_inst *inst)
 {
 	struct ipfix_priv *p = inst->priv;
-	uint64_t age;
 
-	if (!p->s || !p->held)
-		return 0;
-	age = nfp_now_ms() - p->held_since;
-	if (p->held >= p->gather_rows || age >= p->gather_ms || !p->gather) {
-		gather_release(p);
-		return 0;
-	}
-	if (!p->gather_armed) {
-		if (nfp_timer_arm(p->gather, p->gather_ms - age, 0) == 0)
-			p->gather_armed = true;
-		else
-			gather_release(p);
-	}
-	return 0;
+	return nfp_sink_flush(p->s);
 }
 
 static void ipfix_stop(struct nfp_inst *inst)
 {
 	struct ipfix_priv *p = inst->priv;
 
-	if (p->gather)
-		nfp_timer_free(p->gather);
-	p->gather = NULL;
-	p->gather_armed = false;
 	nfp_sink_stop(p->s);
 	p->s = NULL;
 	p->x = NULL; /* the sink's to free, maybe already gone */

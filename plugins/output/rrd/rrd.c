@@ -404,6 +404,17 @@ static const char *rrd_errmsg(void)
 	return e && *e ? e : "unknown error";
 }
 
+/*
+ * Rows of the archive at the configured step: an hour of points at least,
+ * so that `rrdtool fetch` right after a short burst shows each step (a
+ * quiet one as 0). A step of a minute or more has it in the 1-minute
+ * archive already: 0.
+ */
+static unsigned long step_rows(unsigned long step)
+{
+	return step < 60 ? (3600 + step - 1) / step : 0;
+}
+
 /* Make @f with our data sources; 1 (made) or -1 (logged, counted). */
 static int file_create(struct rrd_shared *sh, struct rrd_file *f)
 {
@@ -411,8 +422,8 @@ static int file_create(struct rrd_shared *sh, struct rrd_file *f)
 	static const unsigned long res[3] = { 60, 300, 3600 };
 	static const unsigned long span[3] = { 86400, 604800, 31536000 };
 	static const char *const cf[2] = { "AVERAGE", "MAX" };
-	char args[MAX_DS + 6][64];
-	const char *argv[MAX_DS + 6];
+	char args[MAX_DS + 8][64];
+	const char *argv[MAX_DS + 8];
 	time_t last_up = (time_t)(f->born_us / 1000000) - 1;
 	unsigned int i, j, argc = 0;
 	int rc;
@@ -421,6 +432,11 @@ static int file_create(struct rrd_shared *sh, struct rrd_file *f)
 		snprintf(args[argc++], sizeof(args[0]), "DS:%s:DERIVE:%lu:0:U",
 			 sh->ds[i], 2 * sh->step);
 	for (j = 0; j < 2; j++) {
+		/* First, the archive `rrdtool fetch` picks at its default. */
+		if (step_rows(sh->step))
+			snprintf(args[argc++], sizeof(args[0]),
+				 "RRA:%s:0.5:1:%lu", cf[j],
+				 step_rows(sh->step));
 		for (i = 0; i < 3; i++) {
 			unsigned long pdp = (res[i] + sh->step / 2) / sh->step;
 			unsigned long rows;
@@ -502,6 +518,7 @@ static int file_check(struct rrd_shared *sh, struct rrd_file *f)
 	struct file_ds ds[FILE_MAX_DS];
 	unsigned int nds = 0, i, j;
 	unsigned long step = 0, last = 0;
+	bool step_rra = false;
 	char have[512], want[256];
 	rrd_info_t *info, *it;
 	bool match = true;
@@ -531,6 +548,10 @@ static int file_check(struct rrd_shared *sh, struct rrd_file *f)
 		else if (!strcmp(it->key, "last_update") &&
 			 it->type == RD_I_CNT)
 			last = it->value.u_cnt;
+		else if (!strncmp(it->key, "rra[", 4) &&
+			 strstr(it->key, "].pdp_per_row") &&
+			 it->type == RD_I_CNT && it->value.u_cnt == 1)
+			step_rra = true;
 		if (strncmp(it->key, "ds[", 3))
 			continue;
 		d = file_ds_get(ds, &nds, it->key + 3, &rest);
@@ -585,6 +606,15 @@ static int file_check(struct rrd_shared *sh, struct rrd_file *f)
 		nfp_log(&sh->log_inst, NFP_LOG_NOTICE,
 			"%s has a step of %lus, not %lus: updated as it is",
 			f->path, step, sh->step);
+	else if (!step_rra && step_rows(step))
+		/* Made by an nfpipe before the step archive existed. */
+		nfp_log(&sh->log_inst, NFP_LOG_NOTICE,
+			"%s has no archive at its step of %lus (its finest "
+			"points are 1 minute): while nfpiped is stopped, "
+			"`rrdtool tune %s RRA:AVERAGE:0.5:1:%lu "
+			"RRA:MAX:0.5:1:%lu` adds one and keeps the data",
+			f->path, step, f->path, step_rows(step),
+			step_rows(step));
 	f->nfile_ds = nds;
 	/* Only whole seconds are shown: assume the latest moment in it. */
 	f->last_us = (int64_t)last * 1000000 + 999999;
