@@ -12,6 +12,11 @@
 -- (ip_saddr_str is the key ip.saddr.str); PGSQL fills every column of its
 -- `table` whose name does not start with '_'. The same column names as
 -- etc/sql/sqlite3.sql and etc/sql/mysql.sql: one stack fits all three.
+-- Columns of the interpreters' keys (l7_*, geoip_*, blacklist_*, scan_*)
+-- are optional: NULL in the rows of a stack without L7, GEOIP or
+-- BLACKLIST; any other column needs a key in the stack (or null_columns=1).
+-- A database made before these columns existed: l7-pgsql.sql and
+-- geoip-blacklist-pgsql.sql add them.
 --
 -- How values are stored:
 --   unsigned 32-bit values  bigint: marks, sequence numbers and times
@@ -105,7 +110,28 @@ CREATE TABLE IF NOT EXISTS ulog_pkt (
 	icmpv6_echoid	integer,
 	icmpv6_echoseq	integer,
 	icmpv6_csum	integer,
-	ahesp_spi	bigint
+	ahesp_spi	bigint,
+	-- Labels of the interpreters: NULL when the stack has no L7, GEOIP or
+	-- BLACKLIST (PGSQL fills them only when one is in the stack).
+	l7_proto	varchar(64),	-- TLS, HTTP, DNS ...
+	l7_app		varchar(64),	-- Google in TLS.Google
+	l7_category	varchar(64),
+	l7_host		varchar(255),	-- Host, SNI, DNS name
+	l7_risk		text,		-- nDPI's risks, a,b,c
+	l7_guessed	boolean,	-- true: by port only
+	l7_pattern	varchar(64),	-- the matching .pat
+	geoip_src_country varchar(8),	-- ISO 3166 code: DE, US
+	geoip_dst_country varchar(8),
+	geoip_src_asn	bigint,		-- autonomous system number
+	geoip_dst_asn	bigint,
+	geoip_src_asname text,		-- its name
+	geoip_dst_asname text,
+	geoip_src_flags	varchar(64),	-- anycast, satellite, ...
+	geoip_dst_flags	varchar(64),
+	blacklist_src	varchar(64),	-- the list holding the source
+	blacklist_dst	varchar(64),	-- the list holding the destination
+	blacklist_src_desc text,	-- the list's text for that entry
+	blacklist_dst_desc text
 );
 CREATE INDEX IF NOT EXISTS ulog_pkt_by_time ON ulog_pkt
 	USING brin (oob_time_sec);
@@ -144,13 +170,35 @@ CREATE TABLE IF NOT EXISTS ulog_ct (
 	flow_start_sec		bigint,		-- UTC seconds
 	flow_start_usec		integer,
 	flow_end_sec		bigint,
-	flow_end_usec		integer
+	flow_end_usec		integer,
+	-- Labels, NULL without L7, GEOIP or BLACKLIST in the stack (above).
+	l7_proto		varchar(64),
+	l7_app			varchar(64),
+	l7_category		varchar(64),
+	l7_host			varchar(255),
+	l7_risk			text,
+	l7_guessed		boolean,
+	l7_pattern		varchar(64),
+	l7_end			varchar(16),	-- L7's flows: fin, rst ...
+	geoip_src_country	varchar(8),	-- of orig_ip_saddr_str
+	geoip_dst_country	varchar(8),
+	geoip_src_asn		bigint,
+	geoip_dst_asn		bigint,
+	geoip_src_asname	text,
+	geoip_dst_asname	text,
+	geoip_src_flags		varchar(64),
+	geoip_dst_flags		varchar(64),
+	blacklist_src		varchar(64),
+	blacklist_dst		varchar(64),
+	blacklist_src_desc	text,
+	blacklist_dst_desc	text
 );
 CREATE INDEX IF NOT EXISTS ulog_ct_by_start ON ulog_ct
 	USING brin (flow_start_sec);
 CREATE INDEX IF NOT EXISTS ulog_ct_by_end ON ulog_ct USING brin (flow_end_sec);
 CREATE INDEX IF NOT EXISTS ulog_ct_by_saddr ON ulog_ct (orig_ip_saddr_str);
 CREATE INDEX IF NOT EXISTS ulog_ct_by_daddr ON ulog_ct (orig_ip_daddr_str);
+CREATE INDEX IF NOT EXISTS ulog_ct_by_l7 ON ulog_ct (l7_proto);
 
 -- ---- nfacct counters --------------------------------------------------------
 --

@@ -11,6 +11,11 @@
 -- (ip_saddr_str is the key ip.saddr.str); SQLITE3 fills every column of
 -- its `table` whose name does not start with '_'. Tables are flat (one row
 -- per packet or flow, no joins needed) and indexed on time and addresses.
+-- Columns of the interpreters' keys (l7_*, geoip_*, blacklist_*, scan_*)
+-- are optional: NULL in the rows of a stack without L7, GEOIP or
+-- BLACKLIST; any other column needs a key in the stack (or null_columns=1).
+-- A database made before these columns existed: l7-sqlite3.sql and
+-- geoip-blacklist-sqlite3.sql add them.
 --
 -- How values are stored:
 --   integers          as INTEGER; unsigned 32-bit values stay positive
@@ -102,7 +107,28 @@ CREATE TABLE IF NOT EXISTS ulog_pkt (
 	icmpv6_echoid	INTEGER,
 	icmpv6_echoseq	INTEGER,
 	icmpv6_csum	INTEGER,
-	ahesp_spi	INTEGER
+	ahesp_spi	INTEGER,
+	-- Labels of the interpreters: NULL when the stack has no L7, GEOIP or
+	-- BLACKLIST (SQLITE3 fills them only when one is in the stack).
+	l7_proto	TEXT,		-- TLS, HTTP, DNS, Unknown
+	l7_app		TEXT,		-- Google in TLS.Google
+	l7_category	TEXT,		-- Web, Network, ...
+	l7_host		TEXT,		-- Host, SNI, DNS name
+	l7_risk		TEXT,		-- nDPI's risks, a,b,c
+	l7_guessed	INTEGER,	-- 1: by port only
+	l7_pattern	TEXT,		-- the .pat that matched
+	geoip_src_country TEXT,		-- ISO 3166 code: DE, US
+	geoip_dst_country TEXT,
+	geoip_src_asn	INTEGER,	-- autonomous system number
+	geoip_dst_asn	INTEGER,
+	geoip_src_asname TEXT,		-- its name
+	geoip_dst_asname TEXT,
+	geoip_src_flags	TEXT,		-- anycast, satellite, ...
+	geoip_dst_flags	TEXT,
+	blacklist_src	TEXT,		-- the list holding the source
+	blacklist_dst	TEXT,		-- the list holding the destination
+	blacklist_src_desc TEXT,	-- the list's text for that entry
+	blacklist_dst_desc TEXT
 );
 CREATE INDEX IF NOT EXISTS ulog_pkt_by_time ON ulog_pkt (oob_time_sec);
 CREATE INDEX IF NOT EXISTS ulog_pkt_by_saddr ON ulog_pkt (ip_saddr_str);
@@ -139,12 +165,34 @@ CREATE TABLE IF NOT EXISTS ulog_ct (
 	flow_start_sec		INTEGER,	-- UTC seconds
 	flow_start_usec		INTEGER,
 	flow_end_sec		INTEGER,
-	flow_end_usec		INTEGER
+	flow_end_usec		INTEGER,
+	-- Labels, NULL without L7, GEOIP or BLACKLIST in the stack (above).
+	l7_proto		TEXT,
+	l7_app			TEXT,
+	l7_category		TEXT,
+	l7_host			TEXT,
+	l7_risk			TEXT,
+	l7_guessed		INTEGER,
+	l7_pattern		TEXT,
+	l7_end			TEXT,		-- L7's flows: fin, rst, idle...
+	geoip_src_country	TEXT,		-- of orig_ip_saddr_str
+	geoip_dst_country	TEXT,
+	geoip_src_asn		INTEGER,
+	geoip_dst_asn		INTEGER,
+	geoip_src_asname	TEXT,
+	geoip_dst_asname	TEXT,
+	geoip_src_flags		TEXT,
+	geoip_dst_flags		TEXT,
+	blacklist_src		TEXT,
+	blacklist_dst		TEXT,
+	blacklist_src_desc	TEXT,
+	blacklist_dst_desc	TEXT
 );
 CREATE INDEX IF NOT EXISTS ulog_ct_by_start ON ulog_ct (flow_start_sec);
 CREATE INDEX IF NOT EXISTS ulog_ct_by_end ON ulog_ct (flow_end_sec);
 CREATE INDEX IF NOT EXISTS ulog_ct_by_saddr ON ulog_ct (orig_ip_saddr_str);
 CREATE INDEX IF NOT EXISTS ulog_ct_by_daddr ON ulog_ct (orig_ip_daddr_str);
+CREATE INDEX IF NOT EXISTS ulog_ct_by_l7 ON ulog_ct (l7_proto);
 
 -- ---- nfacct counters --------------------------------------------------------
 --
@@ -225,6 +273,16 @@ CREATE VIEW IF NOT EXISTS ulog_pkt_time AS
 	       printf('%06d', coalesce(oob_time_usec, 0)) AS time,
 	       *
 	FROM ulog_pkt;
+
+-- Bytes per application protocol and host, from the flows L7 labelled.
+CREATE VIEW IF NOT EXISTS l7_top AS
+	SELECT l7_proto, l7_app, l7_host,
+	       COUNT(*) AS flows,
+	       SUM(orig_raw_pktlen) + SUM(reply_raw_pktlen) AS bytes
+	FROM ulog_ct
+	WHERE l7_proto IS NOT NULL
+	GROUP BY l7_proto, l7_app, l7_host
+	ORDER BY bytes DESC;
 
 -- ---- scan alerts (SCAN) ------------------------------------------------------
 --
