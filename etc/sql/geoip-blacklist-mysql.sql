@@ -12,6 +12,10 @@
 -- afterwards (it reads the columns at start-up).
 --     mariadb nfpipe < geoip-blacklist-mysql.sql
 -- Running it again changes nothing (MariaDB's ADD COLUMN IF NOT EXISTS).
+-- Then run mysql.sql again, which changes no table but remakes the view
+-- ulog_pkt_time (the server expanded its SELECT * when it was made)
+-- so that it shows the new columns too:
+--     mariadb nfpipe < mysql.sql
 -- l7-mysql.sql adds the L7 columns. Columns are key names, '.' as '_'.
 
 ALTER TABLE ulog_pkt

@@ -12,6 +12,10 @@
 -- afterwards (it reads the columns at start-up).
 --     psql -d nfpipe -U nfpipe -f geoip-blacklist-pgsql.sql
 -- Running it again changes nothing.
+-- Then run pgsql.sql again, which changes no table but remakes the view
+-- ulog_pkt_time (the server expanded its SELECT * when it was made)
+-- so that it shows the new columns too:
+--     psql -d nfpipe -U nfpipe -f pgsql.sql
 -- l7-pgsql.sql adds the L7 columns. Columns are key names, '.' as '_'.
 
 SET client_min_messages = warning;	-- "already exists, skipping" on reruns

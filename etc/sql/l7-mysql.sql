@@ -10,6 +10,10 @@
 -- stack; restart nfpiped afterwards (it reads the columns at start-up).
 --     mariadb nfpipe < l7-mysql.sql
 -- Running it again changes nothing (MariaDB's ADD COLUMN IF NOT EXISTS).
+-- Then run mysql.sql again, which changes no table but remakes the view
+-- ulog_pkt_time (the server expanded its SELECT * when it was made)
+-- so that it shows the new columns too:
+--     mariadb nfpipe < mysql.sql
 -- geoip-blacklist-mysql.sql adds the GEOIP and BLACKLIST columns.
 --
 -- Earlier versions of this script also added oob_prefix to ulog_ct (the

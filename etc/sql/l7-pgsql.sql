@@ -10,6 +10,10 @@
 -- stack; restart nfpiped afterwards (it reads the columns at start-up).
 --     psql -d nfpipe -U nfpipe -f l7-pgsql.sql
 -- Running it again changes nothing. Columns are key names, '.' as '_'.
+-- Then run pgsql.sql again, which changes no table but remakes the view
+-- ulog_pkt_time (the server expanded its SELECT * when it was made)
+-- so that it shows the new columns too:
+--     psql -d nfpipe -U nfpipe -f pgsql.sql
 -- geoip-blacklist-pgsql.sql adds the GEOIP and BLACKLIST columns.
 --
 -- Earlier versions of this script also added oob_prefix to ulog_ct (the
