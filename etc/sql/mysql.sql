@@ -44,6 +44,8 @@ INSERT INTO nfpipe_schema (version)
 -- Filled by stack=log1:NFLOG,base1:BASE,ifi1:IFINDEX,ip2str1:IP2STR,
 -- my1:MYSQL with table=ulog_pkt. A column for a protocol the packet does
 -- not have is NULL (tcp_* of a UDP packet).
+-- The l7_*, geoip_* and blacklist_* columns at the end are the labels of
+-- L7, GEOIP and BLACKLIST: NULL in the rows of a stack without them.
 
 CREATE TABLE IF NOT EXISTS ulog_pkt (
 	_id		BIGINT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY,
@@ -109,8 +111,6 @@ CREATE TABLE IF NOT EXISTS ulog_pkt (
 	icmpv6_echoseq	SMALLINT UNSIGNED,
 	icmpv6_csum	SMALLINT UNSIGNED,
 	ahesp_spi	INT UNSIGNED,
-	-- Labels of the interpreters: NULL when the stack has no L7, GEOIP or
-	-- BLACKLIST (MYSQL fills them only when one is in the stack).
 	l7_proto	VARCHAR(64),		-- TLS, HTTP, DNS ...
 	l7_app		VARCHAR(64),		-- Google in TLS.Google
 	l7_category	VARCHAR(64),
@@ -139,6 +139,7 @@ CREATE TABLE IF NOT EXISTS ulog_pkt (
 --
 -- Filled by stack=ct1:NFCT,ip2str1:IP2STR,my2:MYSQL with table=ulog_ct;
 -- with NFCT's hash_enable a DESTROY event carries the flow's start and end.
+-- The l7_*, geoip_* and blacklist_* columns at the end: as in ulog_pkt.
 
 CREATE TABLE IF NOT EXISTS ulog_ct (
 	_id			BIGINT UNSIGNED NOT NULL AUTO_INCREMENT
@@ -168,7 +169,6 @@ CREATE TABLE IF NOT EXISTS ulog_ct (
 	flow_start_usec		INT UNSIGNED,
 	flow_end_sec		INT UNSIGNED,
 	flow_end_usec		INT UNSIGNED,
-	-- Labels, NULL without L7, GEOIP or BLACKLIST in the stack (above).
 	l7_proto		VARCHAR(64),
 	l7_app			VARCHAR(64),
 	l7_category		VARCHAR(64),

@@ -44,6 +44,8 @@ INSERT INTO nfpipe_schema (version)
 -- Filled by stack=log1:NFLOG,base1:BASE,ifi1:IFINDEX,ip2str1:IP2STR,
 -- sql1:SQLITE3 with table=ulog_pkt. A column for a protocol the packet does
 -- not have is NULL (tcp_* of a UDP packet).
+-- The l7_*, geoip_* and blacklist_* columns at the end are the labels of
+-- L7, GEOIP and BLACKLIST: NULL in the rows of a stack without them.
 
 CREATE TABLE IF NOT EXISTS ulog_pkt (
 	_id		INTEGER PRIMARY KEY,	-- arrival order
@@ -108,8 +110,6 @@ CREATE TABLE IF NOT EXISTS ulog_pkt (
 	icmpv6_echoseq	INTEGER,
 	icmpv6_csum	INTEGER,
 	ahesp_spi	INTEGER,
-	-- Labels of the interpreters: NULL when the stack has no L7, GEOIP or
-	-- BLACKLIST (SQLITE3 fills them only when one is in the stack).
 	l7_proto	TEXT,		-- TLS, HTTP, DNS, Unknown
 	l7_app		TEXT,		-- Google in TLS.Google
 	l7_category	TEXT,		-- Web, Network, ...
@@ -138,6 +138,7 @@ CREATE INDEX IF NOT EXISTS ulog_pkt_by_daddr ON ulog_pkt (ip_daddr_str);
 --
 -- Filled by stack=ct1:NFCT,ip2str1:IP2STR,sql2:SQLITE3 with table=ulog_ct;
 -- with NFCT's hash_enable a DESTROY event carries the flow's start and end.
+-- The l7_*, geoip_* and blacklist_* columns at the end: as in ulog_pkt.
 
 CREATE TABLE IF NOT EXISTS ulog_ct (
 	_id			INTEGER PRIMARY KEY,
@@ -166,7 +167,6 @@ CREATE TABLE IF NOT EXISTS ulog_ct (
 	flow_start_usec		INTEGER,
 	flow_end_sec		INTEGER,
 	flow_end_usec		INTEGER,
-	-- Labels, NULL without L7, GEOIP or BLACKLIST in the stack (above).
 	l7_proto		TEXT,
 	l7_app			TEXT,
 	l7_category		TEXT,

@@ -10,9 +10,10 @@
  * and logs which columns stay NULL; the same table behind PKTIN -> BASE ->
  * L7 gets the label of an HTTP conversation crafted here; a table with a
  * misspelt plain column (tcp_dprot) is still refused with the binding
- * error of the core. Then the rule itself, and the shipped schema's
- * ulog_pkt and ulog_ct written by a stack without any interpreter. No
- * root needed.
+ * error of the core. Then the rule itself, the shipped schema's ulog_pkt
+ * checked for a stack without any interpreter, and the upgrade scripts
+ * (l7-sqlite3.sql, geoip-blacklist-sqlite3.sql) making a database of the
+ * older layout the same as a new one. No root needed.
  */
 #include "nfp.h"
 
@@ -61,25 +62,25 @@ static void exec_sql(const char *db, const char *sql)
 /* First column of the first row of @sql as text ("NULL", "(none)"). */
 static const char *query(const char *db, const char *sql)
 {
-	static char out[4][512];
+	static char out[4][8192]; /* a table's whole layout fits */
 	static unsigned int n;
 	char *r = out[n++ % 4];
 	sqlite3_stmt *st;
 	sqlite3 *h;
 
-	snprintf(r, 512, "(none)");
+	snprintf(r, sizeof(out[0]), "(none)");
 	if (sqlite3_open_v2(db, &h, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
-		snprintf(r, 512, "(cannot open)");
+		snprintf(r, sizeof(out[0]), "(cannot open)");
 		sqlite3_close(h);
 		return r;
 	}
 	if (sqlite3_prepare_v2(h, sql, -1, &st, NULL) != SQLITE_OK) {
-		snprintf(r, 512, "(error: %s)", sqlite3_errmsg(h));
+		snprintf(r, sizeof(out[0]), "(error: %s)", sqlite3_errmsg(h));
 	} else {
 		if (sqlite3_step(st) == SQLITE_ROW) {
 			const unsigned char *v = sqlite3_column_text(st, 0);
 
-			snprintf(r, 512, "%s", v ? (const char *)v : "NULL");
+			snprintf(r, sizeof(out[0]), "%s", v ? (const char *)v : "NULL");
 		}
 		sqlite3_finalize(st);
 	}
@@ -298,6 +299,81 @@ static void test_shipped_schema(void)
 	like(diag, "ip.saddr.str", "but the plain columns are still checked");
 }
 
+/* Column names and declared types of @table, in table order. */
+static const char *layout(const char *db, const char *table)
+{
+	return query(db, conf("SELECT group_concat(name || ' ' || type, ',') "
+			      "FROM (SELECT name, type FROM "
+			      "pragma_table_info('%s') ORDER BY cid)",
+			      table));
+}
+
+static void run_script(const char *db, const char *file)
+{
+	char *sql = nfpt_slurp(conf("%s/%s", NFP_SQLDIR, file));
+
+	exec_sql(db, sql);
+	free(sql);
+}
+
+/*
+ * l7-sqlite3.sql and geoip-blacklist-sqlite3.sql make a database of the
+ * layout before the label columns (sqlite3.sql without them) the same as
+ * a new one.
+ */
+static void test_upgrade(void)
+{
+	static const char *const tables[] = { "ulog_pkt", "ulog_ct" };
+	char fresh[300], old[300], want[2][8192];
+	unsigned int i;
+
+	snprintf(fresh, sizeof(fresh), "%s/fresh.db", root);
+	snprintf(old, sizeof(old), "%s/old.db", root);
+	run_script(fresh, "sqlite3.sql");
+	run_script(old, "sqlite3.sql");
+	exec_sql(old, "DROP VIEW l7_top; DROP INDEX ulog_ct_by_l7;");
+	for (i = 0; i < 2; i++) {
+		sqlite3 *h;
+		sqlite3_stmt *st;
+		char cols[64][32];
+		unsigned int n = 0, k;
+
+		snprintf(want[i], sizeof(want[i]), "%s",
+			 layout(fresh, tables[i]));
+		if (sqlite3_open(old, &h) != SQLITE_OK ||
+		    sqlite3_prepare_v2(h, conf("SELECT name FROM "
+					       "pragma_table_info('%s')",
+					       tables[i]),
+				       -1, &st, NULL) != SQLITE_OK)
+			bail_out("%s: %s", old, sqlite3_errmsg(h));
+		while (sqlite3_step(st) == SQLITE_ROW && n < 64) {
+			const char *c = (const char *)sqlite3_column_text(st, 0);
+
+			if (!strncmp(c, "l7_", 3) || !strncmp(c, "geoip_", 6) ||
+			    !strncmp(c, "blacklist_", 10))
+				snprintf(cols[n++], sizeof(cols[0]), "%s", c);
+		}
+		sqlite3_finalize(st);
+		sqlite3_close(h);
+		for (k = 0; k < n; k++)
+			exec_sql(old, conf("ALTER TABLE %s DROP COLUMN %s",
+					   tables[i], cols[k]));
+		ok(n == (i ? 20u : 19u) && strcmp(layout(old, tables[i]),
+						   want[i]),
+		   "%s of the old layout: %u label columns fewer", tables[i],
+		   n);
+	}
+	run_script(old, "l7-sqlite3.sql");
+	run_script(old, "geoip-blacklist-sqlite3.sql");
+	is_str(layout(old, "ulog_pkt"), want[0],
+	       "upgraded ulog_pkt: the columns and types of sqlite3.sql");
+	is_str(layout(old, "ulog_ct"), want[1],
+	       "upgraded ulog_ct: the same");
+	is_str(query(old, "SELECT count(*) FROM sqlite_master WHERE name IN "
+			  "('l7_top', 'ulog_ct_by_l7')"),
+	       "2", "and the view l7_top and the index on l7_proto");
+}
+
 int main(void)
 {
 	const char *tmp = getenv("TMPDIR");
@@ -314,6 +390,7 @@ int main(void)
 	test_with_l7();
 	test_misspelt();
 	test_shipped_schema();
+	test_upgrade();
 	nfp_log_close();
 	nfpt_rmtree(root);
 	return done_testing();
