@@ -32,8 +32,36 @@ extern const struct nfp_plugin nfp_output_sqlite3;
 extern const struct nfp_plugin nfp_filter_base;
 extern const struct nfp_plugin nfp_filter_l7;
 
+/* CTIN: the keys NFCT and IP2STR give ulog_ct, nothing more (no L7). */
+#define CT(n, t) { n, NFP_T_##t }
+static const struct nfp_key ctin_keys[] = {
+	CT("oob.family", U8),		 CT("oob.protocol", U16),
+	CT("orig.ip.saddr.str", STRING), CT("orig.ip.daddr.str", STRING),
+	CT("orig.ip.protocol", U8),	 CT("orig.l4.sport", U16),
+	CT("orig.l4.dport", U16),	 CT("orig.raw.pktlen", U64),
+	CT("orig.raw.pktcount", U64),	 CT("reply.ip.saddr.str", STRING),
+	CT("reply.ip.daddr.str", STRING), CT("reply.ip.protocol", U8),
+	CT("reply.l4.sport", U16),	 CT("reply.l4.dport", U16),
+	CT("reply.raw.pktlen", U64),	 CT("reply.raw.pktcount", U64),
+	CT("icmp.type", U8),		 CT("icmp.code", U8),
+	CT("ct.mark", U32),		 CT("ct.id", U32),
+	CT("ct.event", U32),		 CT("flow.start.sec", U32),
+	CT("flow.start.usec", U32),	 CT("flow.end.sec", U32),
+	CT("flow.end.usec", U32),	 { 0 }
+};
+#undef CT
+
+static const struct nfp_plugin ctin = {
+	.abi = NFP_PLUGIN_ABI,
+	.size = sizeof(struct nfp_plugin),
+	.kind = NFP_INPUT,
+	.name = "CTIN",
+	.summary = "test input with the keys of ulog_ct's plain columns",
+	.out_keys = ctin_keys,
+};
+
 static const struct nfp_plugin *const plugins[] = {
-	&nfp_output_sqlite3, &nfp_filter_base, &nfp_filter_l7, NULL,
+	&nfp_output_sqlite3, &nfp_filter_base, &nfp_filter_l7, &ctin, NULL,
 };
 
 static char root[256], logpath[300];
@@ -297,6 +325,17 @@ static void test_shipped_schema(void)
 		   !strstr(diag, "blacklist."),
 	   "sqlite3.sql's ulog_pkt: no error for a label column");
 	like(diag, "ip.saddr.str", "but the plain columns are still checked");
+
+	/* ulog_ct: conntrack's keys alone fill every plain column. */
+	n = nfpt_check(conf("[global]\nstack=ct1:CTIN,sql1:SQLITE3\n"
+			    "[sql1]\ndb=\"%s\"\ntable=\"ulog_ct\"\n"
+			    "schema=\"%s/sqlite3.sql\"\n",
+			    db, NFP_SQLDIR),
+		       plugins, diag, sizeof(diag));
+	is_int(n, 0, "sqlite3.sql's ulog_ct takes a stack without L7 (NFCT's "
+		     "keys only)");
+	if (n)
+		printf("# %s\n", diag);
 }
 
 /* Column names and declared types of @table, in table order. */
