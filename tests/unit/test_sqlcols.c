@@ -33,6 +33,7 @@ extern const struct nfp_plugin nfp_filter_base;
 extern const struct nfp_plugin nfp_filter_l7;
 
 /* CTIN: the keys NFCT and IP2STR give ulog_ct, nothing more (no L7). */
+/* clang-format off */
 #define CT(n, t) { n, NFP_T_##t }
 static const struct nfp_key ctin_keys[] = {
 	CT("oob.family", U8),		 CT("oob.protocol", U16),
@@ -50,6 +51,7 @@ static const struct nfp_key ctin_keys[] = {
 	CT("flow.end.usec", U32),	 { 0 }
 };
 #undef CT
+/* clang-format on */
 
 static const struct nfp_plugin ctin = {
 	.abi = NFP_PLUGIN_ABI,
@@ -70,8 +72,8 @@ static uint32_t now_sec = 1700000000;
 
 #define CLI "10.0.1.2"
 #define SRV "10.0.2.2"
-#define LABELS                                                             \
-	"l7_proto TEXT, l7_host TEXT, geoip_src_country TEXT, "            \
+#define LABELS                                                                 \
+	"l7_proto TEXT, l7_host TEXT, geoip_src_country TEXT, "                \
 	"blacklist_src TEXT"
 
 enum { FIN = 0x01, SYN = 0x02, PSH = 0x08, ACK = 0x10 };
@@ -108,7 +110,8 @@ static const char *query(const char *db, const char *sql)
 		if (sqlite3_step(st) == SQLITE_ROW) {
 			const unsigned char *v = sqlite3_column_text(st, 0);
 
-			snprintf(r, sizeof(out[0]), "%s", v ? (const char *)v : "NULL");
+			snprintf(r, sizeof(out[0]), "%s",
+				 v ? (const char *)v : "NULL");
 		}
 		sqlite3_finalize(st);
 	}
@@ -222,8 +225,9 @@ static void test_without_l7(void)
 	const char *log;
 
 	snprintf(db, sizeof(db), "%s/plain.db", root);
-	exec_sql(db, "CREATE TABLE t (oob_prefix TEXT, tcp_dport INTEGER, "
-		 LABELS ");");
+	exec_sql(db,
+		 "CREATE TABLE t (oob_prefix TEXT, tcp_dport INTEGER, " LABELS
+		 ");");
 	new_log();
 	t = nfpt_new(conf("[global]\nstack=in1:PKTIN,base:BASE,sql1:SQLITE3\n"
 			  "[sql1]\ndb=\"%s\"\ntable=\"t\"\nspool_max=0\n",
@@ -241,9 +245,10 @@ static void test_without_l7(void)
 			 "blacklist_src IS NULL"),
 	       "7", "every label column is NULL");
 	log = new_log();
-	like(log, "info: [sql1] 4 columns stay NULL, no plugin in the "
-		  "stack fills them: l7_proto, l7_host, geoip_src_country, "
-		  "blacklist_src",
+	like(log,
+	     "info: [sql1] 4 columns stay NULL, no plugin in the "
+	     "stack fills them: l7_proto, l7_host, geoip_src_country, "
+	     "blacklist_src",
 	     "the log says which columns stay NULL");
 }
 
@@ -254,8 +259,9 @@ static void test_with_l7(void)
 	const char *log;
 
 	snprintf(db, sizeof(db), "%s/l7.db", root);
-	exec_sql(db, "CREATE TABLE t (oob_prefix TEXT, tcp_dport INTEGER, "
-		 LABELS ");");
+	exec_sql(db,
+		 "CREATE TABLE t (oob_prefix TEXT, tcp_dport INTEGER, " LABELS
+		 ");");
 	new_log();
 	t = nfpt_new(conf("[global]\n"
 			  "stack=in1:PKTIN,base:BASE,l7:L7,sql1:SQLITE3\n"
@@ -276,8 +282,9 @@ static void test_with_l7(void)
 			 "geoip_src_country IS NULL AND blacklist_src IS NULL"),
 	       "7", "no GEOIP, no BLACKLIST: those stay NULL");
 	log = new_log();
-	like(log, "[sql1] 2 columns stay NULL, no plugin in the stack "
-		  "fills them: geoip_src_country, blacklist_src\n",
+	like(log,
+	     "[sql1] 2 columns stay NULL, no plugin in the stack "
+	     "fills them: geoip_src_country, blacklist_src\n",
 	     "the log names only those");
 }
 
@@ -288,15 +295,17 @@ static void test_misspelt(void)
 	int n;
 
 	snprintf(db, sizeof(db), "%s/typo.db", root);
-	exec_sql(db, "CREATE TABLE t (oob_prefix TEXT, tcp_dprot INTEGER, "
-		 LABELS ");");
+	exec_sql(db,
+		 "CREATE TABLE t (oob_prefix TEXT, tcp_dprot INTEGER, " LABELS
+		 ");");
 	n = nfpt_check(conf("[global]\nstack=in1:PKTIN,base:BASE,sql1:SQLITE3\n"
 			    "[sql1]\ndb=\"%s\"\ntable=\"t\"\n",
 			    db),
 		       plugins, diag, sizeof(diag));
 	is_int(n, 1, "tcp_dprot: one config error");
-	like(diag, "SQLITE3 needs key \"tcp.dprot\", which nothing before it "
-		   "in this stack produces",
+	like(diag,
+	     "SQLITE3 needs key \"tcp.dprot\", which nothing before it "
+	     "in this stack produces",
 	     "the core's binding error, naming the key");
 	ok(!strstr(diag, "l7.proto") && !strstr(diag, "geoip") &&
 		   !strstr(diag, "blacklist"),
@@ -332,8 +341,9 @@ static void test_shipped_schema(void)
 			    "schema=\"%s/sqlite3.sql\"\n",
 			    db, NFP_SQLDIR),
 		       plugins, diag, sizeof(diag));
-	is_int(n, 0, "sqlite3.sql's ulog_ct takes a stack without L7 (NFCT's "
-		     "keys only)");
+	is_int(n, 0,
+	       "sqlite3.sql's ulog_ct takes a stack without L7 (NFCT's "
+	       "keys only)");
 	if (n)
 		printf("# %s\n", diag);
 }
@@ -380,13 +390,15 @@ static void test_upgrade(void)
 		snprintf(want[i], sizeof(want[i]), "%s",
 			 layout(fresh, tables[i]));
 		if (sqlite3_open(old, &h) != SQLITE_OK ||
-		    sqlite3_prepare_v2(h, conf("SELECT name FROM "
-					       "pragma_table_info('%s')",
-					       tables[i]),
+		    sqlite3_prepare_v2(h,
+				       conf("SELECT name FROM "
+					    "pragma_table_info('%s')",
+					    tables[i]),
 				       -1, &st, NULL) != SQLITE_OK)
 			bail_out("%s: %s", old, sqlite3_errmsg(h));
 		while (sqlite3_step(st) == SQLITE_ROW && n < 64) {
-			const char *c = (const char *)sqlite3_column_text(st, 0);
+			const char *c =
+				(const char *)sqlite3_column_text(st, 0);
 
 			if (!strncmp(c, "l7_", 3) || !strncmp(c, "geoip_", 6) ||
 			    !strncmp(c, "blacklist_", 10))
@@ -397,8 +409,8 @@ static void test_upgrade(void)
 		for (k = 0; k < n; k++)
 			exec_sql(old, conf("ALTER TABLE %s DROP COLUMN %s",
 					   tables[i], cols[k]));
-		ok(n == (i ? 20u : 19u) && strcmp(layout(old, tables[i]),
-						   want[i]),
+		ok(n == (i ? 20u : 19u) &&
+			   strcmp(layout(old, tables[i]), want[i]),
 		   "%s of the old layout: %u label columns fewer", tables[i],
 		   n);
 	}
@@ -406,8 +418,7 @@ static void test_upgrade(void)
 	run_script(old, "geoip-blacklist-sqlite3.sql");
 	is_str(layout(old, "ulog_pkt"), want[0],
 	       "upgraded ulog_pkt: the columns and types of sqlite3.sql");
-	is_str(layout(old, "ulog_ct"), want[1],
-	       "upgraded ulog_ct: the same");
+	is_str(layout(old, "ulog_ct"), want[1], "upgraded ulog_ct: the same");
 	is_str(query(old, "SELECT count(*) FROM sqlite_master WHERE name IN "
 			  "('l7_top', 'ulog_ct_by_l7')"),
 	       "2", "and the view l7_top and the index on l7_proto");
