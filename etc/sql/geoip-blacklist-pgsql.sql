@@ -27,10 +27,10 @@ ALTER TABLE ulog_pkt
 	ADD COLUMN IF NOT EXISTS geoip_dst_asn bigint,
 	ADD COLUMN IF NOT EXISTS geoip_src_asname text,
 	ADD COLUMN IF NOT EXISTS geoip_dst_asname text,
-	ADD COLUMN IF NOT EXISTS geoip_src_flags varchar(64),
-	ADD COLUMN IF NOT EXISTS geoip_dst_flags varchar(64),
-	ADD COLUMN IF NOT EXISTS blacklist_src varchar(64),
-	ADD COLUMN IF NOT EXISTS blacklist_dst varchar(64),
+	ADD COLUMN IF NOT EXISTS geoip_src_flags text,
+	ADD COLUMN IF NOT EXISTS geoip_dst_flags text,
+	ADD COLUMN IF NOT EXISTS blacklist_src text,
+	ADD COLUMN IF NOT EXISTS blacklist_dst text,
 	ADD COLUMN IF NOT EXISTS blacklist_src_desc text,
 	ADD COLUMN IF NOT EXISTS blacklist_dst_desc text;
 
@@ -41,9 +41,9 @@ ALTER TABLE ulog_ct
 	ADD COLUMN IF NOT EXISTS geoip_dst_asn bigint,
 	ADD COLUMN IF NOT EXISTS geoip_src_asname text,
 	ADD COLUMN IF NOT EXISTS geoip_dst_asname text,
-	ADD COLUMN IF NOT EXISTS geoip_src_flags varchar(64),
-	ADD COLUMN IF NOT EXISTS geoip_dst_flags varchar(64),
-	ADD COLUMN IF NOT EXISTS blacklist_src varchar(64),
-	ADD COLUMN IF NOT EXISTS blacklist_dst varchar(64),
+	ADD COLUMN IF NOT EXISTS geoip_src_flags text,
+	ADD COLUMN IF NOT EXISTS geoip_dst_flags text,
+	ADD COLUMN IF NOT EXISTS blacklist_src text,
+	ADD COLUMN IF NOT EXISTS blacklist_dst text,
 	ADD COLUMN IF NOT EXISTS blacklist_src_desc text,
 	ADD COLUMN IF NOT EXISTS blacklist_dst_desc text;

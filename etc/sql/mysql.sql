@@ -124,7 +124,7 @@ CREATE TABLE IF NOT EXISTS ulog_pkt (
 	geoip_dst_asn	INT UNSIGNED,
 	geoip_src_asname VARCHAR(255),		-- its name
 	geoip_dst_asname VARCHAR(255),
-	geoip_src_flags	VARCHAR(64),		-- anycast, satellite, ...
+	geoip_src_flags	VARCHAR(64),		-- anonymous-proxy,anycast,...
 	geoip_dst_flags	VARCHAR(64),
 	blacklist_src	VARCHAR(64),		-- the list holding the source
 	blacklist_dst	VARCHAR(64),		-- ... the destination

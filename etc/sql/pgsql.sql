@@ -126,10 +126,10 @@ CREATE TABLE IF NOT EXISTS ulog_pkt (
 	geoip_dst_asn	bigint,
 	geoip_src_asname text,		-- its name
 	geoip_dst_asname text,
-	geoip_src_flags	varchar(64),	-- anycast, satellite, ...
-	geoip_dst_flags	varchar(64),
-	blacklist_src	varchar(64),	-- the list holding the source
-	blacklist_dst	varchar(64),	-- the list holding the destination
+	geoip_src_flags	text,	-- anonymous-proxy,anycast,...
+	geoip_dst_flags	text,
+	blacklist_src	text,	-- the list holding the source
+	blacklist_dst	text,	-- the list holding the destination
 	blacklist_src_desc text,	-- the list's text for that entry
 	blacklist_dst_desc text
 );
@@ -186,10 +186,10 @@ CREATE TABLE IF NOT EXISTS ulog_ct (
 	geoip_dst_asn		bigint,
 	geoip_src_asname	text,
 	geoip_dst_asname	text,
-	geoip_src_flags		varchar(64),
-	geoip_dst_flags		varchar(64),
-	blacklist_src		varchar(64),
-	blacklist_dst		varchar(64),
+	geoip_src_flags		text,
+	geoip_dst_flags		text,
+	blacklist_src		text,
+	blacklist_dst		text,
 	blacklist_src_desc	text,
 	blacklist_dst_desc	text
 );

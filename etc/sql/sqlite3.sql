@@ -123,7 +123,7 @@ CREATE TABLE IF NOT EXISTS ulog_pkt (
 	geoip_dst_asn	INTEGER,
 	geoip_src_asname TEXT,		-- its name
 	geoip_dst_asname TEXT,
-	geoip_src_flags	TEXT,		-- anycast, satellite, ...
+	geoip_src_flags	TEXT,		-- anonymous-proxy,anycast,...
 	geoip_dst_flags	TEXT,
 	blacklist_src	TEXT,		-- the list holding the source
 	blacklist_dst	TEXT,		-- the list holding the destination
