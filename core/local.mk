@@ -4,7 +4,8 @@
 CORE_SOURCES = core/nfp.h core/core.h core/engine.h \
 	core/diag.c core/config.c core/option.c \
 	core/record.c core/engine.c core/loader.c core/loop.c core/log.c \
-	core/replay.c core/replay.h core/spool.h core/spool.c core/sink.c core/privs.c
+	core/replay.c core/replay.h core/spool.h core/spool.c core/sink.c core/privs.c \
+	core/keyns.c
 
 noinst_LTLIBRARIES += libnfpcore.la
 libnfpcore_la_SOURCES = $(CORE_SOURCES)

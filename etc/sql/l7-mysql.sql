@@ -1,15 +1,27 @@
 -- SPDX-License-Identifier: GPL-2.0-or-later
 --
--- etc/sql/l7-mysql.sql - the L7 columns, added to mysql.sql's tables
+-- etc/sql/l7-mysql.sql - upgrade: the L7 columns for an older database
 --
--- The L7 filter labels packets (ulog_pkt) and conntrack flows (ulog_ct)
--- with their application protocol. Its columns are nullable and additive,
--- kept apart from mysql.sql because MYSQL refuses a stack that has no key
--- for one of its table's columns (unless null_columns=1): a stack without
--- L7 keeps writing the plain tables. Once a table has them, every stack
--- writing it must have L7 (or null_columns=1). After mysql.sql:
+-- mysql.sql itself has the l7_* columns in ulog_pkt and ulog_ct now (a
+-- new database gets them). This script is for a database made from an
+-- older mysql.sql, without them: it adds them. They are optional columns:
+-- a stack without L7 writes NULL there (MYSQL makes every column of an
+-- l7., geoip., blacklist. or scan. key optional), so adding them breaks no
+-- stack; restart nfpiped afterwards (it reads the columns at start-up).
 --     mariadb nfpipe < l7-mysql.sql
 -- Running it again changes nothing (MariaDB's ADD COLUMN IF NOT EXISTS).
+-- Then run mysql.sql again, which changes no table but remakes the view
+-- ulog_pkt_time (the server expanded its SELECT * when it was made)
+-- so that it shows the new columns too:
+--     mariadb nfpipe < mysql.sql
+-- geoip-blacklist-mysql.sql adds the GEOIP and BLACKLIST columns.
+--
+-- Earlier versions of this script also added oob_prefix to ulog_ct (the
+-- prefix of the rule that logged the flow, which L7 copies onto NFCT's
+-- records). It is a plain column, so a stack writing ulog_ct without L7
+-- (or null_columns=1) is refused while it is there; mysql.sql leaves it
+-- out. Add it by hand where every such stack has L7:
+--     ALTER TABLE ulog_ct ADD COLUMN IF NOT EXISTS oob_prefix VARCHAR(128);
 
 ALTER TABLE ulog_pkt
 	ADD COLUMN IF NOT EXISTS l7_proto VARCHAR(64),	-- TLS, HTTP, DNS ...
@@ -21,7 +33,6 @@ ALTER TABLE ulog_pkt
 	ADD COLUMN IF NOT EXISTS l7_pattern VARCHAR(64); -- the matching .pat
 
 ALTER TABLE ulog_ct
-	ADD COLUMN IF NOT EXISTS oob_prefix VARCHAR(128), -- first packet's
 	ADD COLUMN IF NOT EXISTS l7_proto VARCHAR(64),
 	ADD COLUMN IF NOT EXISTS l7_app VARCHAR(64),
 	ADD COLUMN IF NOT EXISTS l7_category VARCHAR(64),

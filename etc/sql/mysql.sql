@@ -13,6 +13,11 @@
 -- (ip_saddr_str is the key ip.saddr.str); MYSQL fills every column of its
 -- `table` whose name does not start with '_'. The same column names as
 -- etc/sql/sqlite3.sql and etc/sql/pgsql.sql: one stack fits all three.
+-- Columns of the interpreters' keys (l7_*, geoip_*, blacklist_*, scan_*)
+-- are optional: NULL in the rows of a stack without L7, GEOIP or
+-- BLACKLIST; any other column needs a key in the stack (or null_columns=1).
+-- A database made before these columns existed: l7-mysql.sql and
+-- geoip-blacklist-mysql.sql add them.
 --
 -- How values are stored:
 --   unsigned values     UNSIGNED columns of the key's width: marks and
@@ -39,6 +44,8 @@ INSERT INTO nfpipe_schema (version)
 -- Filled by stack=log1:NFLOG,base1:BASE,ifi1:IFINDEX,ip2str1:IP2STR,
 -- my1:MYSQL with table=ulog_pkt. A column for a protocol the packet does
 -- not have is NULL (tcp_* of a UDP packet).
+-- The l7_*, geoip_* and blacklist_* columns at the end are the labels of
+-- L7, GEOIP and BLACKLIST: NULL in the rows of a stack without them.
 
 CREATE TABLE IF NOT EXISTS ulog_pkt (
 	_id		BIGINT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY,
@@ -104,6 +111,25 @@ CREATE TABLE IF NOT EXISTS ulog_pkt (
 	icmpv6_echoseq	SMALLINT UNSIGNED,
 	icmpv6_csum	SMALLINT UNSIGNED,
 	ahesp_spi	INT UNSIGNED,
+	l7_proto	VARCHAR(64),		-- TLS, HTTP, DNS ...
+	l7_app		VARCHAR(64),		-- Google in TLS.Google
+	l7_category	VARCHAR(64),
+	l7_host		VARCHAR(255),		-- Host, SNI, DNS name
+	l7_risk		TEXT,			-- nDPI's risks, a,b,c
+	l7_guessed	BOOLEAN,		-- 1: by port only
+	l7_pattern	VARCHAR(64),		-- the matching .pat
+	geoip_src_country VARCHAR(8),		-- ISO 3166 code: DE, US
+	geoip_dst_country VARCHAR(8),
+	geoip_src_asn	INT UNSIGNED,		-- autonomous system number
+	geoip_dst_asn	INT UNSIGNED,
+	geoip_src_asname VARCHAR(255),		-- its name
+	geoip_dst_asname VARCHAR(255),
+	geoip_src_flags	VARCHAR(64),		-- anonymous-proxy,anycast,...
+	geoip_dst_flags	VARCHAR(64),
+	blacklist_src	VARCHAR(64),		-- the list holding the source
+	blacklist_dst	VARCHAR(64),		-- ... the destination
+	blacklist_src_desc VARCHAR(255),	-- the list's text for it
+	blacklist_dst_desc VARCHAR(255),
 	KEY ulog_pkt_by_time (oob_time_sec),
 	KEY ulog_pkt_by_saddr (ip_saddr_str),
 	KEY ulog_pkt_by_daddr (ip_daddr_str)
@@ -113,6 +139,7 @@ CREATE TABLE IF NOT EXISTS ulog_pkt (
 --
 -- Filled by stack=ct1:NFCT,ip2str1:IP2STR,my2:MYSQL with table=ulog_ct;
 -- with NFCT's hash_enable a DESTROY event carries the flow's start and end.
+-- The l7_*, geoip_* and blacklist_* columns at the end: as in ulog_pkt.
 
 CREATE TABLE IF NOT EXISTS ulog_ct (
 	_id			BIGINT UNSIGNED NOT NULL AUTO_INCREMENT
@@ -142,10 +169,31 @@ CREATE TABLE IF NOT EXISTS ulog_ct (
 	flow_start_usec		INT UNSIGNED,
 	flow_end_sec		INT UNSIGNED,
 	flow_end_usec		INT UNSIGNED,
+	l7_proto		VARCHAR(64),
+	l7_app			VARCHAR(64),
+	l7_category		VARCHAR(64),
+	l7_host			VARCHAR(255),
+	l7_risk			TEXT,
+	l7_guessed		BOOLEAN,
+	l7_pattern		VARCHAR(64),
+	l7_end			VARCHAR(16),	-- L7's flows: fin, rst ...
+	geoip_src_country	VARCHAR(8),	-- of orig_ip_saddr_str
+	geoip_dst_country	VARCHAR(8),
+	geoip_src_asn		INT UNSIGNED,
+	geoip_dst_asn		INT UNSIGNED,
+	geoip_src_asname	VARCHAR(255),
+	geoip_dst_asname	VARCHAR(255),
+	geoip_src_flags		VARCHAR(64),
+	geoip_dst_flags		VARCHAR(64),
+	blacklist_src		VARCHAR(64),
+	blacklist_dst		VARCHAR(64),
+	blacklist_src_desc	VARCHAR(255),
+	blacklist_dst_desc	VARCHAR(255),
 	KEY ulog_ct_by_start (flow_start_sec),
 	KEY ulog_ct_by_end (flow_end_sec),
 	KEY ulog_ct_by_saddr (orig_ip_saddr_str),
-	KEY ulog_ct_by_daddr (orig_ip_daddr_str)
+	KEY ulog_ct_by_daddr (orig_ip_daddr_str),
+	KEY ulog_ct_by_l7 (l7_proto)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;
 
 -- ---- nfacct counters --------------------------------------------------------

@@ -11,6 +11,11 @@
 -- (ip_saddr_str is the key ip.saddr.str); SQLITE3 fills every column of
 -- its `table` whose name does not start with '_'. Tables are flat (one row
 -- per packet or flow, no joins needed) and indexed on time and addresses.
+-- Columns of the interpreters' keys (l7_*, geoip_*, blacklist_*, scan_*)
+-- are optional: NULL in the rows of a stack without L7, GEOIP or
+-- BLACKLIST; any other column needs a key in the stack (or null_columns=1).
+-- A database made before these columns existed: l7-sqlite3.sql and
+-- geoip-blacklist-sqlite3.sql add them.
 --
 -- How values are stored:
 --   integers          as INTEGER; unsigned 32-bit values stay positive
@@ -39,6 +44,8 @@ INSERT INTO nfpipe_schema (version)
 -- Filled by stack=log1:NFLOG,base1:BASE,ifi1:IFINDEX,ip2str1:IP2STR,
 -- sql1:SQLITE3 with table=ulog_pkt. A column for a protocol the packet does
 -- not have is NULL (tcp_* of a UDP packet).
+-- The l7_*, geoip_* and blacklist_* columns at the end are the labels of
+-- L7, GEOIP and BLACKLIST: NULL in the rows of a stack without them.
 
 CREATE TABLE IF NOT EXISTS ulog_pkt (
 	_id		INTEGER PRIMARY KEY,	-- arrival order
@@ -102,7 +109,26 @@ CREATE TABLE IF NOT EXISTS ulog_pkt (
 	icmpv6_echoid	INTEGER,
 	icmpv6_echoseq	INTEGER,
 	icmpv6_csum	INTEGER,
-	ahesp_spi	INTEGER
+	ahesp_spi	INTEGER,
+	l7_proto	TEXT,		-- TLS, HTTP, DNS, Unknown
+	l7_app		TEXT,		-- Google in TLS.Google
+	l7_category	TEXT,		-- Web, Network, ...
+	l7_host		TEXT,		-- Host, SNI, DNS name
+	l7_risk		TEXT,		-- nDPI's risks, a,b,c
+	l7_guessed	INTEGER,	-- 1: by port only
+	l7_pattern	TEXT,		-- the .pat that matched
+	geoip_src_country TEXT,		-- ISO 3166 code: DE, US
+	geoip_dst_country TEXT,
+	geoip_src_asn	INTEGER,	-- autonomous system number
+	geoip_dst_asn	INTEGER,
+	geoip_src_asname TEXT,		-- its name
+	geoip_dst_asname TEXT,
+	geoip_src_flags	TEXT,		-- anonymous-proxy,anycast,...
+	geoip_dst_flags	TEXT,
+	blacklist_src	TEXT,		-- the list holding the source
+	blacklist_dst	TEXT,		-- the list holding the destination
+	blacklist_src_desc TEXT,	-- the list's text for that entry
+	blacklist_dst_desc TEXT
 );
 CREATE INDEX IF NOT EXISTS ulog_pkt_by_time ON ulog_pkt (oob_time_sec);
 CREATE INDEX IF NOT EXISTS ulog_pkt_by_saddr ON ulog_pkt (ip_saddr_str);
@@ -112,6 +138,7 @@ CREATE INDEX IF NOT EXISTS ulog_pkt_by_daddr ON ulog_pkt (ip_daddr_str);
 --
 -- Filled by stack=ct1:NFCT,ip2str1:IP2STR,sql2:SQLITE3 with table=ulog_ct;
 -- with NFCT's hash_enable a DESTROY event carries the flow's start and end.
+-- The l7_*, geoip_* and blacklist_* columns at the end: as in ulog_pkt.
 
 CREATE TABLE IF NOT EXISTS ulog_ct (
 	_id			INTEGER PRIMARY KEY,
@@ -139,12 +166,33 @@ CREATE TABLE IF NOT EXISTS ulog_ct (
 	flow_start_sec		INTEGER,	-- UTC seconds
 	flow_start_usec		INTEGER,
 	flow_end_sec		INTEGER,
-	flow_end_usec		INTEGER
+	flow_end_usec		INTEGER,
+	l7_proto		TEXT,
+	l7_app			TEXT,
+	l7_category		TEXT,
+	l7_host			TEXT,
+	l7_risk			TEXT,
+	l7_guessed		INTEGER,
+	l7_pattern		TEXT,
+	l7_end			TEXT,		-- L7's flows: fin, rst, idle...
+	geoip_src_country	TEXT,		-- of orig_ip_saddr_str
+	geoip_dst_country	TEXT,
+	geoip_src_asn		INTEGER,
+	geoip_dst_asn		INTEGER,
+	geoip_src_asname	TEXT,
+	geoip_dst_asname	TEXT,
+	geoip_src_flags		TEXT,
+	geoip_dst_flags		TEXT,
+	blacklist_src		TEXT,
+	blacklist_dst		TEXT,
+	blacklist_src_desc	TEXT,
+	blacklist_dst_desc	TEXT
 );
 CREATE INDEX IF NOT EXISTS ulog_ct_by_start ON ulog_ct (flow_start_sec);
 CREATE INDEX IF NOT EXISTS ulog_ct_by_end ON ulog_ct (flow_end_sec);
 CREATE INDEX IF NOT EXISTS ulog_ct_by_saddr ON ulog_ct (orig_ip_saddr_str);
 CREATE INDEX IF NOT EXISTS ulog_ct_by_daddr ON ulog_ct (orig_ip_daddr_str);
+CREATE INDEX IF NOT EXISTS ulog_ct_by_l7 ON ulog_ct (l7_proto);
 
 -- ---- nfacct counters --------------------------------------------------------
 --
@@ -225,6 +273,16 @@ CREATE VIEW IF NOT EXISTS ulog_pkt_time AS
 	       printf('%06d', coalesce(oob_time_usec, 0)) AS time,
 	       *
 	FROM ulog_pkt;
+
+-- Bytes per application protocol and host, from the flows L7 labelled.
+CREATE VIEW IF NOT EXISTS l7_top AS
+	SELECT l7_proto, l7_app, l7_host,
+	       COUNT(*) AS flows,
+	       SUM(orig_raw_pktlen) + SUM(reply_raw_pktlen) AS bytes
+	FROM ulog_ct
+	WHERE l7_proto IS NOT NULL
+	GROUP BY l7_proto, l7_app, l7_host
+	ORDER BY bytes DESC;
 
 -- ---- scan alerts (SCAN) ------------------------------------------------------
 --

@@ -272,6 +272,16 @@ NFP_API int nfp_value_format(enum nfp_type type, const struct nfp_value *v,
  */
 NFP_API enum nfp_type nfp_in_type(const struct nfp_rec *rec, unsigned int key);
 
+/*
+ * True when @key belongs to an interpreter's namespace: it starts with
+ * "l7.", "geoip.", "blacklist." or "scan.". Such keys label records when
+ * the stack has the interpreter and are simply absent when it has not; the
+ * SQL outputs make a column for one optional (NULL without a producer),
+ * while a column for any other key still needs one. The one place that
+ * decides it (core/keyns.c).
+ */
+NFP_API bool nfp_key_enrichment(const char *key);
+
 /* "u32", "ipv4", ... for messages and --help-plugin. */
 NFP_API const char *nfp_type_name(enum nfp_type type);
 

@@ -114,6 +114,14 @@ NFP_API int nfp_inst_set_keys(struct nfp_inst *inst,
 			      const struct nfp_key *out_keys);
 
 /*
+ * From start() on: true when input key @key (an index into the instance's
+ * in_keys) is bound to a producer in at least one stack position where
+ * @inst runs; false for an optional key nothing upstream produces (its
+ * value is then never set).
+ */
+NFP_API bool nfp_inst_in_bound(const struct nfp_inst *inst, unsigned int key);
+
+/*
  * Inputs and emitting filters: a reset record laid out for the stacks that
  * start at @inst, or NULL when none does (a filter nobody listens to). The
  * record belongs to the core; fill it, then push it.

@@ -128,6 +128,13 @@ is "$(my_sql "SELECT COUNT(*) FROM ulog_pkt WHERE oob_prefix = 'nfpt-rows'")" \
 	"$N" "$N logged packets: $N rows"
 is "$(my_sql "SELECT COUNT(*) FROM ulog_pkt")" "$((N + 1))" \
 	"and one more for the other rule: nothing doubled"
+# mysql.sql's ulog_pkt has the label columns; no L7, GEOIP, BLACKLIST here.
+is "$(my_sql "SELECT COUNT(*) FROM ulog_pkt WHERE l7_proto IS NULL AND
+	geoip_src_asn IS NULL AND blacklist_src IS NULL")" "$((N + 1))" \
+	"no interpreter in the stack: the label columns are NULL"
+check "the log says which columns stay NULL" \
+	grep -q "info: \\[my1\\] 19 columns stay NULL, no plugin in the stack fills them: l7_proto, l7_app, .*, blacklist_dst_desc\$" \
+	"$T/rows.log" "$T/rows.err"
 t1=$(date +%s)
 
 # pktsend's packet: IPv4 header 20, UDP 8, 12 payload bytes; IP ID 4242;
@@ -227,5 +234,52 @@ nfpiped_stop
 ! grep -qF -e "Wrong-Pw-4711" -e "$DB_PASS" "$T"/*.log "$T"/*.err "$T"/*.out \
 	2>/dev/null
 ok $? "no password in anything nfpiped wrote"
+
+# --- upgrade scripts ----------------------------------------------------
+# A database of the layout before the label columns (mysql.sql without
+# them), upgraded by l7-mysql.sql and geoip-blacklist-mysql.sql and
+# mysql.sql again, has the columns and types of mysql.sql (tables and the
+# view ulog_pkt_time); a second run changes nothing.
+cols()
+{
+	MY_DB=$1 my_sql "SET SESSION group_concat_max_len = 1000000;
+		SELECT GROUP_CONCAT(CONCAT(TABLE_NAME, '.',
+		COLUMN_NAME, ' ', COLUMN_TYPE) ORDER BY TABLE_NAME, COLUMN_NAME
+		SEPARATOR ',') FROM information_schema.COLUMNS
+		WHERE TABLE_SCHEMA = '$1' AND
+		TABLE_NAME IN ('ulog_pkt', 'ulog_ct', 'ulog_pkt_time')"
+}
+upgrade()
+{
+	local f
+
+	for f in "$@"; do
+		MY_DB=old my_sql_file "$f" || return 1
+	done
+}
+my_sql "CREATE DATABASE old" >/dev/null || bail_out "cannot create old"
+want=$(cols nfpipe)
+upgrade "$top_srcdir/etc/sql/mysql.sql" ||
+	bail_out "cannot load mysql.sql into old"
+drop=$(MY_DB=old my_sql "SET SESSION group_concat_max_len = 1000000;
+	SELECT GROUP_CONCAT(CONCAT('ALTER TABLE ',
+	TABLE_NAME, ' DROP COLUMN ', COLUMN_NAME) SEPARATOR '; ')
+	FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = 'old' AND
+	TABLE_NAME IN ('ulog_pkt', 'ulog_ct') AND
+	COLUMN_NAME REGEXP '^(l7|geoip|blacklist)_'")
+MY_DB=old my_sql "DROP VIEW ulog_pkt_time; $drop" ||
+	bail_out "cannot make the old layout"
+check "mysql.sql has the label columns" grep -q "ulog_ct.l7_end" <<<"$want"
+check "the old layout lacks them" test "$(cols old)" != "$want"
+upgrade "$top_srcdir/etc/sql/l7-mysql.sql" \
+	"$top_srcdir/etc/sql/geoip-blacklist-mysql.sql" >"$T/upgrade.out" 2>&1
+ok $? "l7-mysql.sql and geoip-blacklist-mysql.sql run" ||
+	diag_file "$T/upgrade.out"
+upgrade "$top_srcdir/etc/sql/mysql.sql" >"$T/upgrade.out" 2>&1
+ok $? "then mysql.sql again" || diag_file "$T/upgrade.out"
+is "$(cols old)" "$want" "upgraded: the columns and types of mysql.sql"
+upgrade "$top_srcdir/etc/sql/l7-mysql.sql" \
+	"$top_srcdir/etc/sql/geoip-blacklist-mysql.sql" >"$T/upgrade.out" 2>&1
+ok $? "a second run passes too" || diag_file "$T/upgrade.out"
 
 done_testing

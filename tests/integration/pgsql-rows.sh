@@ -145,6 +145,13 @@ is "$(pg_sql "SELECT count(*) FROM ulog_pkt WHERE oob_prefix = 'nfpt-rows'")" \
 	"$N" "$N logged packets: $N rows"
 is "$(pg_sql "SELECT count(*) FROM ulog_pkt")" "$((N + 1))" \
 	"and one more for the other rule: nothing doubled"
+# pgsql.sql's ulog_pkt has the label columns; no L7, GEOIP, BLACKLIST here.
+is "$(pg_sql "SELECT count(*) FROM ulog_pkt WHERE l7_proto IS NULL AND
+	geoip_src_asn IS NULL AND blacklist_src IS NULL")" "$((N + 1))" \
+	"no interpreter in the stack: the label columns are NULL"
+check "the log says which columns stay NULL" \
+	grep -q "info: \\[pg1\\] 19 columns stay NULL, no plugin in the stack fills them: l7_proto, l7_app, .*, blacklist_dst_desc\$" \
+	"$T/rows.log" "$T/rows.err"
 t1=$(date +%s)
 
 # pktsend's packet: IPv4 header 20, UDP 8, 12 payload bytes; IP ID 4242;
@@ -253,5 +260,57 @@ if grep -qF -e "Wrong-Pw-4711" -e "$DB_PASS" "$T"/*.log "$T"/*.err; then
 	grep -F -e "Wrong-Pw-4711" -e "$DB_PASS" "$T"/*.log "$T"/*.err |
 		head -5 | while IFS= read -r l; do diag "$l"; done
 fi
+
+# --- upgrade scripts ----------------------------------------------------
+# A database of the layout before the label columns (pgsql.sql without
+# them, and without the view that showed them), upgraded by l7-pgsql.sql
+# and geoip-blacklist-pgsql.sql and pgsql.sql again, has the columns and
+# types of pgsql.sql (tables and view); a second run changes nothing.
+cols()
+{
+	pg_sql "SELECT string_agg(table_name || '.' || column_name || ' ' ||
+		data_type || coalesce('(' || character_maximum_length || ')',
+		''), ',' ORDER BY table_name, column_name)
+		FROM information_schema.columns WHERE table_schema = '$1' AND
+		table_name IN ('ulog_pkt', 'ulog_ct', 'ulog_pkt_time')"
+}
+pg_sql "CREATE DATABASE old OWNER nfpipe" >/dev/null ||
+	bail_out "cannot create database old"
+upgrade()
+{
+	local f
+
+	for f in "$@"; do
+		PGCONNECT_TIMEOUT=5 psql -X -q -v ON_ERROR_STOP=1 \
+			-h "$PG_SOCK" -p "$PG_PORT" -U nfpipe -d old -f "$f" ||
+			return 1
+	done
+}
+want=$(cols public)
+upgrade "$top_srcdir/etc/sql/pgsql.sql" >/dev/null &&
+	PG_DB=old pg_sql "DO \$\$ DECLARE c record; BEGIN
+		FOR c IN SELECT table_name, column_name
+			FROM information_schema.columns
+			WHERE table_schema = 'public' AND
+			table_name IN ('ulog_pkt', 'ulog_ct') AND
+			column_name ~ '^(l7|geoip|blacklist)_' LOOP
+			EXECUTE format('ALTER TABLE %I DROP COLUMN %I CASCADE',
+				       c.table_name, c.column_name);
+		END LOOP; END \$\$" >/dev/null ||
+	bail_out "cannot make the old layout"
+check "pgsql.sql has the label columns" grep -q "ulog_ct.l7_end" <<<"$want"
+check "the old layout lacks them" test "$(PG_DB=old cols public)" != "$want"
+upgrade "$top_srcdir/etc/sql/l7-pgsql.sql" \
+	"$top_srcdir/etc/sql/geoip-blacklist-pgsql.sql" >"$T/upgrade.out" 2>&1
+ok $? "l7-pgsql.sql and geoip-blacklist-pgsql.sql run" ||
+	diag_file "$T/upgrade.out"
+# pgsql.sql again, as their header says: the views take the new columns.
+upgrade "$top_srcdir/etc/sql/pgsql.sql" >"$T/upgrade.out" 2>&1
+ok $? "then pgsql.sql again" || diag_file "$T/upgrade.out"
+is "$(PG_DB=old cols public)" "$want" \
+	"upgraded: the columns and types of pgsql.sql"
+upgrade "$top_srcdir/etc/sql/l7-pgsql.sql" \
+	"$top_srcdir/etc/sql/geoip-blacklist-pgsql.sql" >"$T/upgrade.out" 2>&1
+ok $? "a second run passes too" || diag_file "$T/upgrade.out"
 
 done_testing

@@ -220,15 +220,15 @@ static void test_configure(void)
 	       "columns=: one column no key fills");
 	like(diags, "ip.saddr.str", "the error names its key");
 
-	/* The shipped schema, as schema_file: 60 columns for ulog_pkt. */
+	/* The shipped schema, as schema_file: 79 columns for ulog_pkt. */
 	snprintf(path, sizeof(path), "%s/mysql.sql", NFP_SQLDIR);
 	snprintf(conf, sizeof(conf), CONF_HEAD "table=\"ulog_pkt\"\nnull_columns=1\nschema_file=\"%s\"\n",
 		 root, path);
 	is_int(nfpt_check(conf, plugins, diags, sizeof(diags)), 0,
 	       "server down: mysql.sql's ulog_pkt, NULL where nothing fills");
 	log = slurp(logpath);
-	like(log, "filling the 60 columns of the table in schema_file",
-	     "60 columns from etc/sql/mysql.sql");
+	like(log, "filling the 79 columns of the table in schema_file",
+	     "79 columns from etc/sql/mysql.sql");
 	like(log, "/nonexistent-nfpt/my.sock",
 	     "the log says why the server was not reached");
 	snprintf(conf, sizeof(conf), CONF_HEAD "table=\"nfacct\"\nschema_file=\"%s\"\n",

@@ -302,6 +302,17 @@ static void test_lists(void)
 	sqlc_parse_list(b, "a,b", &why);
 	sqlc_finish(b, false);
 	is_int(b->fingerprint, fa, "same columns, same fingerprint");
+	sqlc_set_clear(a);
+	sqlc_parse_list(a, "ip_saddr_str, l7_proto, geoip_src_asn, "
+			   "blacklist_dst_desc, scan_type, l7", &why);
+	sqlc_finish(a, false);
+	ok(a->keys[0].flags == 0 && a->keys[5].flags == 0,
+	   "without null_columns a plain column needs its key (l7 too)");
+	ok(a->keys[1].flags == NFP_KEYF_OPTIONAL &&
+		   a->keys[2].flags == NFP_KEYF_OPTIONAL &&
+		   a->keys[3].flags == NFP_KEYF_OPTIONAL &&
+		   a->keys[4].flags == NFP_KEYF_OPTIONAL,
+	   "l7_*, geoip_*, blacklist_*, scan_* columns are optional anyway");
 	sqlc_set_free(a);
 	sqlc_set_free(b);
 }
@@ -344,7 +355,10 @@ static void test_schema_file(void)
 	   s->ncols == 1 && !strcmp(s->cols[0].name, "x"),
 	   "the first table of the file");
 
-	/* The shipped schemas: ulog_pkt has the same 60 columns in both. */
+	/*
+	 * The shipped schemas: ulog_pkt has the same 79 columns in both, the
+	 * last 19 the interpreters' labels (l7_*, geoip_*, blacklist_*).
+	 */
 	snprintf(path, sizeof(path), "%s/pgsql.sql", NFP_SQLDIR);
 	f = fopen(path, "r");
 	if (!f)
@@ -358,17 +372,22 @@ static void test_schema_file(void)
 	fclose(f);
 	ok(sqlc_parse_schema(s, sql, "ulog_pkt") == 0,
 	   "pgsql.sql has ulog_pkt");
-	is_int(s->ncols, 60, "pgsql.sql: ulog_pkt fills 60 columns");
-	if (s->ncols == 60) {
+	is_int(s->ncols, 79, "pgsql.sql: ulog_pkt fills 79 columns");
+	if (s->ncols == 79) {
 		is_str(s->cols[0].name, "oob_time_sec", "the first column");
-		is_str(s->cols[59].name, "ahesp_spi", "the last column");
+		is_str(s->cols[59].name, "ahesp_spi", "the last plain column");
+		is_str(s->cols[60].name, "l7_proto", "then the labels");
+		is_str(s->cols[78].name, "blacklist_dst_desc",
+		       "the last column");
 	}
 	ok(sqlc_parse_schema(s, sql, "nfacct") == 0 && s->ncols == 4 &&
 	   !strcmp(s->cols[1].name, "sum_name"),
 	   "pgsql.sql: nfacct fills oob_time_sec, sum_name, sum_pkts, sum_bytes");
-	ok(sqlc_parse_schema(s, sql, "ulog_ct") == 0 && s->ncols == 25 &&
-	   !strcmp(s->cols[24].name, "flow_end_usec"),
-	   "pgsql.sql: ulog_ct fills 25 columns");
+	ok(sqlc_parse_schema(s, sql, "ulog_ct") == 0 && s->ncols == 45 &&
+	   !strcmp(s->cols[24].name, "flow_end_usec") &&
+	   !strcmp(s->cols[32].name, "l7_end") &&
+	   !strcmp(s->cols[44].name, "blacklist_dst_desc"),
+	   "pgsql.sql: ulog_ct fills 45 columns, 20 of them labels");
 	free(sql);
 	sqlc_set_free(s);
 }

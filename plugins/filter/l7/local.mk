@@ -34,7 +34,8 @@ endif
 EXTRA_DIST += tests/integration/l7-lab.sh
 EXTRA_DIST += plugins/filter/l7/README.md
 
-# The L7 columns for the shipped schemas' tables (additive migrations).
+# Upgrades: the L7 columns for databases made before the shipped schemas
+# had them (additive migrations).
 nfpl7sqldir = $(pkgdatadir)/sql
 dist_nfpl7sql_DATA = etc/sql/l7-sqlite3.sql etc/sql/l7-pgsql.sql \
 	etc/sql/l7-mysql.sql

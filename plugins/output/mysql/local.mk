@@ -37,4 +37,4 @@ EXTRA_DIST += plugins/output/mysql/README.md $(MYSQL_INTEGRATION_TESTS)
 
 # The schema (installed whether or not the plugin is built).
 nfpsqlmydir = $(pkgdatadir)/sql
-dist_nfpsqlmy_DATA = etc/sql/mysql.sql
+dist_nfpsqlmy_DATA = etc/sql/mysql.sql etc/sql/geoip-blacklist-mysql.sql

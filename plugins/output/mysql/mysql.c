@@ -222,7 +222,7 @@ static const struct nfp_option my_options[] = {
 	  .type = NFP_OPT_BOOL,
 	  .def = "0",
 	  .off = offsetof(struct my_priv, null_columns),
-	  .help = "Store NULL in columns no key in the stack fills, instead of refusing the config." },
+	  .help = "Store NULL in columns no key in the stack fills, instead of refusing the config (columns of l7., geoip., blacklist. and scan. keys are always optional)." },
 	{ .name = "connect_timeout",
 	  .type = NFP_OPT_UINT,
 	  .def = "10",
@@ -1534,9 +1534,17 @@ static int my_start(struct nfp_inst *inst)
 {
 	struct my_priv *p = inst->priv;
 	struct my_ctx *x;
+	unsigned int n;
+	char *list;
 
 	if (!p->cols || !p->cols->ncols)
 		return -EINVAL;
+	list = sqlc_unbound(inst, p->cols, &n);
+	if (list)
+		nfp_info(inst, "%u column%s NULL, no plugin in the stack fills %s: %s",
+			 n, n == 1 ? " stays" : "s stay",
+			 n == 1 ? "it" : "them", list);
+	free(list);
 	x = ctx_new(inst, p);
 	if (!x)
 		return -ENOMEM;

@@ -37,4 +37,4 @@ EXTRA_DIST += plugins/output/pgsql/README.md $(PGSQL_INTEGRATION_TESTS) \
 # The schema (installed whether or not the plugin is built: psql needs no
 # nfpiped).
 nfpsqlpgdir = $(pkgdatadir)/sql
-dist_nfpsqlpg_DATA = etc/sql/pgsql.sql
+dist_nfpsqlpg_DATA = etc/sql/pgsql.sql etc/sql/geoip-blacklist-pgsql.sql

@@ -674,12 +674,37 @@ int sqlc_finish(struct sqlc_set *s, bool optional)
 	for (i = 0; i < s->ncols; i++) {
 		s->keys[i].name = s->cols[i].key;
 		s->keys[i].type = NFP_T_NONE; /* any */
-		s->keys[i].flags = optional ? NFP_KEYF_OPTIONAL : 0;
+		/* An interpreter's label (l7_proto...) may be absent. */
+		s->keys[i].flags =
+			optional || nfp_key_enrichment(s->cols[i].key)
+				? NFP_KEYF_OPTIONAL
+				: 0;
 		s->keys[i].help = s->cols[i].help;
 		fp = fnv1a(fp, s->cols[i].name, strlen(s->cols[i].name) + 1);
 	}
 	s->fingerprint = fp;
 	return 0;
+}
+
+char *sqlc_unbound(const struct nfp_inst *inst, const struct sqlc_set *s,
+		   unsigned int *n)
+{
+	char *list = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&list, &len);
+	unsigned int i;
+
+	*n = 0;
+	if (!f)
+		return NULL;
+	for (i = 0; i < s->ncols; i++)
+		if (!nfp_inst_in_bound(inst, i))
+			fprintf(f, "%s%s", (*n)++ ? ", " : "", s->cols[i].name);
+	if (fclose(f) || !*n) {
+		free(list);
+		return NULL;
+	}
+	return list;
 }
 
 /* ---- procedure ----------------------------------------------------------- */

@@ -148,9 +148,19 @@ int sqlc_choose_offline(struct nfp_inst *inst, struct sqlc_set *out,
 
 /*
  * Build the key table (every key of any type, NFP_T_NONE; optional when
- * @optional) and the fingerprint. 0 or -ENOMEM.
+ * @optional, and always for a key of an interpreter's namespace, see
+ * nfp_key_enrichment(): l7_proto is NULL in a stack without L7) and the
+ * fingerprint. 0 or -ENOMEM.
  */
 int sqlc_finish(struct sqlc_set *s, bool optional);
+
+/*
+ * From start(): the columns of @s that no plugin in @inst's stacks fills
+ * (they stay NULL), as "a, b, c" (malloc'd), with their number in *@n;
+ * NULL when there is none (or no memory).
+ */
+char *sqlc_unbound(const struct nfp_inst *inst, const struct sqlc_set *s,
+		   unsigned int *n);
 
 /* ---- ulogd2's `procedure` ------------------------------------------------ */
 

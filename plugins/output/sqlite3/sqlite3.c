@@ -131,7 +131,7 @@ static const struct nfp_option s3_options[] = {
 	  .type = NFP_OPT_BOOL,
 	  .def = "0",
 	  .off = offsetof(struct s3_priv, null_columns),
-	  .help = "Store NULL in columns no key in the stack fills, instead of refusing the config." },
+	  .help = "Store NULL in columns no key in the stack fills, instead of refusing the config (columns of l7., geoip., blacklist. and scan. keys are always optional)." },
 	{ .name = "synchronous",
 	  .type = NFP_OPT_ENUM,
 	  .def = "normal",
@@ -405,7 +405,11 @@ static int s3_configure(struct nfp_inst *inst)
 	for (i = 0; i < c->ncols; i++) {
 		c->keys[i].name = c->cols[i].key;
 		c->keys[i].type = NFP_T_NONE; /* whatever the producer has */
-		c->keys[i].flags = p->null_columns ? NFP_KEYF_OPTIONAL : 0;
+		/* An interpreter's label (l7_proto...) may be absent. */
+		c->keys[i].flags =
+			p->null_columns || nfp_key_enrichment(c->cols[i].key)
+				? NFP_KEYF_OPTIONAL
+				: 0;
 		c->keys[i].help = c->cols[i].help;
 		fp = fnv1a(fp, c->cols[i].name, strlen(c->cols[i].name) + 1);
 		fp = fnv1a(fp, &c->cols[i].store, sizeof(c->cols[i].store));
@@ -821,6 +825,26 @@ fail:
 	return NULL;
 }
 
+/* Say which (optional) columns no plugin of the stack fills: NULL rows. */
+static void log_null_columns(struct nfp_inst *inst, const struct s3_cfg *c)
+{
+	char *list = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&list, &len);
+	unsigned int i, n = 0;
+
+	if (!f)
+		return;
+	for (i = 0; i < c->ncols; i++)
+		if (!nfp_inst_in_bound(inst, i))
+			fprintf(f, "%s%s", n++ ? ", " : "", c->cols[i].name);
+	if (fclose(f) == 0 && n)
+		nfp_info(inst, "%u column%s NULL, no plugin in the stack fills %s: %s",
+			 n, n == 1 ? " stays" : "s stay",
+			 n == 1 ? "it" : "them", list);
+	free(list);
+}
+
 static int s3_start(struct nfp_inst *inst)
 {
 	struct s3_priv *p = inst->priv;
@@ -828,6 +852,7 @@ static int s3_start(struct nfp_inst *inst)
 
 	if (!p->cfg || !p->cfg->ncols)
 		return -EINVAL;
+	log_null_columns(inst, p->cfg);
 	x = ctx_new(p);
 	if (!x)
 		return -ENOMEM;
