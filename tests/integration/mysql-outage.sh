@@ -176,7 +176,7 @@ rm -f "$T/spool/my2.columns"
 restart
 ok $? "p4: nfpiped starts while the server is down"
 check "p4: my2 took its columns from schema_file" \
-	grep -q "\[my2\] .*filling the 60 columns of the table in schema_file" \
+	grep -q "\[my2\] .*filling the 79 columns of the table in schema_file" \
 	"$T/out.log" "$T/out.err"
 check "p4: my1 took the columns an earlier run saved" \
 	grep -q "\[my1\] .*filling the 2 columns saved by an earlier run" \

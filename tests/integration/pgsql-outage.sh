@@ -173,7 +173,7 @@ rm -f "$T/spool/pg2.columns"
 restart
 ok $? "p4: nfpiped starts while the server is down"
 check "p4: pg2 took its columns from schema_file" \
-	grep -q "\[pg2\] .*filling the 60 columns of the table in schema_file" \
+	grep -q "\[pg2\] .*filling the 79 columns of the table in schema_file" \
 	"$T/out.log" "$T/out.err"
 check "p4: pg1 took the columns an earlier run saved" \
 	grep -q "\[pg1\] .*filling the 2 columns saved by an earlier run" \
