@@ -4,7 +4,8 @@
 CORE_SOURCES = core/nfp.h core/core.h core/engine.h \
 	core/diag.c core/config.c core/option.c \
 	core/record.c core/engine.c core/loader.c core/loop.c core/log.c \
-	core/replay.c core/replay.h core/spool.h core/spool.c core/sink.c core/privs.c
+	core/replay.c core/replay.h core/spool.h core/spool.c core/sink.c core/privs.c \
+	core/control.c core/control.h
 
 noinst_LTLIBRARIES += libnfpcore.la
 libnfpcore_la_SOURCES = $(CORE_SOURCES)
@@ -12,6 +13,6 @@ libnfpcore_la_LIBADD = $(LTDL_LIBS)
 
 sbin_PROGRAMS += nfpiped
 nfpiped_SOURCES = $(CORE_SOURCES) core/main.c
-nfpiped_CFLAGS = $(AM_CFLAGS)
-nfpiped_LDADD = $(LTDL_LIBS)
+nfpiped_CFLAGS = $(AM_CFLAGS) $(LIBSYSTEMD_CFLAGS)
+nfpiped_LDADD = $(LTDL_LIBS) $(LIBSYSTEMD_LIBS)
 nfpiped_LDFLAGS = $(AM_LDFLAGS) -export-dynamic

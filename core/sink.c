@@ -143,6 +143,7 @@ struct nfp_sink {
 	bool wspool;		     /* that batch came from the spool */
 	bool up;		     /* the worker has a connection */
 	unsigned int nctr;	     /* the instance's counters */
+	int64_t spool_since;	     /* wall s: oldest pending spooled row */
 };
 
 /* Main thread: the running sinks, for nfp_sink_log_states(). */
@@ -564,6 +565,7 @@ static void spool_batch_locked(struct nfp_sink *s, struct nfp_batch *b,
 			       const struct nfp_inst *li)
 {
 	uint64_t lost;
+	bool had;
 	int r;
 
 	if (!s->spool) {
@@ -572,6 +574,7 @@ static void spool_batch_locked(struct nfp_sink *s, struct nfp_batch *b,
 			   "no spool (spool_max=0): %u rows dropped", b->nrows);
 		return;
 	}
+	had = nfp_spool_pending(s->spool);
 	if (old)
 		r = nfp_spool_append_old(s->spool, b->seq, b->nrows, b->buf,
 					 (uint32_t)b->len);
@@ -592,6 +595,12 @@ static void spool_batch_locked(struct nfp_sink *s, struct nfp_batch *b,
 	if (r == 0) {
 		ctr_add(s, NFP_SINK_CTR_SPOOLED, b->nrows);
 		s->spooling = true;
+		if (!had || !s->spool_since)
+			s->spool_since =
+				(int64_t)time(NULL) -
+				(b->born_ms ? (int64_t)(now_ms() - b->born_ms) /
+						      1000
+					    : 0);
 		return;
 	}
 	ctr_add(s, NFP_SINK_CTR_DROPPED, b->nrows);
@@ -1324,6 +1333,7 @@ static int open_spool(struct nfp_sink *s, const struct nfp_inst *inst)
 			 " rows) from an earlier run are replayed first",
 			 path, info.pending, info.pending_rows);
 		s->spooling = true;
+		s->spool_since = (int64_t)time(NULL);
 	}
 	free(path);
 	return 0;
@@ -1509,5 +1519,31 @@ void nfp_sink_log_states(void)
 			st, up ? "open" : "closed",
 			down ? ", sink down (new batches spool)" : "", qlen,
 			spooled);
+	}
+}
+
+void nfp_sink_states(void (*cb)(const struct nfp_sink_state *st, void *arg),
+		     void *arg)
+{
+	struct nfp_sink_state st;
+	struct nfp_batch *b;
+	struct nfp_sink *s;
+
+	for (s = live_sinks; s; s = s->next_live) {
+		memset(&st, 0, sizeof(st));
+		st.inst = s->inst;
+		pthread_mutex_lock(&s->mu);
+		snprintf(st.state, sizeof(st.state), "%s",
+			 wstate_names[s->wstate]);
+		st.up = s->up;
+		st.down = s->down;
+		st.queued = s->qlen;
+		for (b = s->qhead; b; b = b->next)
+			st.queued_rows += b->nrows;
+		st.spool_bytes = nfp_spool_bytes(s->spool);
+		if (s->spool && nfp_spool_pending(s->spool))
+			st.oldest_spooled = s->spool_since;
+		pthread_mutex_unlock(&s->mu);
+		cb(&st, arg);
 	}
 }
