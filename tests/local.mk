@@ -38,3 +38,7 @@ EXTRA_DIST += $(INTEGRATION_TESTS) \
 # The scripts that install, build and try nfpipe (scripts/test is what the
 # README and CI run; bench/ has its own fragment).
 EXTRA_DIST += scripts/deps scripts/test scripts/quickstart
+
+# The control socket: nfpipe status and reload against a running daemon;
+# config reloads under traffic; systemd's notify protocol and unit.
+INTEGRATION_TESTS += tests/integration/status.sh
