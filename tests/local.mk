@@ -42,3 +42,4 @@ EXTRA_DIST += scripts/deps scripts/test scripts/quickstart
 # The control socket: nfpipe status and reload against a running daemon;
 # config reloads under traffic; systemd's notify protocol and unit.
 INTEGRATION_TESTS += tests/integration/status.sh
+INTEGRATION_TESTS += tests/integration/reload.sh
