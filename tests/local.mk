@@ -43,3 +43,4 @@ EXTRA_DIST += scripts/deps scripts/test scripts/quickstart
 # config reloads under traffic; systemd's notify protocol and unit.
 INTEGRATION_TESTS += tests/integration/status.sh
 INTEGRATION_TESTS += tests/integration/reload.sh
+INTEGRATION_TESTS += tests/integration/systemd.sh
