@@ -572,7 +572,9 @@ int nfp_control_open(const char *path, const char *config, void (*reload)(void))
 	slash = strrchr(dir, '/');
 	if (slash && slash != dir) {
 		*slash = '\0';
-		if (mkdir(dir, 0750) < 0 && errno != EEXIST)
+		if (mkdir(dir, 0750) == 0)
+			nfp_own_path(NULL, dir);
+		else if (errno != EEXIST)
 			return -errno;
 	}
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
@@ -593,6 +595,7 @@ int nfp_control_open(const char *path, const char *config, void (*reload)(void))
 		close(fd);
 		return err;
 	}
+	nfp_own_path(NULL, path); /* so that USER can remove it at exit */
 	C.fd = fd;
 	C.path = strdup(path);
 	return 0;

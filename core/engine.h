@@ -182,6 +182,11 @@ int nfp_loop_inst_fds(const struct nfp_inst *inst, int *fds, int max);
 
 /* ---- privileges (privs.c) -------------------------------------------- */
 
+/*
+ * Main, before the start callbacks: -u @user is what nfp_run_owner() and
+ * nfp_own_path() work for. 0, or -ENOENT when there is no such user.
+ */
+int nfp_set_run_user(const char *user);
 /* Become @user, keeping only what plugins asked for with nfp_keep_caps(). */
 int nfp_drop_privileges(const char *user);
 

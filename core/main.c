@@ -533,6 +533,10 @@ int main(int argc, char **argv)
 		ret = 0;
 		goto out;
 	}
+	if (user && nfp_set_run_user(user) < 0) {
+		fprintf(stderr, "nfpiped: unknown user \"%s\"\n", user);
+		goto out;
+	}
 	if (!loglevel && G.eng->loglevel)
 		nfp_log_set_level(G.eng->loglevel);
 	if (daemon_mode && (err = daemonize()) < 0) {
@@ -548,6 +552,10 @@ int main(int argc, char **argv)
 				G.eng->logfile, strerror(-err));
 			goto out;
 		}
+		if (strcmp(G.eng->logfile, "stderr") &&
+		    strcmp(G.eng->logfile, "stdout") &&
+		    strcmp(G.eng->logfile, "syslog"))
+			nfp_own_path(NULL, G.eng->logfile);
 	} else if (daemon_mode) {
 		nfp_log_open("syslog", 0);
 	}

@@ -1317,6 +1317,7 @@ static int open_spool(struct nfp_sink *s, const struct nfp_inst *inst)
 		free(path);
 		return r;
 	}
+	nfp_own_path(inst, path); /* the spool is USER's after -u */
 	s->next_seq = info.next_seq;
 	if (info.torn || info.bad_records || info.gap_bytes)
 		nfp_warn(inst,

@@ -44,3 +44,4 @@ EXTRA_DIST += scripts/deps scripts/test scripts/quickstart
 INTEGRATION_TESTS += tests/integration/status.sh
 INTEGRATION_TESTS += tests/integration/reload.sh
 INTEGRATION_TESTS += tests/integration/systemd.sh
+INTEGRATION_TESTS += tests/integration/runuser.sh
