@@ -443,6 +443,7 @@ int main(int argc, char **argv)
 	struct option longopts[ARRAY_SIZE(cli) + 1];
 	const char *config = DEFAULT_CONFIG, *user = NULL, *pidfile = NULL;
 	const char *replay = NULL;
+	static char abs_config[4096];
 	bool daemon_mode = false, check = false;
 	int loglevel = 0, c, err, ret = 1;
 	struct nfp_diags d;
@@ -508,6 +509,9 @@ int main(int argc, char **argv)
 	}
 	if (loglevel)
 		nfp_log_set_level(loglevel);
+	/* Reloads read it again after -d's chdir("/"). */
+	if (config[0] != '/' && realpath(config, abs_config))
+		config = abs_config;
 	G.config = config;
 	G.replay = replay != NULL;
 	G.loglevel = loglevel;
