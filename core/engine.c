@@ -27,8 +27,8 @@ struct stack_path {
 };
 
 static const char *const global_keys[] = {
-	"logfile", "loglevel", "plugin", "stack", "rmem", "bufsize",
-	"control_socket", NULL,
+	"logfile", "loglevel", "plugin",	 "stack",
+	"rmem",	   "bufsize",  "control_socket", NULL,
 };
 
 static unsigned int count_keys(const struct nfp_key *k)
@@ -567,8 +567,7 @@ static void build_vis(struct nfp_tree *t, struct nfp_node *n)
 	const struct nfp_node *a, *chain[64];
 	unsigned int depth = 0, cap = 0, i;
 
-	for (a = n->parent; a && depth < ARRAY_SIZE(chain);
-	     a = a->parent)
+	for (a = n->parent; a && depth < ARRAY_SIZE(chain); a = a->parent)
 		chain[depth++] = a;
 	for (i = 0; i < depth; i++)
 		cap += chain[i]->ci->n_out;
@@ -578,14 +577,12 @@ static void build_vis(struct nfp_tree *t, struct nfp_node *n)
 		const struct nfp_node *s = chain[depth];
 
 		for (k = 0; k < s->ci->n_out; k++) {
-			const struct nfp_key *key =
-				&s->ci->pub.out_keys[k];
+			const struct nfp_key *key = &s->ci->pub.out_keys[k];
 			unsigned int idx;
 
 			if (key->flags & NFP_KEYF_INACTIVE)
 				continue;
-			if (find_producer(n, key->name, &idx) != s ||
-			    idx != k)
+			if (find_producer(n, key->name, &idx) != s || idx != k)
 				continue;
 			n->vis[n->nvis].name = key->name;
 			n->vis[n->nvis].type = key->type;
@@ -1079,8 +1076,7 @@ static bool same_section(const struct nfp_conf_section *a,
 	if (!a || !b)
 		return a == b;
 	for (x = a->entries, y = b->entries; x && y; x = x->next, y = y->next)
-		if (strcmp(x->key, y->key) ||
-		    strcmp(x->value, y->value))
+		if (strcmp(x->key, y->key) || strcmp(x->value, y->value))
 			return false;
 	return !x && !y;
 }

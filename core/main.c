@@ -254,8 +254,9 @@ static void reload(void)
 		nfp_log(NULL, NFP_LOG_FATAL,
 			"reload: a new instance failed to start; stopping");
 		d.errors++;
-		nfp_diag(&d, NFP_LOG_ERROR, G.config, 0, NULL, NULL,
-			 "a new instance failed to start (see the log); nfpiped stops");
+		nfp_diag(
+			&d, NFP_LOG_ERROR, G.config, 0, NULL, NULL,
+			"a new instance failed to start (see the log); nfpiped stops");
 		nfp_control_reload_done(false, &d);
 		nfp_diags_free(&d);
 		G.exit_code = 1;
@@ -580,7 +581,7 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	nfp_control_engine(G.eng);
-	err = nfp_control_open(replay ? "none"
+	err = nfp_control_open(replay		       ? "none"
 			       : G.eng->control_socket ? G.eng->control_socket
 						       : DEFAULT_CONTROL,
 			       config, replay ? NULL : request_reload);

@@ -571,7 +571,8 @@ static void test_reload(void)
 		       plugins) < 0,
 	   "reload: a config with an error is refused");
 	feed_mark(t, "in", 2);
-	is_int(nfpt_count(t, "c2"), 2, "reload: the refused one left all running");
+	is_int(nfpt_count(t, "c2"), 2,
+	       "reload: the refused one left all running");
 
 	is_int(nfpt_reload(t, "[global]\nstack=in:PKTIN,c2:CAPTURE\n", plugins),
 	       2, "reload: stacks removed, in and c2 kept");
@@ -581,7 +582,8 @@ static void test_reload(void)
 	is_int(nfpt_count(t, "c2"), 3, "reload: c2 fed directly now");
 	is_str(nfpt_get(t, "c2", "x.y"), NULL,
 	       "reload: the record layout is the new one (no x.y)");
-	is_str(nfpt_get(t, "c2", "oob.mark"), "5", "reload: input keys still bound");
+	is_str(nfpt_get(t, "c2", "oob.mark"), "5",
+	       "reload: input keys still bound");
 	nfpt_free(t);
 }
 
