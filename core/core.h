@@ -105,6 +105,17 @@ void nfp_opts_help(const struct nfp_option *tab, FILE *f);
 int nfp_opt_parse_value(const struct nfp_option *opt, const char *value,
 			void *dst, const char **why);
 
+/* ---- privileges (privs.c) -------------------------------------------- */
+
+/*
+ * Any thread: wait while a -u user is set and the drop to it is still to
+ * come (sink workers, before they connect and create files). Returns at
+ * once without -u.
+ */
+void nfp_privs_wait(void);
+/* Main: the drop is done or will not happen (a failed start): wake them. */
+void nfp_privs_settle(void);
+
 /* ---- queued sinks (sink.c) -------------------------------------------- */
 
 /*

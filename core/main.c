@@ -586,12 +586,20 @@ int main(int argc, char **argv)
 						       : DEFAULT_CONTROL,
 			       config, replay ? NULL : request_reload);
 	if (err < 0) {
-		nfp_log(NULL, NFP_LOG_FATAL, "control socket %s: %s",
+		/* The default place may be missing or taken (a second daemon,
+		 * a test): only a socket the config asks for is a must. */
+		nfp_log(NULL,
+			G.eng->control_socket ? NFP_LOG_FATAL : NFP_LOG_WARN,
+			"control socket %s: %s%s",
 			G.eng->control_socket ? G.eng->control_socket
 					      : DEFAULT_CONTROL,
 			err == -EADDRINUSE ? "another nfpiped answers there"
-					   : strerror(-err));
-		goto out;
+					   : strerror(-err),
+			G.eng->control_socket
+				? ""
+				: "; running without one (set control_socket=)");
+		if (G.eng->control_socket)
+			goto out;
 	}
 	nfp_loop_set_idle(on_idle);
 	if (user && nfp_drop_privileges(user) < 0)
@@ -615,6 +623,7 @@ int main(int argc, char **argv)
 	nfp_engine_flush(G.eng);
 	ret = G.exit_code;
 out:
+	nfp_privs_settle(); /* sink workers waiting for a drop that failed */
 	nfp_control_close();
 	nfp_engine_free(G.eng);
 	if (!G.eng && conf)

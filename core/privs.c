@@ -38,11 +38,29 @@ static struct {
 	pthread_mutex_t mu; /* guards everything here */
 	bool set;	    /* nfp_set_run_user() found the user */
 	bool dropped;	    /* running as the user now */
+	bool settled;	    /* dropped, or it will not happen */
+	pthread_cond_t cv;  /* signalled when settled */
 	uid_t uid;	    /* the user's */
 	gid_t gid;	    /* its primary group */
 	char **paths;	    /* to chown again at the drop, owned */
 	size_t npaths;	    /* entries in paths */
-} R = { .mu = PTHREAD_MUTEX_INITIALIZER };
+} R = { .mu = PTHREAD_MUTEX_INITIALIZER, .cv = PTHREAD_COND_INITIALIZER };
+
+void nfp_privs_wait(void)
+{
+	pthread_mutex_lock(&R.mu);
+	while (R.set && !R.settled)
+		pthread_cond_wait(&R.cv, &R.mu);
+	pthread_mutex_unlock(&R.mu);
+}
+
+void nfp_privs_settle(void)
+{
+	pthread_mutex_lock(&R.mu);
+	R.settled = true;
+	pthread_cond_broadcast(&R.cv);
+	pthread_mutex_unlock(&R.mu);
+}
 
 int nfp_set_run_user(const char *user)
 {
@@ -171,7 +189,7 @@ static int caps_set(uint64_t caps)
 	return 0;
 }
 
-int nfp_drop_privileges(const char *user)
+static int drop(const char *user)
 {
 	struct passwd *pw = getpwnam(user);
 	int err;
@@ -223,4 +241,12 @@ int nfp_drop_privileges(const char *user)
 		nfp_log(NULL, NFP_LOG_INFO, "running as %s (uid %u)", user,
 			(unsigned int)pw->pw_uid);
 	return 0;
+}
+
+int nfp_drop_privileges(const char *user)
+{
+	int err = drop(user);
+
+	nfp_privs_settle();
+	return err;
 }

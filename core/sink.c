@@ -1174,6 +1174,9 @@ static void *worker_main(void *arg)
 	struct job j;
 	int err;
 
+	/* Not as root for a moment when -u USER follows: files it makes
+	 * (a SQLite database) would stay root's. */
+	nfp_privs_wait();
 	/* Connect at once: a sink that is down is spooled to from the start. */
 	err = s->ops.connect(s, s->ctx);
 	pthread_mutex_lock(&s->mu);
