@@ -213,7 +213,7 @@ static void reload(void)
 	G.reload_pending = false;
 	notify("RELOADING=1\nMONOTONIC_USEC=%llu",
 	       (unsigned long long)mono_usec());
-	nfp_log(NULL, NFP_LOG_INFO, "SIGHUP: reloading %s", G.config);
+	nfp_log(NULL, NFP_LOG_INFO, "reloading %s", G.config);
 	nfp_diags_init(&d);
 	nfp_conf_parse(G.config, NULL, &conf, &d);
 	if (conf)
