@@ -133,25 +133,29 @@ static void jb_str(struct jbuf *j, const char *s)
 /* ---- status ---------------------------------------------------------------
  */
 
-/* Kernel-side drops per netlink socket inode, from /proc/net/netlink. */
-struct nl_proc {
-	uint64_t inode; /* socket inode */
-	uint64_t drops; /* the kernel's Drops column */
+/* One netlink socket of an input, for the status. */
+struct nl_sock {
+	const struct nfp_core_inst *ci; /* its instance */
+	int proto;			/* NETLINK_* */
+	uint32_t portid;		/* its address */
+	uint64_t inode;			/* matches /proc/net/netlink */
+	uint64_t drops;			/* the kernel's Drops column */
 };
 
-static unsigned int read_proc_netlink(struct nl_proc *out, unsigned int max)
+/* Fill in the Drops column of /proc/net/netlink for @n sockets. */
+static void read_drops(struct nl_sock *socks, unsigned int n)
 {
-	FILE *f = fopen("/proc/net/netlink", "re");
+	FILE *f = n ? fopen("/proc/net/netlink", "re") : NULL;
 	char line[512];
-	unsigned int n = 0;
+	unsigned int k;
 
 	if (!f)
-		return 0;
+		return;
 	if (!fgets(line, sizeof(line), f)) { /* the header */
 		fclose(f);
-		return 0;
+		return;
 	}
-	while (n < max && fgets(line, sizeof(line), f)) {
+	while (fgets(line, sizeof(line), f)) {
 		unsigned long long drops, inode;
 		char sk[64];
 		int eth, locks, dump;
@@ -162,12 +166,11 @@ static unsigned int read_proc_netlink(struct nl_proc *out, unsigned int max)
 			   &eth, &pid, &groups, &rmem, &wmem, &dump, &locks,
 			   &drops, &inode) != 10)
 			continue;
-		out[n].inode = inode;
-		out[n].drops = drops;
-		n++;
+		for (k = 0; k < n; k++)
+			if (socks[k].inode == inode)
+				socks[k].drops = drops;
 	}
 	fclose(f);
-	return n;
 }
 
 static uint64_t ctr_named(const struct nfp_core_inst *ci, const char *name)
@@ -229,26 +232,22 @@ static void sink_cb(const struct nfp_sink_state *st, void *arg)
 
 static void status_netlink(struct jbuf *j, struct loss *l)
 {
-	struct nl_proc proc[1024];
-	unsigned int nproc = read_proc_netlink(proc, ARRAY_SIZE(proc));
+	struct nl_sock socks[64];
 	const struct nfp_core_inst *ci;
-	bool first = true;
+	unsigned int n = 0, k;
 
-	jb_printf(j, ",\"netlink\":[");
 	for (ci = C.eng->insts; ci; ci = ci->next) {
 		int fds[CTL_NL_MAX], nfd, i;
 
 		if (ci->pub.plugin->kind != NFP_INPUT)
 			continue;
 		nfd = nfp_loop_inst_fds(&ci->pub, fds, CTL_NL_MAX);
-		for (i = 0; i < nfd; i++) {
+		for (i = 0; i < nfd && n < ARRAY_SIZE(socks); i++) {
 			struct sockaddr_nl sa;
 			socklen_t sl = sizeof(sa);
 			int dom = 0, proto = 0;
 			socklen_t ol = sizeof(dom);
-			uint64_t drops = 0;
 			struct stat st;
-			unsigned int k;
 
 			if (getsockopt(fds[i], SOL_SOCKET, SO_DOMAIN, &dom,
 				       &ol) < 0 ||
@@ -262,19 +261,26 @@ static void status_netlink(struct jbuf *j, struct loss *l)
 				    0 ||
 			    fstat(fds[i], &st) < 0)
 				continue;
-			for (k = 0; k < nproc; k++)
-				if (proc[k].inode == (uint64_t)st.st_ino)
-					drops = proc[k].drops;
-			l->kernel_drops += drops;
-			jb_printf(j, "%s{\"instance\":", first ? "" : ",");
-			first = false;
-			jb_str(j, ci->name);
-			jb_printf(j,
-				  ",\"protocol\":%d,\"portid\":%" PRIu32
-				  ",\"inode\":%" PRIu64
-				  ",\"kernel_drops\":%" PRIu64 "}",
-				  proto, sa.nl_pid, (uint64_t)st.st_ino, drops);
+			socks[n].ci = ci;
+			socks[n].proto = proto;
+			socks[n].portid = sa.nl_pid;
+			socks[n].inode = (uint64_t)st.st_ino;
+			socks[n].drops = 0;
+			n++;
 		}
+	}
+	read_drops(socks, n);
+	jb_printf(j, ",\"netlink\":[");
+	for (k = 0; k < n; k++) {
+		l->kernel_drops += socks[k].drops;
+		jb_printf(j, "%s{\"instance\":", k ? "," : "");
+		jb_str(j, socks[k].ci->name);
+		jb_printf(j,
+			  ",\"protocol\":%d,\"portid\":%" PRIu32
+			  ",\"inode\":%" PRIu64 ",\"kernel_drops\":%" PRIu64
+			  "}",
+			  socks[k].proto, socks[k].portid, socks[k].inode,
+			  socks[k].drops);
 	}
 	jb_printf(j, "]");
 }
