@@ -168,6 +168,37 @@ is "$?" 0 "nfpipe reload of a good config exits 0"
 s=$("$NFPIPE" status -s "$SOCK" --json | python3 -c 'import json,sys; s=json.load(sys.stdin); print(s["reloads"], [i["out"] for i in s["instances"] if i["name"]=="log1"][0])')
 is "$s" "1 $((N + 5))" "one reload counted; log1 kept its counters"
 
+# Loss on purpose: a small socket buffer (a reload restarts log1 with it),
+# the daemon stopped while 2000 packets come, then 5 more to show the gap.
+sed -i 's/^seq_local=1$/&\nnetlink_socket_buffer_size=64k\nnetlink_socket_buffer_maxsize=64k/' "$T/st.conf"
+"$NFPIPE" reload -s "$SOCK" >/dev/null 2>"$T/rl.err"
+is "$?" 0 "a reload with a 64 KiB socket buffer"
+before=$(nlines "$T/out.json")
+kill -STOP "$NFPIPED_PID"
+psend_c udp 10.77.1.2 10.77.2.2 --sport 42001 --dport 7777 --count 2000
+kill -CONT "$NFPIPED_PID"
+sleep 0.5
+psend_c udp 10.77.1.2 10.77.2.2 --sport 42001 --dport 7777 --count 5
+sleep 0.5
+logged=$(($(nlines "$T/out.json") - before))
+out=$("$NFPIPE" status -s "$SOCK" --json | python3 -c "import json, sys
+s = json.load(sys.stdin)
+l = s['loss']
+lost = 2005 - $logged
+bad = []
+if not 0 < lost < 2005: bad.append('lost %d: nothing lost, or everything' % lost)
+if l['seq_gaps'] != lost: bad.append('seq_gaps %d, wanted %d' % (l['seq_gaps'], lost))
+if l['lost'] != lost: bad.append('lost %d, wanted %d' % (l['lost'], lost))
+if not l['kernel_drops'] > 0: bad.append('kernel_drops %d' % l['kernel_drops'])
+if not l['enobufs'] > 0: bad.append('enobufs %d' % l['enobufs'])
+nl = [x['kernel_drops'] for x in s['netlink'] if x['instance'] == 'log1']
+if nl != [l['kernel_drops']]: bad.append('netlink %r' % s['netlink'])
+print('\n'.join(bad) or 'lost %d of 2005, kernel drops %d' % (lost, l['kernel_drops']))
+sys.exit(1 if bad else 0)")
+ok $? "a real loss is accounted: sequence gaps = lost = sent - logged, kernel drops seen" ||
+	diag "$out"
+diag "$out"
+
 nfpiped_stop
 is "$?" 0 "nfpiped exits 0 on SIGTERM"
 check "the socket is gone after the stop" test ! -e "$SOCK"
