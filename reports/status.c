@@ -100,7 +100,9 @@ static char *parse_str(struct jparse *jp)
 			case 'u': {
 				unsigned int u;
 
-				if (sscanf(jp->p, "%4x", &u) != 1)
+				if (strspn(jp->p, "0123456789abcdefABCDEF") <
+					    4 ||
+				    sscanf(jp->p, "%4x", &u) != 1)
 					goto bad;
 				jp->p += 4;
 				c = u < 0x80 ? (char)u : '?';
@@ -207,10 +209,14 @@ static int parse_val(struct jparse *jp, struct jv *v)
 	case 'f':
 		v->t = J_BOOL;
 		v->b = *jp->p == 't';
+		if (strncmp(jp->p, v->b ? "true" : "false", v->b ? 4 : 5))
+			return -1;
 		jp->p += v->b ? 4 : 5;
 		break;
 	case 'n':
 		v->t = J_NULL;
+		if (strncmp(jp->p, "null", 4))
+			return -1;
 		jp->p += 4;
 		break;
 	default: {
