@@ -105,6 +105,17 @@ void nfp_opts_help(const struct nfp_option *tab, FILE *f);
 int nfp_opt_parse_value(const struct nfp_option *opt, const char *value,
 			void *dst, const char **why);
 
+/* ---- privileges (privs.c) -------------------------------------------- */
+
+/*
+ * Any thread: wait while a -u user is set and the drop to it is still to
+ * come (sink workers, before they connect and create files). Returns at
+ * once without -u.
+ */
+void nfp_privs_wait(void);
+/* Main: the drop is done or will not happen (a failed start): wake them. */
+void nfp_privs_settle(void);
+
 /* ---- queued sinks (sink.c) -------------------------------------------- */
 
 /*
@@ -112,5 +123,22 @@ int nfp_opt_parse_value(const struct nfp_option *opt, const char *value,
  * the SIGUSR1 dump after the counters.
  */
 void nfp_sink_log_states(void);
+
+/* One running sink as the control socket's status shows it. */
+struct nfp_sink_state {
+	const struct nfp_inst *inst; /* its instance */
+	char state[32];		     /* what the worker does: "idle", ... */
+	bool up;		     /* the worker has a connection */
+	bool down;		     /* the last connect or write failed */
+	uint32_t queued;	     /* batches in the memory queue */
+	uint64_t queued_rows;	     /* rows in them */
+	uint64_t spool_bytes;	     /* spool size on disk */
+	int64_t oldest_spooled;	     /* wall s of the oldest pending spooled
+				      * row (approximate), 0: none */
+};
+
+/* Main: @cb once for every running sink, its state read under its lock. */
+void nfp_sink_states(void (*cb)(const struct nfp_sink_state *st, void *arg),
+		     void *arg);
 
 #endif /* NFP_CORE_H */

@@ -27,7 +27,8 @@ struct stack_path {
 };
 
 static const char *const global_keys[] = {
-	"logfile", "loglevel", "plugin", "stack", "rmem", "bufsize", NULL,
+	"logfile", "loglevel", "plugin",	 "stack",
+	"rmem",	   "bufsize",  "control_socket", NULL,
 };
 
 static unsigned int count_keys(const struct nfp_key *k)
@@ -559,6 +560,39 @@ static void assign_slots(struct nfp_tree *t, struct nfp_node *n)
 		assign_slots(t, n->child[k]);
 }
 
+/* The keys an NFP_PF_ALL_KEYS consumer at @n sees, nearest producer first. */
+static void build_vis(struct nfp_tree *t, struct nfp_node *n)
+{
+	unsigned int k;
+	const struct nfp_node *a, *chain[64];
+	unsigned int depth = 0, cap = 0, i;
+
+	for (a = n->parent; a && depth < ARRAY_SIZE(chain); a = a->parent)
+		chain[depth++] = a;
+	for (i = 0; i < depth; i++)
+		cap += chain[i]->ci->n_out;
+	n->vis = xcalloc(cap, sizeof(*n->vis));
+	/* Stack order, root first; a name already seen nearer wins. */
+	while (depth--) {
+		const struct nfp_node *s = chain[depth];
+
+		for (k = 0; k < s->ci->n_out; k++) {
+			const struct nfp_key *key = &s->ci->pub.out_keys[k];
+			unsigned int idx;
+
+			if (key->flags & NFP_KEYF_INACTIVE)
+				continue;
+			if (find_producer(n, key->name, &idx) != s || idx != k)
+				continue;
+			n->vis[n->nvis].name = key->name;
+			n->vis[n->nvis].type = key->type;
+			n->vis[n->nvis].slot = s->out_map[k];
+			t->slot_used[s->out_map[k]] = true;
+			n->nvis++;
+		}
+	}
+}
+
 static void bind_node(struct nfp_engine *e, struct nfp_tree *t,
 		      struct nfp_node *n,
 		      const struct nfp_plugin *const *statics,
@@ -612,38 +646,8 @@ static void bind_node(struct nfp_engine *e, struct nfp_tree *t,
 		n->in_type[k] = p->ci->pub.out_keys[idx].type;
 		t->slot_used[p->out_map[idx]] = true;
 	}
-	if (n->ci->pub.plugin->flags & NFP_PF_ALL_KEYS) {
-		const struct nfp_node *a, *chain[64];
-		unsigned int depth = 0, cap = 0, i;
-
-		for (a = n->parent; a && depth < ARRAY_SIZE(chain);
-		     a = a->parent)
-			chain[depth++] = a;
-		for (i = 0; i < depth; i++)
-			cap += chain[i]->ci->n_out;
-		n->vis = xcalloc(cap, sizeof(*n->vis));
-		/* Stack order, root first; a name already seen nearer wins. */
-		while (depth--) {
-			const struct nfp_node *s = chain[depth];
-
-			for (k = 0; k < s->ci->n_out; k++) {
-				const struct nfp_key *key =
-					&s->ci->pub.out_keys[k];
-				unsigned int idx;
-
-				if (key->flags & NFP_KEYF_INACTIVE)
-					continue;
-				if (find_producer(n, key->name, &idx) != s ||
-				    idx != k)
-					continue;
-				n->vis[n->nvis].name = key->name;
-				n->vis[n->nvis].type = key->type;
-				n->vis[n->nvis].slot = s->out_map[k];
-				t->slot_used[s->out_map[k]] = true;
-				n->nvis++;
-			}
-		}
-	}
+	if (n->ci->pub.plugin->flags & NFP_PF_ALL_KEYS)
+		build_vis(t, n);
 	for (k = 0; k < n->nchild; k++)
 		bind_node(e, t, n->child[k], statics, d);
 }
@@ -735,6 +739,9 @@ static void read_globals(struct nfp_engine *e, struct nfp_conf_section *g,
 					en->value);
 			else
 				e->loglevel = (int)v;
+		} else if (!strcmp(en->key, "control_socket")) {
+			free(e->control_socket);
+			e->control_socket = xstrdup(en->value);
 		} else if (!strcmp(en->key, "plugin") ||
 			   !strcmp(en->key, "stack")) {
 			/* Handled by the caller, in order. */
@@ -755,7 +762,7 @@ static void read_globals(struct nfp_engine *e, struct nfp_conf_section *g,
 			else
 				snprintf(
 					hint, sizeof(hint),
-					"[global] takes logfile, loglevel, plugin and stack");
+					"[global] takes logfile, loglevel, control_socket, plugin and stack");
 			nfp_diag(d, NFP_LOG_ERROR, en->file, en->line, "global",
 				 hint, "unknown option \"%s\"", en->key);
 		}
@@ -1042,6 +1049,121 @@ static void node_free(struct nfp_node *n)
 	free(n);
 }
 
+/* Release and free one instance that is stopped (or never started). */
+static void inst_free(struct nfp_core_inst *ci)
+{
+	const struct nfp_plugin *pl = ci->pub.plugin;
+
+	if (ci->opts_done && pl->size > NFP_PLUGIN_MIN_SIZE && pl->release)
+		pl->release(&ci->pub);
+	if (ci->opts_done)
+		nfp_opts_free(ci->pub.plugin->options, ci->pub.priv);
+	free(ci->pub.priv);
+	free(ci->pub.ctr);
+	free(ci->name);
+	free(ci->where);
+	free(ci);
+}
+
+/* ---- reload ------------------------------------------------------------ */
+
+/* The same option lines, in the same order (file and line may differ). */
+static bool same_section(const struct nfp_conf_section *a,
+			 const struct nfp_conf_section *b)
+{
+	const struct nfp_conf_entry *x, *y;
+
+	if (!a || !b)
+		return a == b;
+	for (x = a->entries, y = b->entries; x && y; x = x->next, y = y->next)
+		if (strcmp(x->key, y->key) || strcmp(x->value, y->value))
+			return false;
+	return !x && !y;
+}
+
+/* configure() may build key tables (SQL columns): compare their contents. */
+static bool same_keys(const struct nfp_key *a, unsigned int na,
+		      const struct nfp_key *b, unsigned int nb)
+{
+	unsigned int i;
+
+	if (na != nb)
+		return false;
+	for (i = 0; i < na; i++)
+		if (strcmp(a[i].name, b[i].name) || a[i].type != b[i].type ||
+		    a[i].flags != b[i].flags)
+			return false;
+	return true;
+}
+
+static void node_replace(struct nfp_tree *t, struct nfp_node *n,
+			 struct nfp_core_inst *from, struct nfp_core_inst *to)
+{
+	unsigned int k;
+
+	if (n->ci == from)
+		n->ci = to;
+	for (k = 0; k < n->nchild; k++)
+		node_replace(t, n->child[k], from, to);
+}
+
+/* Key names seen by ALL_KEYS consumers point into producers' tables. */
+static void node_revis(struct nfp_tree *t, struct nfp_node *n)
+{
+	unsigned int k;
+
+	if (n->ci->pub.plugin->flags & NFP_PF_ALL_KEYS) {
+		free(n->vis);
+		n->vis = NULL;
+		n->nvis = 0;
+		build_vis(t, n);
+	}
+	for (k = 0; k < n->nchild; k++)
+		node_revis(t, n->child[k]);
+}
+
+unsigned int nfp_engine_adopt(struct nfp_engine *ne, struct nfp_engine *old)
+{
+	struct nfp_core_inst **pp, **op, *n, *o;
+	unsigned int i, kept = 0;
+	char *tmp;
+
+	for (pp = &ne->insts; (n = *pp); pp = &(*pp)->next) {
+		for (op = &old->insts; (o = *op); op = &o->next)
+			if (!strcmp(o->name, n->name))
+				break;
+		if (!o || !o->started || o->pub.plugin != n->pub.plugin ||
+		    !same_section(o->sec, n->sec) ||
+		    !same_keys(o->pub.in_keys, o->n_in, n->pub.in_keys,
+			       n->n_in) ||
+		    !same_keys(o->pub.out_keys, o->n_out, n->pub.out_keys,
+			       n->n_out))
+			continue;
+		/* Out of the old engine's list, into the new one's place. */
+		*op = o->next;
+		o->next = n->next;
+		*pp = o;
+		o->eng = ne;
+		o->dirty = false;
+		o->next_dirty = NULL;
+		o->sec = n->sec; /* the old config goes with the old engine */
+		tmp = o->where;
+		o->where = n->where;
+		n->where = tmp;
+		o->tree = n->tree;
+		n->tree = NULL;
+		if (o->tree)
+			o->tree->src = o;
+		for (i = 0; i < ne->ntrees; i++)
+			node_replace(ne->trees[i], ne->trees[i]->root, n, o);
+		inst_free(n);
+		kept++;
+	}
+	for (i = 0; i < ne->ntrees; i++)
+		node_revis(ne->trees[i], ne->trees[i]->root);
+	return kept;
+}
+
 void nfp_engine_free(struct nfp_engine *e)
 {
 	struct nfp_core_inst *ci, *n;
@@ -1065,21 +1187,11 @@ void nfp_engine_free(struct nfp_engine *e)
 	}
 	free(e->trees);
 	for (ci = e->insts; ci; ci = n) {
-		const struct nfp_plugin *pl = ci->pub.plugin;
-
 		n = ci->next;
-		if (ci->opts_done && pl->size > NFP_PLUGIN_MIN_SIZE &&
-		    pl->release)
-			pl->release(&ci->pub);
-		if (ci->opts_done)
-			nfp_opts_free(ci->pub.plugin->options, ci->pub.priv);
-		free(ci->pub.priv);
-		free(ci->pub.ctr);
-		free(ci->name);
-		free(ci->where);
-		free(ci);
+		inst_free(ci);
 	}
 	free(e->logfile);
+	free(e->control_socket);
 	nfp_conf_free(e->conf);
 	free(e);
 }

@@ -65,6 +65,8 @@ struct nfp_core_inst {
 	uint64_t rec_stop;		  /* records the plugin stopped */
 	uint64_t rec_err;		  /* records that failed in process() */
 	uint64_t flush_err;		  /* flush() failures */
+	uint64_t rate_last;		  /* records at the last rate tick */
+	double rate;			  /* records/s over the last tick */
 };
 
 /* One tree: a source instance, its nodes and the record they share. */
@@ -86,6 +88,7 @@ struct nfp_engine {
 	unsigned int ntrees;	     /* entries in trees */
 	struct nfp_core_inst *dirty; /* outputs to flush */
 	char *logfile;		     /* [global] logfile, or NULL */
+	char *control_socket;	     /* [global] control_socket, or NULL */
 	int loglevel;		     /* [global] loglevel, or 0 */
 	struct nfp_conf *conf;	     /* owned: sections stay referenced */
 };
@@ -111,6 +114,16 @@ void nfp_engine_flush(struct nfp_engine *e);
 void nfp_engine_reopen(struct nfp_engine *e);
 /* Write each instance's counters to the log (SIGUSR1). */
 void nfp_engine_dump_counters(struct nfp_engine *e);
+/*
+ * Reload: move every instance of @old that @ne would create unchanged (same
+ * name, plugin, option lines and key tables) into @ne in place of the new,
+ * never started one, with its state, sockets, timers and counters, and
+ * rewire @ne's trees to it. Both engines must be flushed and between
+ * wakeups; @ne was built without errors. Returns how many were carried
+ * over. Freeing @old afterwards stops only what was not carried over;
+ * nfp_engine_start(@ne) starts only what is new.
+ */
+unsigned int nfp_engine_adopt(struct nfp_engine *ne, struct nfp_engine *old);
 /* Stop started instances (inputs first), then free everything. */
 void nfp_engine_free(struct nfp_engine *e);
 struct nfp_core_inst *nfp_engine_inst(struct nfp_engine *e, const char *name);
@@ -157,9 +170,23 @@ void nfp_loop_forget(struct nfp_inst *inst);
 int nfp_loop_signals(const int *sigs, unsigned int n, void (*cb)(int sig));
 /* Call the fd callbacks of every input's fds once (drain before exit). */
 void nfp_loop_drain(void);
+/*
+ * @fn runs after each wakeup's batch and flush, when no record is in flight
+ * (a reload, the control socket's replies). NULL: none.
+ */
+void nfp_loop_set_idle(void (*fn)(void));
+/* The engine nfp_loop_run() flushes from now on (after a reload). */
+void nfp_loop_set_engine(struct nfp_engine *e);
+/* The fds @inst watches, at most @max into @fds; returns how many. */
+int nfp_loop_inst_fds(const struct nfp_inst *inst, int *fds, int max);
 
 /* ---- privileges (privs.c) -------------------------------------------- */
 
+/*
+ * Main, before the start callbacks: -u @user is what nfp_run_owner() and
+ * nfp_own_path() work for. 0, or -ENOENT when there is no such user.
+ */
+int nfp_set_run_user(const char *user);
 /* Become @user, keeping only what plugins asked for with nfp_keep_caps(). */
 int nfp_drop_privileges(const char *user);
 

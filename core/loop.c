@@ -51,6 +51,8 @@ static struct {
 	bool stop;		 /* leave nfp_loop_run() */
 	bool in_batch;		 /* dispatching */
 	void (*sig_cb)(int sig); /* signal handler */
+	void (*idle)(void);	 /* after each batch and its flush */
+	struct nfp_engine *eng;	 /* flushed after each batch */
 } L = { .epfd = -1 };
 
 NFP_API uint64_t nfp_now_ms(void)
@@ -339,6 +341,7 @@ int nfp_loop_run(struct nfp_engine *e)
 	struct epoll_event ev[MAX_EVENTS];
 	int i, n;
 
+	L.eng = e;
 	while (!L.stop) {
 		n = epoll_wait(L.epfd, ev, MAX_EVENTS, -1);
 		if (n < 0) {
@@ -351,10 +354,34 @@ int nfp_loop_run(struct nfp_engine *e)
 			dispatch(ev[i].data.ptr, ev[i].events);
 		L.in_batch = false;
 		reap();
-		if (e)
-			nfp_engine_flush(e);
+		if (L.eng)
+			nfp_engine_flush(L.eng);
+		/* Between wakeups: no record is in flight, nothing is dirty. */
+		if (L.idle)
+			L.idle();
 	}
 	return 0;
+}
+
+void nfp_loop_set_engine(struct nfp_engine *e)
+{
+	L.eng = e;
+}
+
+void nfp_loop_set_idle(void (*fn)(void))
+{
+	L.idle = fn;
+}
+
+int nfp_loop_inst_fds(const struct nfp_inst *inst, int *fds, int max)
+{
+	const struct watch *w;
+	int n = 0;
+
+	for (w = L.watches; w; w = w->next)
+		if (!w->dead && w->kind == W_FD && w->inst == inst && n < max)
+			fds[n++] = w->fd;
+	return n;
 }
 
 void nfp_loop_drain(void)

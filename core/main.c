@@ -4,10 +4,14 @@
  *
  * Order of start-up: parse the config and build every stack (all errors at
  * once, exit 1, nothing started); daemonize if asked; open the log; start
- * outputs, filters, inputs (inputs open their netlink sockets as root); drop
- * to -u USER; then run the loop. SIGTERM/SIGINT stop reading, drain what the
- * sockets still hold, flush every output and exit 0. SIGHUP reopens files,
- * SIGUSR1 writes every instance's counters to the log. With --replay FILE
+ * outputs, filters, inputs (inputs open their netlink sockets as root); open
+ * the control socket; drop to -u USER; tell systemd READY=1; then run the
+ * loop. SIGTERM/SIGINT stop reading, drain what the sockets still hold,
+ * flush every output and exit 0. SIGHUP (and `nfpipe reload` over the
+ * control socket) reopens files and reloads the config between two wakeups:
+ * a config with errors is refused and the running one stays; instances
+ * that did not change keep running (nfp_engine_adopt). SIGUSR1 writes every
+ * instance's counters to the log. With --replay FILE
  * every NFLOG instance of the config reads FILE instead (core/replay.c) and
  * nfpiped exits 0 once the capture has gone through the stacks.
  */
@@ -18,16 +22,27 @@
 #include <grp.h>
 #include <pwd.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
+#include "control.h"
 #include "engine.h"
 #include "replay.h"
+
+#ifdef HAVE_LIBSYSTEMD
+#include <systemd/sd-daemon.h>
+#endif
 
 #ifndef SYSCONFDIR
 #define SYSCONFDIR "/etc"
 #endif
 #define DEFAULT_CONFIG SYSCONFDIR "/nfpipe/nfpiped.conf"
+#ifndef RUNSTATEDIR
+#define RUNSTATEDIR "/run"
+#endif
+#define DEFAULT_CONTROL RUNSTATEDIR "/nfpipe/nfpiped.sock"
 
 enum {
 	OPT_CHECK = 256,
@@ -106,7 +121,169 @@ static void usage(FILE *f)
 static struct {
 	struct nfp_engine *eng; /* the running engine */
 	int exit_code;		/* for a signal-driven stop */
+	const char *config;	/* the config file */
+	bool replay;		/* --replay: no config reload */
+	bool reload_pending;	/* SIGHUP or `nfpipe reload` came */
+	int loglevel;		/* -l/-v, or 0 */
 } G;
+
+/* systemd's notification socket, when there is one. */
+static void NFP_PRINTF(1, 2) notify(const char *fmt, ...)
+{
+#ifdef HAVE_LIBSYSTEMD
+	char buf[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	sd_notify(0, buf);
+#else
+	(void)fmt;
+#endif
+}
+
+#ifdef HAVE_LIBSYSTEMD
+static void notify_tick(struct nfp_inst *inst, void *arg)
+{
+	(void)inst;
+	if (arg)
+		notify("WATCHDOG=1");
+	else
+		notify("STATUS=%.0f records/s", nfp_control_rate());
+}
+#endif
+
+/* STATUS= every 5 s, WATCHDOG=1 at half the unit's WatchdogSec. */
+static void notify_timers(void)
+{
+#ifdef HAVE_LIBSYSTEMD
+	struct nfp_timer *t;
+	uint64_t usec = 0;
+
+	if (!getenv("NOTIFY_SOCKET"))
+		return;
+	t = nfp_timer_new(NULL, notify_tick, NULL);
+	if (t)
+		nfp_timer_arm(t, 1000, 5000);
+	if (sd_watchdog_enabled(0, &usec) > 0 && usec) {
+		uint64_t ms = usec / 2000 ? usec / 2000 : 1;
+
+		t = nfp_timer_new(NULL, notify_tick, (void *)1);
+		if (t)
+			nfp_timer_arm(t, ms, ms);
+	}
+#endif
+}
+
+static uint64_t mono_usec(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
+}
+
+static unsigned int count_insts(const struct nfp_engine *e)
+{
+	const struct nfp_core_inst *ci;
+	unsigned int n = 0;
+
+	for (ci = e->insts; ci; ci = ci->next)
+		n++;
+	return n;
+}
+
+/*
+ * Reload the config, between two wakeups: nothing is in flight and every
+ * output has been flushed. Build and check the new engine first (every
+ * error to the log, and to `nfpipe reload`); with errors the running one
+ * stays. Otherwise carry the unchanged instances over, stop what was
+ * removed or changed, start what is new.
+ */
+static void reload(void)
+{
+	struct nfp_engine *ne = NULL, *old = G.eng;
+	struct nfp_conf *conf = NULL;
+	const struct nfp_diag *dg;
+	unsigned int nold, nnew, kept;
+	struct nfp_diags d;
+	char line[1024];
+
+	G.reload_pending = false;
+	notify("RELOADING=1\nMONOTONIC_USEC=%llu",
+	       (unsigned long long)mono_usec());
+	nfp_log(NULL, NFP_LOG_INFO, "reloading %s", G.config);
+	nfp_diags_init(&d);
+	nfp_conf_parse(G.config, NULL, &conf, &d);
+	if (conf)
+		ne = nfp_engine_new(conf, NULL, &d);
+	for (dg = d.head; dg; dg = dg->next) {
+		nfp_diag_format(dg, line, sizeof(line));
+		nfp_log(NULL, dg->level, "%s", line);
+	}
+	if (d.errors || !ne) {
+		nfp_log(NULL, NFP_LOG_ERROR,
+			"reload refused: %u error%s in %s; the running config stays",
+			d.errors, d.errors == 1 ? "" : "s", G.config);
+		nfp_control_reload_done(false, &d);
+		nfp_engine_free(ne);
+		if (!ne)
+			nfp_conf_free(conf);
+		nfp_diags_free(&d);
+		nfp_log_reopen();
+		nfp_engine_reopen(G.eng);
+		notify("READY=1");
+		return;
+	}
+	nold = count_insts(old);
+	nnew = count_insts(ne);
+	nfp_engine_flush(old);
+	kept = nfp_engine_adopt(ne, old);
+	G.eng = ne;
+	nfp_loop_set_engine(ne);
+	nfp_control_engine(ne);
+	/* Stops what was not carried over; its last records may still reach
+	 * outputs that were, which now belong to @ne. */
+	nfp_engine_free(old);
+	nfp_engine_flush(ne);
+	if (!G.loglevel && ne->loglevel)
+		nfp_log_set_level(ne->loglevel);
+	nfp_log_reopen();
+	if (nfp_engine_start(ne) < 0) {
+		nfp_log(NULL, NFP_LOG_FATAL,
+			"reload: a new instance failed to start; stopping");
+		d.errors++;
+		nfp_diag(
+			&d, NFP_LOG_ERROR, G.config, 0, NULL, NULL,
+			"a new instance failed to start (see the log); nfpiped stops");
+		nfp_control_reload_done(false, &d);
+		nfp_diags_free(&d);
+		G.exit_code = 1;
+		nfp_loop_stop();
+		return;
+	}
+	nfp_engine_reopen(ne);
+	nfp_log(NULL, NFP_LOG_NOTICE,
+		"reloaded %s: %u instances kept, %u started, %u stopped",
+		G.config, kept, nnew - kept, nold - kept);
+	nfp_control_reload_done(true, &d);
+	nfp_diags_free(&d);
+	notify("READY=1\nSTATUS=reloaded: %u kept, %u started, %u stopped",
+	       kept, nnew - kept, nold - kept);
+}
+
+static void request_reload(void)
+{
+	G.reload_pending = true;
+}
+
+/* Between wakeups (nfp_loop_set_idle). */
+static void on_idle(void)
+{
+	if (G.reload_pending && !nfp_stopping())
+		reload();
+}
 
 static void on_signal(int sig)
 {
@@ -114,9 +291,14 @@ static void on_signal(int sig)
 	case SIGTERM:
 	case SIGINT:
 		nfp_log(NULL, NFP_LOG_INFO, "signal %d: stopping", sig);
+		notify("STOPPING=1");
 		nfp_loop_stop();
 		break;
 	case SIGHUP:
+		if (!G.replay) {
+			request_reload();
+			break;
+		}
 		nfp_log(NULL, NFP_LOG_INFO, "SIGHUP: reopening files");
 		nfp_log_reopen();
 		nfp_engine_reopen(G.eng);
@@ -262,6 +444,7 @@ int main(int argc, char **argv)
 	struct option longopts[ARRAY_SIZE(cli) + 1];
 	const char *config = DEFAULT_CONFIG, *user = NULL, *pidfile = NULL;
 	const char *replay = NULL;
+	static char abs_config[4096];
 	bool daemon_mode = false, check = false;
 	int loglevel = 0, c, err, ret = 1;
 	struct nfp_diags d;
@@ -327,6 +510,12 @@ int main(int argc, char **argv)
 	}
 	if (loglevel)
 		nfp_log_set_level(loglevel);
+	/* Reloads read it again after -d's chdir("/"). */
+	if (config[0] != '/' && realpath(config, abs_config))
+		config = abs_config;
+	G.config = config;
+	G.replay = replay != NULL;
+	G.loglevel = loglevel;
 
 	nfp_diags_init(&d);
 	nfp_conf_parse(config, NULL, &conf, &d);
@@ -349,6 +538,10 @@ int main(int argc, char **argv)
 		ret = 0;
 		goto out;
 	}
+	if (user && nfp_set_run_user(user) < 0) {
+		fprintf(stderr, "nfpiped: unknown user \"%s\"\n", user);
+		goto out;
+	}
 	if (!loglevel && G.eng->loglevel)
 		nfp_log_set_level(G.eng->loglevel);
 	if (daemon_mode && (err = daemonize()) < 0) {
@@ -364,6 +557,10 @@ int main(int argc, char **argv)
 				G.eng->logfile, strerror(-err));
 			goto out;
 		}
+		if (strcmp(G.eng->logfile, "stderr") &&
+		    strcmp(G.eng->logfile, "stdout") &&
+		    strcmp(G.eng->logfile, "syslog"))
+			nfp_own_path(NULL, G.eng->logfile);
 	} else if (daemon_mode) {
 		nfp_log_open("syslog", 0);
 	}
@@ -383,10 +580,34 @@ int main(int argc, char **argv)
 		nfp_log(NULL, NFP_LOG_FATAL, "start-up failed; stopping");
 		goto out;
 	}
+	nfp_control_engine(G.eng);
+	err = nfp_control_open(replay		       ? "none"
+			       : G.eng->control_socket ? G.eng->control_socket
+						       : DEFAULT_CONTROL,
+			       config, replay ? NULL : request_reload);
+	if (err < 0) {
+		/* The default place may be missing or taken (a second daemon,
+		 * a test): only a socket the config asks for is a must. */
+		nfp_log(NULL,
+			G.eng->control_socket ? NFP_LOG_FATAL : NFP_LOG_WARN,
+			"control socket %s: %s%s",
+			G.eng->control_socket ? G.eng->control_socket
+					      : DEFAULT_CONTROL,
+			err == -EADDRINUSE ? "another nfpiped answers there"
+					   : strerror(-err),
+			G.eng->control_socket
+				? ""
+				: "; running without one (set control_socket=)");
+		if (G.eng->control_socket)
+			goto out;
+	}
+	nfp_loop_set_idle(on_idle);
 	if (user && nfp_drop_privileges(user) < 0)
 		goto out;
 	nfp_log(NULL, NFP_LOG_INFO, "nfpiped %s started with %s",
 		PACKAGE_VERSION, config);
+	notify_timers();
+	notify("READY=1\nMAINPID=%d", (int)getpid());
 	if (replay)
 		nfp_replay_progress_start(G.eng, replay);
 	err = nfp_loop_run(G.eng);
@@ -400,8 +621,10 @@ int main(int argc, char **argv)
 	/* Read what the sockets still hold before the inputs close them. */
 	nfp_loop_drain();
 	nfp_engine_flush(G.eng);
-	ret = 0;
+	ret = G.exit_code;
 out:
+	nfp_privs_settle(); /* sink workers waiting for a drop that failed */
+	nfp_control_close();
 	nfp_engine_free(G.eng);
 	if (!G.eng && conf)
 		nfp_conf_free(conf);

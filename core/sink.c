@@ -143,6 +143,7 @@ struct nfp_sink {
 	bool wspool;		     /* that batch came from the spool */
 	bool up;		     /* the worker has a connection */
 	unsigned int nctr;	     /* the instance's counters */
+	int64_t spool_since;	     /* wall s: oldest pending spooled row */
 };
 
 /* Main thread: the running sinks, for nfp_sink_log_states(). */
@@ -564,6 +565,7 @@ static void spool_batch_locked(struct nfp_sink *s, struct nfp_batch *b,
 			       const struct nfp_inst *li)
 {
 	uint64_t lost;
+	bool had;
 	int r;
 
 	if (!s->spool) {
@@ -572,6 +574,7 @@ static void spool_batch_locked(struct nfp_sink *s, struct nfp_batch *b,
 			   "no spool (spool_max=0): %u rows dropped", b->nrows);
 		return;
 	}
+	had = nfp_spool_pending(s->spool);
 	if (old)
 		r = nfp_spool_append_old(s->spool, b->seq, b->nrows, b->buf,
 					 (uint32_t)b->len);
@@ -592,6 +595,12 @@ static void spool_batch_locked(struct nfp_sink *s, struct nfp_batch *b,
 	if (r == 0) {
 		ctr_add(s, NFP_SINK_CTR_SPOOLED, b->nrows);
 		s->spooling = true;
+		if (!had || !s->spool_since)
+			s->spool_since =
+				(int64_t)time(NULL) -
+				(b->born_ms ? (int64_t)(now_ms() - b->born_ms) /
+						      1000
+					    : 0);
 		return;
 	}
 	ctr_add(s, NFP_SINK_CTR_DROPPED, b->nrows);
@@ -1209,6 +1218,9 @@ static void *worker_main(void *arg)
 	struct job j;
 	int err;
 
+	/* Not as root for a moment when -u USER follows: files it makes
+	 * (a SQLite database) would stay root's. */
+	nfp_privs_wait();
 	/* Connect at once: a sink that is down is spooled to from the start. */
 	err = s->ops.connect(s, s->ctx);
 	pthread_mutex_lock(&s->mu);
@@ -1353,6 +1365,7 @@ static int open_spool(struct nfp_sink *s, const struct nfp_inst *inst)
 		return r;
 	}
 	nfp_spool_set_compress(s->spool, (int)s->conf.spool_compress);
+	nfp_own_path(inst, path); /* the spool is USER's after -u */
 	s->next_seq = info.next_seq;
 	if (info.torn || info.bad_records || info.gap_bytes)
 		nfp_warn(inst,
@@ -1369,6 +1382,7 @@ static int open_spool(struct nfp_sink *s, const struct nfp_inst *inst)
 			 " rows) from an earlier run are replayed first",
 			 path, info.pending, info.pending_rows);
 		s->spooling = true;
+		s->spool_since = (int64_t)time(NULL);
 	}
 	free(path);
 	return 0;
@@ -1554,5 +1568,31 @@ void nfp_sink_log_states(void)
 			st, up ? "open" : "closed",
 			down ? ", sink down (new batches spool)" : "", qlen,
 			spooled);
+	}
+}
+
+void nfp_sink_states(void (*cb)(const struct nfp_sink_state *st, void *arg),
+		     void *arg)
+{
+	struct nfp_sink_state st;
+	struct nfp_batch *b;
+	struct nfp_sink *s;
+
+	for (s = live_sinks; s; s = s->next_live) {
+		memset(&st, 0, sizeof(st));
+		st.inst = s->inst;
+		pthread_mutex_lock(&s->mu);
+		snprintf(st.state, sizeof(st.state), "%s",
+			 wstate_names[s->wstate]);
+		st.up = s->up;
+		st.down = s->down;
+		st.queued = s->qlen;
+		for (b = s->qhead; b; b = b->next)
+			st.queued_rows += b->nrows;
+		st.spool_bytes = nfp_spool_bytes(s->spool);
+		if (s->spool && nfp_spool_pending(s->spool))
+			st.oldest_spooled = s->spool_since;
+		pthread_mutex_unlock(&s->mu);
+		cb(&st, arg);
 	}
 }

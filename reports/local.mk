@@ -4,8 +4,10 @@
 # nfpiped.conf exactly as the daemon does.
 bin_PROGRAMS += nfpipe
 nfpipe_SOURCES = reports/main.c reports/cli.h reports/conf.c reports/check.c
+nfpipe_SOURCES += reports/status.c
 nfpipe_CPPFLAGS = $(AM_CPPFLAGS) -DSBINDIR=\"$(sbindir)\"
 nfpipe_LDADD = libnfpcore.la
+nfpipe_LDADD += -lm
 
 # Dispatch, help, exit codes and `nfpipe check` (no root needed).
 TESTS += tests/cli.sh

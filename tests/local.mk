@@ -40,3 +40,10 @@ EXTRA_DIST += $(INTEGRATION_TESTS) \
 EXTRA_DIST += scripts/deps scripts/test scripts/quickstart
 # Builds, lints, installs and purges the Debian packages (not in make check).
 EXTRA_DIST += scripts/test-packages
+
+# The control socket: nfpipe status and reload against a running daemon;
+# config reloads under traffic; systemd's notify protocol and unit.
+INTEGRATION_TESTS += tests/integration/status.sh
+INTEGRATION_TESTS += tests/integration/reload.sh
+INTEGRATION_TESTS += tests/integration/systemd.sh
+INTEGRATION_TESTS += tests/integration/runuser.sh

@@ -139,6 +139,26 @@ NFP_API void nfp_rec_push(struct nfp_inst *inst, struct nfp_rec *rec);
  */
 NFP_API int nfp_keep_caps(struct nfp_inst *inst, uint64_t caps);
 
+/*
+ * The user nfpiped runs as after `-u USER`: 1 with *@uid and *@gid set, or
+ * 0 when there is none (it runs as it was started). Either pointer may be
+ * NULL. Any thread.
+ */
+NFP_API int nfp_run_owner(unsigned int *uid, unsigned int *gid);
+
+/*
+ * A file or directory the plugin made (or opens) as root belongs to the -u
+ * user: chowned at once while the daemon is still root, and again when the
+ * privileges drop (a directory: with the entries in it, one level, so files
+ * made in it meanwhile go too). Symbolic links are not followed. Without
+ * -u, or once the daemon runs as USER (then it creates files as USER
+ * anyway), nothing happens. Call it for a database, a spool, an RRD or a
+ * log file, so that a restart as USER can write them. The directory holding
+ * a file is not changed: it must let USER create files when the plugin
+ * makes new ones later. 0 or a negative errno. Any thread.
+ */
+NFP_API int nfp_own_path(const struct nfp_inst *inst, const char *path);
+
 /* The config file line of this instance's section, for messages. */
 NFP_API const char *nfp_inst_where(const struct nfp_inst *inst);
 

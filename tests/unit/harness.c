@@ -380,6 +380,31 @@ unsigned int nfpt_count(struct nfpt *t, const char *cap)
 	return cap_of(t, cap)->count;
 }
 
+int nfpt_reload(struct nfpt *t, const char *conf,
+		const struct nfp_plugin *const *plugins)
+{
+	struct nfp_engine *ne;
+	struct nfp_diags d;
+	int kept;
+
+	ne = build(conf, plugins, &d);
+	if (d.errors || !ne) {
+		kept = -(int)d.errors;
+		nfp_diags_free(&d);
+		nfp_engine_free(ne);
+		return kept < 0 ? kept : -1;
+	}
+	nfp_diags_free(&d);
+	nfp_engine_flush(t->eng);
+	kept = (int)nfp_engine_adopt(ne, t->eng);
+	nfp_engine_free(t->eng);
+	t->eng = ne;
+	nfp_engine_flush(ne);
+	if (nfp_engine_start(ne) < 0)
+		bail_out("an instance failed to start after a reload");
+	return kept;
+}
+
 void nfpt_free(struct nfpt *t)
 {
 	if (!t)

@@ -66,6 +66,13 @@ struct nfp_inst *nfpt_inst(struct nfpt *t, const char *name);
 const char *nfpt_get(struct nfpt *t, const char *cap, const char *key);
 /* Records CAPTURE instance @cap got so far. */
 unsigned int nfpt_count(struct nfpt *t, const char *cap);
+/*
+ * Reload to @conf as nfpiped does on SIGHUP: the number of instances
+ * carried over, or a negative count of the new config's errors (then the
+ * running engine stays).
+ */
+int nfpt_reload(struct nfpt *t, const char *conf,
+		const struct nfp_plugin *const *plugins);
 /* Stop every instance (outputs flush) and free everything. */
 void nfpt_free(struct nfpt *t);
 

@@ -202,6 +202,11 @@ static const struct nfp_plugin *const plugins[] = {
 	&prodx, &needx, &wantstr, &emit, &twin_outp, &twin_in, &conferr, NULL,
 };
 
+static uint64_t t_counter_in(struct nfpt *t, const char *name)
+{
+	return nfpt_inst(t, name)->core->rec_out;
+}
+
 static void feed_mark(struct nfpt *t, const char *in, uint32_t mark)
 {
 	static const uint8_t pkt[20] = { 0x45 };
@@ -535,6 +540,53 @@ static void test_arena(void)
 	nfp_arena_free(a);
 }
 
+/* nfp_engine_adopt: kept instances are the same objects, with their state. */
+static void test_reload(void)
+{
+	struct nfp_inst *in, *c1;
+	struct nfpt *t;
+
+	t = nfpt_new("[global]\n"
+		     "stack=in:PKTIN,px:PRODX,c1:CAPTURE\n",
+		     plugins);
+	feed_mark(t, "in", 1);
+	in = nfpt_inst(t, "in");
+	c1 = nfpt_inst(t, "c1");
+	is_int(nfpt_reload(t,
+			   "[global]\n"
+			   "stack=in:PKTIN,px:PRODX,c1:CAPTURE\n"
+			   "stack=in:PKTIN,px:PRODX,nx:NEEDX,c2:CAPTURE\n",
+			   plugins),
+	       3, "reload: in, px and c1 are carried over");
+	ok(nfpt_inst(t, "in") == in && nfpt_inst(t, "c1") == c1,
+	   "reload: the kept instances are the same objects");
+	feed_mark(t, "in", 2);
+	is_int(nfpt_count(t, "c1"), 2, "reload: c1 kept its state and goes on");
+	is_int(nfpt_count(t, "c2"), 1, "reload: the added stack gets records");
+	is_str(nfpt_get(t, "c2", "x.y"), "3", "reload: the new stack is bound");
+	is_int((int64_t)t_counter_in(t, "in"), 2,
+	       "reload: the kept input kept its counters");
+
+	ok(nfpt_reload(t, "[global]\nstack=in:PKTIN,nosuch:NOSUCH,c1:CAPTURE\n",
+		       plugins) < 0,
+	   "reload: a config with an error is refused");
+	feed_mark(t, "in", 2);
+	is_int(nfpt_count(t, "c2"), 2,
+	       "reload: the refused one left all running");
+
+	is_int(nfpt_reload(t, "[global]\nstack=in:PKTIN,c2:CAPTURE\n", plugins),
+	       2, "reload: stacks removed, in and c2 kept");
+	ok(nfpt_inst(t, "c1") == NULL && nfpt_inst(t, "px") == NULL,
+	   "reload: removed instances are gone");
+	feed_mark(t, "in", 5);
+	is_int(nfpt_count(t, "c2"), 3, "reload: c2 fed directly now");
+	is_str(nfpt_get(t, "c2", "x.y"), NULL,
+	       "reload: the record layout is the new one (no x.y)");
+	is_str(nfpt_get(t, "c2", "oob.mark"), "5",
+	       "reload: input keys still bound");
+	nfpt_free(t);
+}
+
 int main(void)
 {
 	test_binding();
@@ -545,5 +597,6 @@ int main(void)
 	test_loop();
 	test_values();
 	test_arena();
+	test_reload();
 	return done_testing();
 }

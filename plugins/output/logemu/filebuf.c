@@ -30,13 +30,16 @@ static int open_path(struct fb *f, const char *path)
 
 		if (strlen(path) < sizeof(dir)) {
 			strcpy(dir, path);
-			if (mkdir(dirname(dir), 0750) == 0)
+			if (mkdir(dirname(dir), 0750) == 0) {
 				nfp_info(f->inst, "created directory %s", dir);
+				nfp_own_path(f->inst, dir);
+			}
 		}
 		fd = open(path, flags, FB_MODE);
 	}
 	if (fd < 0)
 		return -errno;
+	nfp_own_path(f->inst, path); /* -u USER writes it after a reopen */
 	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
 	    (st.st_mode & S_IWOTH))
 		nfp_warn(f->inst, "%s is world-writable; chmod o-w it", path);

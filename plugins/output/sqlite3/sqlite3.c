@@ -486,6 +486,21 @@ static int prep(struct s3_ctx *x, const char *sql, sqlite3_stmt **st)
 		       : -EIO;
 }
 
+/*
+ * The database and its WAL files belong to the -u user, whoever made them
+ * (the worker may connect before the drop): a restart as USER opens them.
+ */
+static void own_db(const char *db)
+{
+	char side[4096];
+
+	nfp_own_path(NULL, db);
+	snprintf(side, sizeof(side), "%s-wal", db);
+	nfp_own_path(NULL, side);
+	snprintf(side, sizeof(side), "%s-shm", db);
+	nfp_own_path(NULL, side);
+}
+
 static int s3_connect(struct nfp_sink *s, void *ctx)
 {
 	static const char *const sync_sql[] = {
@@ -531,6 +546,7 @@ static int s3_connect(struct nfp_sink *s, void *ctx)
 	    sqlite3_exec(x->h, sync_sql[x->synchronous], NULL, NULL, NULL) !=
 		    SQLITE_OK)
 		goto fail;
+	own_db(x->db);
 	if (!columns_match(x)) {
 		nfp_log_rl(
 			&x->rl, li, NFP_LOG_ERROR,
@@ -856,6 +872,7 @@ static int s3_start(struct nfp_inst *inst)
 	x = ctx_new(p);
 	if (!x)
 		return -ENOMEM;
+	own_db(p->db); /* left by an earlier run as root */
 	return nfp_sink_start(inst, &p->sink, &s3_ops, x, p->cfg->ncols,
 			      p->cfg->fingerprint, &p->s);
 }
