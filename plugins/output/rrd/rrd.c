@@ -472,6 +472,9 @@ static int file_create(struct rrd_shared *sh, struct rrd_file *f)
 	f->nfile_ds = sh->nds;
 	f->last_us = (int64_t)last_up * 1000000;
 	f->has_sent = false;
+	/* rrdcached made it as its own user; a file of ours is USER's. */
+	if (!sh->daemon)
+		nfp_own_path(&sh->log_inst, f->path);
 	nfp_log(&sh->log_inst, NFP_LOG_INFO, "created %s (step %lus)", f->path,
 		sh->step);
 	return 1;
