@@ -4,7 +4,7 @@
 # plugins and the traffic generator, then runs bench/live (root).
 EXTRA_PROGRAMS += bench/udpgen
 bench_udpgen_SOURCES = bench/udpgen.c
-EXTRA_DIST += bench/live bench/RESULTS.md bench/l7-replay
+EXTRA_DIST += bench/live bench/RESULTS.md bench/l7-replay bench/reload-live
 # The bare libnetfilter_log receiver of bench/live's "bare" row.
 EXTRA_PROGRAMS += bench/nflog-bare
 bench_nflog_bare_SOURCES = bench/nflog-bare.c
