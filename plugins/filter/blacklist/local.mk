@@ -1,0 +1,22 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# BLACKLIST: the filter (blacklist.c) and the list code it shares with
+# `nfpipe blocklist` (iplist.c, pure but for ipl_load_file(); zlib reads
+# gzip lists). zlib is required by configure, so this always builds.
+IPLIST_SOURCES = plugins/filter/blacklist/iplist.c \
+	plugins/filter/blacklist/iplist.h
+
+check_PROGRAMS += tests/unit/test_iplist
+tests_unit_test_iplist_SOURCES = tests/unit/test_iplist.c $(IPLIST_SOURCES)
+tests_unit_test_iplist_CPPFLAGS = $(AM_CPPFLAGS) $(ZLIB_CFLAGS) \
+	-I$(top_srcdir)/plugins/filter/blacklist
+tests_unit_test_iplist_LDADD = $(ZLIB_LIBS)
+TESTS += tests/unit/test_iplist
+
+# The parser on any bytes; `make check` replays tests/data/iplist/.
+check_PROGRAMS += tests/fuzz/fuzz_iplist
+tests_fuzz_fuzz_iplist_SOURCES = tests/fuzz/fuzz_iplist.c $(IPLIST_SOURCES)
+tests_fuzz_fuzz_iplist_CPPFLAGS = $(AM_CPPFLAGS) $(ZLIB_CFLAGS) \
+	-I$(top_srcdir)/plugins/filter/blacklist
+tests_fuzz_fuzz_iplist_LDADD = $(ZLIB_LIBS)
+TESTS += tests/fuzz/fuzz_iplist
+EXTRA_DIST += tests/data/iplist
