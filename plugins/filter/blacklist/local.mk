@@ -20,3 +20,21 @@ tests_fuzz_fuzz_iplist_CPPFLAGS = $(AM_CPPFLAGS) $(ZLIB_CFLAGS) \
 tests_fuzz_fuzz_iplist_LDADD = $(ZLIB_LIBS)
 TESTS += tests/fuzz/fuzz_iplist
 EXTRA_DIST += tests/data/iplist
+
+pkglib_LTLIBRARIES += filter_blacklist.la
+filter_blacklist_la_SOURCES = plugins/filter/blacklist/blacklist.c \
+	$(IPLIST_SOURCES)
+filter_blacklist_la_CPPFLAGS = $(AM_CPPFLAGS) $(ZLIB_CFLAGS)
+filter_blacklist_la_LIBADD = $(ZLIB_LIBS)
+filter_blacklist_la_LDFLAGS = $(PLUGIN_LDFLAGS)
+EXTRA_DIST += plugins/filter/blacklist/README.md
+
+check_PROGRAMS += tests/unit/test_blacklist
+tests_unit_test_blacklist_SOURCES = tests/unit/test_blacklist.c \
+	plugins/filter/blacklist/blacklist.c $(IPLIST_SOURCES) \
+	plugins/filter/base/base.c plugins/filter/base/decode.c \
+	tests/unit/harness.c
+tests_unit_test_blacklist_CPPFLAGS = $(AM_CPPFLAGS) $(ZLIB_CFLAGS) \
+	-I$(top_srcdir)/plugins/filter/blacklist
+tests_unit_test_blacklist_LDADD = libnfpcore.la $(ZLIB_LIBS)
+TESTS += tests/unit/test_blacklist
