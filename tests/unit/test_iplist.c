@@ -179,6 +179,7 @@ static void test_auto(void)
 		enum ipl_format fmt; /* what auto must find */
 	} c[] = {
 		{ "# x\nfoo:1.2.3.4-1.2.3.5\n", IPL_P2P },
+		{ "foo bar:1.2.3.4-1.2.3.4\n", IPL_P2P },
 		{ "1.2.3.0/24\n", IPL_CIDR },
 		{ "2001:db8::/32\n", IPL_CIDR },
 		{ "1.2.3.0/24 ; SBL1\n", IPL_SPAMHAUS },

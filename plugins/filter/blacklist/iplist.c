@@ -569,7 +569,8 @@ static enum ipl_format detect(const char *b, const char *e)
 
 		skip_space(&t);
 		if (!scan_entry(&t, &fam, &lo, &hi, true) && t.p > c &&
-		    at_end(&t, NULL) && fam == 4 && lo != hi)
+		    at_end(&t, NULL) && fam == 4 &&
+		    memchr(c, '-', (size_t)(e - c)))
 			return IPL_P2P;
 	}
 	skip_space(&s);

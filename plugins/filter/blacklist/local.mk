@@ -38,3 +38,9 @@ tests_unit_test_blacklist_CPPFLAGS = $(AM_CPPFLAGS) $(ZLIB_CFLAGS) \
 	-I$(top_srcdir)/plugins/filter/blacklist
 tests_unit_test_blacklist_LDADD = libnfpcore.la $(ZLIB_LIBS)
 TESTS += tests/unit/test_blacklist
+
+# nfpipe blocklist convert/lookup/load against a reference computed by
+# Python's ipaddress; ipset and nft in a namespace of its own (root).
+TESTS += tests/integration/blocklist-convert.sh
+EXTRA_DIST += tests/integration/blocklist-convert.sh \
+	tests/integration/blocklist_ref.py
