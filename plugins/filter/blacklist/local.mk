@@ -41,6 +41,10 @@ TESTS += tests/unit/test_blacklist
 
 # nfpipe blocklist convert/lookup/load against a reference computed by
 # Python's ipaddress; ipset and nft in a namespace of its own (root).
-TESTS += tests/integration/blocklist-convert.sh
+# BLACKLIST on live traffic and `blocklist load` swapped under traffic in
+# the lab (root).
+TESTS += tests/integration/blocklist-convert.sh \
+	tests/integration/blacklist-lab.sh
 EXTRA_DIST += tests/integration/blocklist-convert.sh \
+	tests/integration/blacklist-lab.sh \
 	tests/integration/blocklist_ref.py
