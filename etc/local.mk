@@ -9,3 +9,5 @@ dist_nfpipeexamples_DATA = etc/examples/README.md \
 	etc/examples/gateway.conf etc/examples/graphs.conf \
 	etc/examples/json-tcp.conf etc/examples/kafka.conf \
 	etc/examples/mariadb.conf etc/examples/postgresql.conf
+dist_nfpipeexamples_DATA += etc/examples/geoip-blacklist.conf \
+	etc/examples/blocklist.txt

@@ -247,3 +247,76 @@ CREATE OR REPLACE SQL SECURITY INVOKER VIEW ulog_pkt_time AS
 					 '1970-01-01 00:00:00')) AS time,
 	       ulog_pkt.*
 	FROM ulog_pkt;
+
+-- ---- packets and flows with GEOIP and BLACKLIST tags ------------------------
+--
+-- For stacks with GEOIP and BLACKLIST, e.g. etc/examples/geoip-blacklist.conf:
+--   stack=log1:NFLOG,base1:BASE,ifi1:IFINDEX,geo1:GEOIP,bl1:BLACKLIST,ip2str1:IP2STR,sql1:MYSQL
+-- with table=ulog_pkt_geo, or stack=ct1:NFCT,geo1:GEOIP,bl1:BLACKLIST,
+-- ip2str1:IP2STR,sql2:MYSQL (on=flow) with table=ulog_ct_geo. They are tables of
+-- their own, not columns added to ulog_pkt and ulog_ct: an SQL output
+-- refuses a config whose table has a column no plugin of the stack fills
+-- (unless null_columns=1), so new columns there would break every stack
+-- without these filters. A stack with only one of the two sets
+-- null_columns=1. Columns NULL: private address, no hit, not in the database.
+
+CREATE TABLE IF NOT EXISTS ulog_pkt_geo (
+	_id	BIGINT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY,	-- arrival order
+	oob_time_sec	INT UNSIGNED,	-- packet time, seconds (UTC)
+	oob_time_usec	INT UNSIGNED,
+	oob_prefix	VARCHAR(128),	-- the rule's log prefix
+	oob_in	VARCHAR(128),
+	oob_out	VARCHAR(128),
+	raw_pktlen	INT UNSIGNED,
+	ip_saddr_str	VARCHAR(39),
+	ip_daddr_str	VARCHAR(39),
+	ip_protocol	TINYINT UNSIGNED,
+	tcp_sport	SMALLINT UNSIGNED,
+	tcp_dport	SMALLINT UNSIGNED,
+	udp_sport	SMALLINT UNSIGNED,
+	udp_dport	SMALLINT UNSIGNED,
+	geoip_src_country	CHAR(2),	-- ISO 3166 alpha-2; NULL: private or unknown
+	geoip_dst_country	CHAR(2),
+	geoip_src_asn	INT UNSIGNED,	-- autonomous system number
+	geoip_dst_asn	INT UNSIGNED,
+	geoip_src_asname	VARCHAR(255),
+	geoip_dst_asname	VARCHAR(255),
+	geoip_src_flags	VARCHAR(64),	-- anonymous-proxy,satellite-provider,...
+	geoip_dst_flags	VARCHAR(64),
+	blacklist_src	VARCHAR(64),	-- name of the list holding the source
+	blacklist_dst	VARCHAR(64),
+	blacklist_src_desc	VARCHAR(255),	-- its p2p text or Spamhaus SBL id
+	blacklist_dst_desc	VARCHAR(255),
+	KEY ulog_pkt_geo_by_time (oob_time_sec),
+	KEY ulog_pkt_geo_by_src_country (geoip_src_country),
+	KEY ulog_pkt_geo_by_src_list (blacklist_src)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;
+
+CREATE TABLE IF NOT EXISTS ulog_ct_geo (
+	_id	BIGINT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY,
+	orig_ip_saddr_str	VARCHAR(39),	-- who opened the connection
+	orig_ip_daddr_str	VARCHAR(39),
+	orig_ip_protocol	TINYINT UNSIGNED,
+	orig_l4_sport       	SMALLINT UNSIGNED,
+	orig_l4_dport       	SMALLINT UNSIGNED,
+	orig_raw_pktlen	BIGINT UNSIGNED,	-- bytes sent by the opener
+	reply_raw_pktlen	BIGINT UNSIGNED,	-- bytes of the replies
+	ct_event	INT UNSIGNED,	-- 1 NEW, 2 UPDATE, 4 DESTROY
+	flow_start_sec	INT UNSIGNED,	-- UTC seconds
+	flow_end_sec	INT UNSIGNED,
+	geoip_src_country	CHAR(2),	-- ISO 3166 alpha-2; NULL: private or unknown
+	geoip_dst_country	CHAR(2),
+	geoip_src_asn	INT UNSIGNED,	-- autonomous system number
+	geoip_dst_asn	INT UNSIGNED,
+	geoip_src_asname	VARCHAR(255),
+	geoip_dst_asname	VARCHAR(255),
+	geoip_src_flags	VARCHAR(64),	-- anonymous-proxy,satellite-provider,...
+	geoip_dst_flags	VARCHAR(64),
+	blacklist_src	VARCHAR(64),	-- name of the list holding the source
+	blacklist_dst	VARCHAR(64),
+	blacklist_src_desc	VARCHAR(255),	-- its p2p text or Spamhaus SBL id
+	blacklist_dst_desc	VARCHAR(255),
+	KEY ulog_ct_geo_by_time (flow_start_sec),
+	KEY ulog_ct_geo_by_src_country (geoip_src_country),
+	KEY ulog_ct_geo_by_src_list (blacklist_src)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;

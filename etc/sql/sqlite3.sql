@@ -225,3 +225,76 @@ CREATE VIEW IF NOT EXISTS ulog_pkt_time AS
 	       printf('%06d', coalesce(oob_time_usec, 0)) AS time,
 	       *
 	FROM ulog_pkt;
+
+-- ---- packets and flows with GEOIP and BLACKLIST tags ------------------------
+--
+-- For stacks with GEOIP and BLACKLIST, e.g. etc/examples/geoip-blacklist.conf:
+--   stack=log1:NFLOG,base1:BASE,ifi1:IFINDEX,geo1:GEOIP,bl1:BLACKLIST,ip2str1:IP2STR,sql1:SQLITE3
+-- with table=ulog_pkt_geo, or stack=ct1:NFCT,geo1:GEOIP,bl1:BLACKLIST,
+-- ip2str1:IP2STR,sql2:SQLITE3 (on=flow) with table=ulog_ct_geo. They are tables of
+-- their own, not columns added to ulog_pkt and ulog_ct: an SQL output
+-- refuses a config whose table has a column no plugin of the stack fills
+-- (unless null_columns=1), so new columns there would break every stack
+-- without these filters. A stack with only one of the two sets
+-- null_columns=1. Columns NULL: private address, no hit, not in the database.
+
+CREATE TABLE IF NOT EXISTS ulog_pkt_geo (
+	_id	INTEGER PRIMARY KEY,	-- arrival order
+	oob_time_sec	INTEGER,	-- packet time, seconds (UTC)
+	oob_time_usec	INTEGER,
+	oob_prefix	TEXT,	-- the rule's log prefix
+	oob_in	TEXT,
+	oob_out	TEXT,
+	raw_pktlen	INTEGER,
+	ip_saddr_str	TEXT,
+	ip_daddr_str	TEXT,
+	ip_protocol	INTEGER,
+	tcp_sport	INTEGER,
+	tcp_dport	INTEGER,
+	udp_sport	INTEGER,
+	udp_dport	INTEGER,
+	geoip_src_country	TEXT,	-- ISO 3166 alpha-2; NULL: private or unknown
+	geoip_dst_country	TEXT,
+	geoip_src_asn	INTEGER,	-- autonomous system number
+	geoip_dst_asn	INTEGER,
+	geoip_src_asname	TEXT,
+	geoip_dst_asname	TEXT,
+	geoip_src_flags	TEXT,	-- anonymous-proxy,satellite-provider,...
+	geoip_dst_flags	TEXT,
+	blacklist_src	TEXT,	-- name of the list holding the source
+	blacklist_dst	TEXT,
+	blacklist_src_desc	TEXT,	-- its p2p text or Spamhaus SBL id
+	blacklist_dst_desc	TEXT
+);
+CREATE INDEX IF NOT EXISTS ulog_pkt_geo_by_time ON ulog_pkt_geo (oob_time_sec);
+CREATE INDEX IF NOT EXISTS ulog_pkt_geo_by_src_country ON ulog_pkt_geo (geoip_src_country);
+CREATE INDEX IF NOT EXISTS ulog_pkt_geo_by_src_list ON ulog_pkt_geo (blacklist_src);
+
+CREATE TABLE IF NOT EXISTS ulog_ct_geo (
+	_id	INTEGER PRIMARY KEY,
+	orig_ip_saddr_str	TEXT,	-- who opened the connection
+	orig_ip_daddr_str	TEXT,
+	orig_ip_protocol	INTEGER,
+	orig_l4_sport       	INTEGER,
+	orig_l4_dport       	INTEGER,
+	orig_raw_pktlen	INTEGER,	-- bytes sent by the opener
+	reply_raw_pktlen	INTEGER,	-- bytes of the replies
+	ct_event	INTEGER,	-- 1 NEW, 2 UPDATE, 4 DESTROY
+	flow_start_sec	INTEGER,	-- UTC seconds
+	flow_end_sec	INTEGER,
+	geoip_src_country	TEXT,	-- ISO 3166 alpha-2; NULL: private or unknown
+	geoip_dst_country	TEXT,
+	geoip_src_asn	INTEGER,	-- autonomous system number
+	geoip_dst_asn	INTEGER,
+	geoip_src_asname	TEXT,
+	geoip_dst_asname	TEXT,
+	geoip_src_flags	TEXT,	-- anonymous-proxy,satellite-provider,...
+	geoip_dst_flags	TEXT,
+	blacklist_src	TEXT,	-- name of the list holding the source
+	blacklist_dst	TEXT,
+	blacklist_src_desc	TEXT,	-- its p2p text or Spamhaus SBL id
+	blacklist_dst_desc	TEXT
+);
+CREATE INDEX IF NOT EXISTS ulog_ct_geo_by_time ON ulog_ct_geo (flow_start_sec);
+CREATE INDEX IF NOT EXISTS ulog_ct_geo_by_src_country ON ulog_ct_geo (geoip_src_country);
+CREATE INDEX IF NOT EXISTS ulog_ct_geo_by_src_list ON ulog_ct_geo (blacklist_src);
