@@ -178,8 +178,6 @@ static int put_net(void *ctx, int family, ipl_u128 addr, unsigned int pfx)
 	struct out *o = ctx;
 	char buf[128], *p = buf;
 
-	if (family != o->family)
-		return 0;
 	switch (o->target) {
 	case T_IPSET:
 		fputs(o->set, o->f);
@@ -257,7 +255,7 @@ static bool ipset_exists(const char *name)
  * at what exists.
  */
 static void write_sets(FILE *f, const struct iplist *l,
-		       const struct bl_args *a, bool swap)
+		       const struct bl_args *a, bool swap, size_t *total)
 {
 	struct out o = { .f = f, .target = a->target, .a = a };
 	char set[2][64], tmp[2][64], line[160];
@@ -265,14 +263,12 @@ static void write_sets(FILE *f, const struct iplist *l,
 	int fam;
 
 	ipl_count_cidrs(l, &n[0], &n[1]);
+	*total = n[0] + n[1];
 	snprintf(set[0], sizeof(set[0]), "%s", a->name);
 	snprintf(set[1], sizeof(set[1]), "%s6", a->name);
 	snprintf(tmp[0], sizeof(tmp[0]), "%s-tmp", a->name);
 	snprintf(tmp[1], sizeof(tmp[1]), "%s-tmp6", a->name);
 	if (a->target == T_CIDR) {
-		o.family = AF_INET;
-		ipl_cidrs(l, put_net, &o);
-		o.family = AF_INET6;
 		ipl_cidrs(l, put_net, &o);
 		return;
 	}
@@ -288,7 +284,7 @@ static void write_sets(FILE *f, const struct iplist *l,
 			o.family = fam ? AF_INET6 : AF_INET;
 			o.set = set[fam];
 			o.in_stmt = 0;
-			ipl_cidrs(l, put_net, &o);
+			ipl_cidrs_family(l, o.family, put_net, &o);
 			if (o.in_stmt)
 				fputs(" }\n", f);
 		}
@@ -307,7 +303,7 @@ static void write_sets(FILE *f, const struct iplist *l,
 		snprintf(line, sizeof(line), "add %s ", fill);
 		o.set = line;
 		o.family = fam ? AF_INET6 : AF_INET;
-		ipl_cidrs(l, put_net, &o);
+		ipl_cidrs_family(l, o.family, put_net, &o);
 		if (!swap)
 			continue;
 		if (ipset_exists(set[fam]))
@@ -408,7 +404,7 @@ static int do_convert(int argc, char **argv)
 	const char *file;
 	struct bl_args a;
 	struct iplist *l;
-	size_t n4, n6;
+	size_t nets;
 	int r = parse_args(argc, argv, &a, true, &file);
 
 	if (r)
@@ -416,15 +412,14 @@ static int do_convert(int argc, char **argv)
 	l = read_list(file ? file : "-", a.format, IPL_NODESC);
 	if (!l)
 		return CLI_FAIL;
-	write_sets(stdout, l, &a, false);
+	write_sets(stdout, l, &a, false, &nets);
 	if (fflush(stdout) || ferror(stdout)) {
 		cli_err("cannot write: %s", strerror(errno));
 		ipl_free(l);
 		return CLI_FAIL;
 	}
-	ipl_count_cidrs(l, &n4, &n6);
 	fprintf(stderr, "Converted %lu ranges into %zu networks", l->ranges,
-		n4 + n6);
+		nets);
 	if (l->bad)
 		fprintf(stderr, " (%lu bad line%s skipped)", l->bad,
 			l->bad == 1 ? "" : "s");
@@ -515,7 +510,7 @@ static int do_load(int argc, char **argv)
 	const char *file;
 	struct bl_args a;
 	struct iplist *l;
-	size_t len = 0, n4, n6;
+	size_t len = 0, nets;
 	char *text = NULL;
 	FILE *m;
 	int r = parse_args(argc, argv, &a, false, &file);
@@ -535,14 +530,13 @@ static int do_load(int argc, char **argv)
 		cli_err("out of memory");
 		return CLI_FAIL;
 	}
-	write_sets(m, l, &a, true);
+	write_sets(m, l, &a, true, &nets);
 	if (fclose(m)) {
 		ipl_free(l);
 		free(text);
 		cli_err("out of memory");
 		return CLI_FAIL;
 	}
-	ipl_count_cidrs(l, &n4, &n6);
 	if (a.target == T_NFT) {
 		r = load_nft(text, len);
 	} else {
@@ -555,7 +549,7 @@ static int do_load(int argc, char **argv)
 	}
 	if (r == CLI_OK)
 		fprintf(stderr, "Loaded %zu networks into %s%s%s and %s6\n",
-			n4 + n6, a.target == T_NFT ? a.table : "",
+			nets, a.target == T_NFT ? a.table : "",
 			a.target == T_NFT ? " " : "", a.name, a.name);
 	free(text);
 	ipl_free(l);

@@ -856,6 +856,27 @@ int ipl_range_cidrs(int family, ipl_u128 lo, ipl_u128 hi, ipl_cidr_fn fn,
 	}
 }
 
+int ipl_cidrs_family(const struct iplist *l, int family, ipl_cidr_fn fn,
+		     void *ctx)
+{
+	size_t i;
+	int ret;
+
+	for (i = 0; family == AF_INET && i < l->n4; i++) {
+		ret = ipl_range_cidrs(AF_INET, l->v4[i].lo, l->v4[i].hi, fn,
+				      ctx);
+		if (ret)
+			return ret;
+	}
+	for (i = 0; family == AF_INET6 && i < l->n6; i++) {
+		ret = ipl_range_cidrs(AF_INET6, l->v6[i].lo, l->v6[i].hi, fn,
+				      ctx);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
 int ipl_cidrs(const struct iplist *l, ipl_cidr_fn fn, void *ctx)
 {
 	size_t i;

@@ -129,6 +129,9 @@ void ipl_u128_to(ipl_u128 v, uint8_t *b);
 typedef int (*ipl_cidr_fn)(void *ctx, int family, ipl_u128 addr,
 			   unsigned int prefix);
 int ipl_cidrs(const struct iplist *l, ipl_cidr_fn fn, void *ctx);
+/* The same for one family only (AF_INET or AF_INET6). */
+int ipl_cidrs_family(const struct iplist *l, int family, ipl_cidr_fn fn,
+		     void *ctx);
 /* The number of networks ipl_cidrs() gives, per family. */
 void ipl_count_cidrs(const struct iplist *l, size_t *n4, size_t *n6);
 
