@@ -100,6 +100,13 @@ else
 	ok 1 "libloc: every look-up equals location lookup's"
 	diag "$(diff "$T/got" "$T/want" | head -20)"
 fi
+# The answer cache: the same answers without it, and for repeated peers.
+cat "$T/addrs" "$T/addrs" | "$PROBE" backend=loc "db=$DB" cache=0 >"$T/nocache" 2>/dev/null
+cat "$T/addrs" "$T/addrs" | "$PROBE" backend=loc "db=$DB" cache=64 >"$T/cache" 2>/dev/null
+check "cache: answers equal with cache=64 and cache=0, repeated peers too" \
+	cmp -s "$T/cache" "$T/nocache"
+head -n "$n" "$T/cache" >"$T/cache1"
+check "cache: and equal location's" cmp -s "$T/cache1" "$T/want"
 for fam in : .; do
 	c=$(grep -c -- "^[^ ]*$fam[^ ]* [A-Z][A-Z] " "$T/got")
 	ok $([ "$c" -gt 40 ]; echo $?) "$c addresses with '$fam' got a country (both families covered)"

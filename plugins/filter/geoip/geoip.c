@@ -21,8 +21,8 @@
  * cannot be opened the old one stays in use and the reason is logged.
  * Strings are copied into the record's arena (the database's own are not
  * NUL-terminated, mmdb, or die with their object, libloc); the flags texts
- * are a static table. No cache: a look-up is a walk down the database's
- * trie, already cheaper than a hash of the address (bench/RESULTS.md).
+ * are a static table. A direct-mapped cache of recent answers (cache=)
+ * spares repeated peers libloc's allocations; bench/RESULTS.md has both.
  */
 #include "config.h"
 
@@ -74,11 +74,30 @@ struct geo_db {
 	int backend;		  /* GB_* */
 };
 
+/*
+ * One remembered answer. Traffic repeats its peers, and a libloc look-up
+ * allocates a network object (and an AS object for the name): a
+ * direct-mapped table of recent answers, emptied on reopen, saves that.
+ */
+struct geo_cent {
+	uint8_t addr[16];	/* the address (IPv4 in the first 4 bytes) */
+	uint8_t family;		/* AF_*; 0: empty slot */
+	bool found;		/* the database had the address */
+	bool named;		/* asname looked up (it may still be empty) */
+	uint8_t flags;		/* GF bits */
+	char cc[3];		/* country code, "" if none */
+	uint8_t asname_len;	/* bytes in asname */
+	uint32_t asn;		/* 0: none */
+	char asname[120];	/* AS name (a longer one is not kept) */
+};
+
 struct geo_priv {
 	int backend;		/* option: GB_* */
 	char *db;		/* option: database file, or NULL */
 	char *asn_db;		/* option: mmdb file for the AS keys */
 	int on;			/* option: GO_* */
+	uint64_t cache;		/* option: entries of the answer cache */
+	struct geo_cent *cent;	/* the cache, cache entries; owned */
 	const char *path;	/* db, or the libloc default found */
 	struct geo_db *cur;	/* the open database; owned */
 };
@@ -100,6 +119,10 @@ static const struct nfp_option geo_options[] = {
 	  .off = offsetof(struct geo_priv, on),
 	  .help = "packet (ip.saddr/daddr), flow (orig.ip.saddr/daddr) or "
 		  "auto (the packet's when set, else the flow's)." },
+	{ .name = "cache", .type = NFP_OPT_UINT, .def = "4096", .min = 0,
+	  .max = 1 << 20, .off = offsetof(struct geo_priv, cache),
+	  .help = "Recent answers remembered (rounded down to a power of "
+		  "two; 0: none). Emptied when the database is reopened." },
 	{ 0 }
 };
 
@@ -475,6 +498,16 @@ static int geo_configure(struct nfp_inst *inst)
 				      p->asn_db && strstr(why, "mmdb") ? p->asn_db
 								     : p->path,
 				      why);
+	if (p->cache) {
+		uint64_t n = 1;
+
+		while (n * 2 <= p->cache)
+			n *= 2;
+		p->cache = n;
+		p->cent = calloc(n, sizeof(*p->cent));
+		if (!p->cent)
+			return -ENOMEM;
+	}
 	nfp_info(inst, "%s database %s", geo_backends[p->backend], p->path);
 	return 0;
 }
@@ -485,6 +518,8 @@ static void geo_release(struct nfp_inst *inst)
 
 	geo_close(p->cur);
 	p->cur = NULL;
+	free(p->cent);
+	p->cent = NULL;
 }
 
 /* SIGHUP: a new database file in place; a bad one keeps the old. */
@@ -503,6 +538,8 @@ static void geo_reopen(struct nfp_inst *inst)
 	}
 	geo_close(p->cur);
 	p->cur = d;
+	if (p->cent)
+		memset(p->cent, 0, p->cache * sizeof(*p->cent));
 	inst->ctr[GC_REOPENS]++;
 }
 
@@ -521,15 +558,49 @@ static void put_str(struct nfp_rec *rec, unsigned int key, const char *s,
 	nfp_set_str(rec, key, c, (uint32_t)len);
 }
 
+static void put_res(struct nfp_rec *rec, unsigned int base,
+		    const struct geo_res *r)
+{
+	put_str(rec, base + GK_COUNTRY, r->cc, r->cc_len);
+	if (r->asn)
+		nfp_set_u32(rec, base + GK_ASN, r->asn);
+	put_str(rec, base + GK_ASNAME, r->asname, r->asname_len);
+	if (r->flags)
+		nfp_set_str(rec, base + GK_FLAGS, flag_text[r->flags],
+			    (uint32_t)strlen(flag_text[r->flags]));
+}
+
+/* The database's answer for @a into @r; true when it had one. */
+static bool lookup(struct nfp_inst *inst, const struct nfp_addr *a,
+		   bool want_name, struct geo_res *r, void **obj)
+{
+	struct geo_priv *p = inst->priv;
+	bool found = false;
+
+	(void)want_name;
+	*obj = NULL;
+#ifdef HAVE_LIBLOC
+	if (p->cur->backend == GB_LOC)
+		found = loc_find(p->cur, a, want_name, r,
+				 (struct loc_as **)obj);
+#endif
+#ifdef HAVE_MAXMINDDB
+	if (p->cur->backend == GB_MMDB)
+		found = mm_find(p->cur, a, r);
+#endif
+	return found;
+}
+
 static void side(struct nfp_inst *inst, struct nfp_rec *rec,
 		 const struct nfp_value *v, unsigned int base)
 {
 	struct geo_priv *p = inst->priv;
+	bool want_name = nfp_wanted(rec, base + GK_ASNAME);
+	struct geo_cent *c = NULL;
 	struct geo_res r = { 0 };
-	bool found = false;
-#ifdef HAVE_LIBLOC
-	struct loc_as *as = NULL;
-#endif
+	size_t alen;
+	void *obj;
+	bool found;
 
 	if (v->addr.family == AF_INET ? special4(ntohl(v->addr.in4))
 	    : v->addr.family == AF_INET6 ? special6(v->addr.in6)
@@ -537,28 +608,58 @@ static void side(struct nfp_inst *inst, struct nfp_rec *rec,
 		inst->ctr[GC_SKIPPED]++;
 		return;
 	}
-#ifdef HAVE_LIBLOC
-	if (p->cur->backend == GB_LOC)
-		found = loc_find(p->cur, &v->addr,
-				 nfp_wanted(rec, base + GK_ASNAME), &r, &as);
-#endif
-#ifdef HAVE_MAXMINDDB
-	if (p->cur->backend == GB_MMDB)
-		found = mm_find(p->cur, &v->addr, &r);
-#endif
+	alen = v->addr.family == AF_INET ? 4 : 16;
+	if (p->cent) {
+		uint64_t h = 0;
+		size_t i;
+
+		for (i = 0; i < alen; i += 4) {
+			uint32_t w;
+
+			memcpy(&w, (const uint8_t *)&v->addr.in4 + i, 4);
+			h = (h ^ w) * UINT64_C(0x9e3779b97f4a7c15);
+		}
+		c = &p->cent[(h >> 32) & (p->cache - 1)];
+		if (c->family == v->addr.family &&
+		    !memcmp(c->addr, &v->addr.in4, alen) &&
+		    (c->named || !want_name)) {
+			inst->ctr[c->found ? GC_FOUND : GC_NOT_FOUND]++;
+			if (!c->found)
+				return;
+			r.cc = c->cc[0] ? c->cc : NULL;
+			r.cc_len = 2;
+			r.asn = c->asn;
+			r.asname = c->asname_len ? c->asname : NULL;
+			r.asname_len = c->asname_len;
+			r.flags = c->flags;
+			put_res(rec, base, &r);
+			return;
+		}
+	}
+	found = lookup(inst, &v->addr, want_name, &r, &obj);
 	inst->ctr[found ? GC_FOUND : GC_NOT_FOUND]++;
-	if (found) {
-		put_str(rec, base + GK_COUNTRY, r.cc, r.cc_len);
-		if (r.asn)
-			nfp_set_u32(rec, base + GK_ASN, r.asn);
-		put_str(rec, base + GK_ASNAME, r.asname, r.asname_len);
-		if (r.flags)
-			nfp_set_str(rec, base + GK_FLAGS, flag_text[r.flags],
-				    (uint32_t)strlen(flag_text[r.flags]));
+	if (found)
+		put_res(rec, base, &r);
+	if (c) {
+		memset(c, 0, sizeof(*c));
+		c->family = v->addr.family;
+		memcpy(c->addr, &v->addr.in4, alen);
+		c->found = found;
+		c->named = want_name;
+		c->flags = (uint8_t)r.flags;
+		c->asn = r.asn;
+		if (r.cc && r.cc_len == 2)
+			memcpy(c->cc, r.cc, 2);
+		if (r.asname && r.asname_len <= sizeof(c->asname)) {
+			c->asname_len = (uint8_t)r.asname_len;
+			memcpy(c->asname, r.asname, r.asname_len);
+		} else if (r.asname) {
+			c->named = false; /* too long to keep: ask again */
+		}
 	}
 #ifdef HAVE_LIBLOC
-	if (as)
-		loc_as_unref(as);
+	if (obj)
+		loc_as_unref(obj);
 #endif
 }
 
