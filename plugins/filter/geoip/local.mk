@@ -31,3 +31,5 @@ TESTS += tests/geoip.sh
 endif
 EXTRA_DIST += plugins/filter/geoip/README.md tests/geoip.sh \
 	tests/geoip-mmdb.pl
+# CPU per packet of GEOIP and BLACKLIST on a replay (not a test).
+EXTRA_DIST += bench/geo-replay
