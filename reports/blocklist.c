@@ -64,10 +64,10 @@ static void bl_usage(FILE *f)
 		"[-t ipset|nft|cidr] [FILE|-]\n"
 		"       nfpipe blocklist load -n NAME [-f FORMAT] "
 		"[-t ipset|nft] FILE\n"
-		"       nfpipe blocklist lookup ADDR... [-l NAME:FORMAT:PATH]... "
-		"[-c CONFIG]\n"
-		"Convert blocklists into ipset or nft sets, load them atomically, "
-		"and look addresses up.\n\n"
+		"       nfpipe blocklist lookup ADDR... "
+		"[-l NAME:FORMAT:PATH]... [-c CONFIG]\n"
+		"Convert blocklists into ipset or nft sets, load them "
+		"atomically, and look addresses up.\n\n"
 		"  -n, --name NAME     the set (IPv6 goes to NAME6)\n"
 		"  -f, --format FMT    auto (default), p2p, cidr, dshield, "
 		"spamhaus, ipset\n"
@@ -276,8 +276,9 @@ static void write_sets(FILE *f, const struct iplist *l,
 		fprintf(f, "add table %s\n", a->table);
 		/* both sets, always: a list without IPv6 empties NAME6 */
 		for (fam = 0; fam < 2; fam++) {
-			fprintf(f, "add set %s %s { type %s; flags interval; }\n"
-				   "flush set %s %s\n",
+			fprintf(f,
+				"add set %s %s { type %s; flags interval; }\n"
+				"flush set %s %s\n",
 				a->table, set[fam],
 				fam ? "ipv6_addr" : "ipv4_addr", a->table,
 				set[fam]);
@@ -314,7 +315,7 @@ static void write_sets(FILE *f, const struct iplist *l,
 	}
 }
 
-/* ---- option parsing shared by convert and load ---------------------------- */
+/* ---- option parsing shared by convert and load ------------------------ */
 
 static int parse_args(int argc, char **argv, struct bl_args *a,
 		      bool allow_cidr, const char **file)
@@ -556,7 +557,7 @@ static int do_load(int argc, char **argv)
 	return r;
 }
 
-/* ---- lookup ---------------------------------------------------------------- */
+/* ---- lookup ----------------------------------------------------------- */
 
 struct lk_list {
 	char *name;		/* NAME */

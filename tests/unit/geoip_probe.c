@@ -8,8 +8,9 @@
  * the address, destination 10.0.0.1, which must stay unset) and prints
  * "ADDR CC ASN FLAGS|ASNAME" a line, "-" for what is unset. A line "HUP"
  * on stdin calls the reopen callback (SIGHUP), "RENAME A B" renames a file
- * (a database replaced in place, in order with the look-ups). Exit 1 when the config is
- * refused (the errors on stderr), 2 when the destination got a value.
+ * (a database replaced, in order with the look-ups). Exit 1 when the
+ * config is refused (the errors on stderr), 2 when the destination got a
+ * value, 3 when a rename failed.
  */
 #include <arpa/inet.h>
 #include <stdio.h>

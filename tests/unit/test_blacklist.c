@@ -133,8 +133,8 @@ static void test_tags(void)
 
 static void test_options(void)
 {
-	put(p2p, "Evil Corp:1.2.3.0-1.2.3.255\nbroken\nNet:10.0.0.0-10.255.255.255\n",
-	    false);
+	put(p2p, "Evil Corp:1.2.3.0-1.2.3.255\nbroken\n"
+		 "Net:10.0.0.0-10.255.255.255\n", false);
 	put(drop, "; DROP\n5.6.7.0/24 ; SBL1\n2001:db8::/48 ; SBL6\n", true);
 
 	t = nfpt_new(conf("match=src\nonly_hits=1\n"), plugins);

@@ -53,7 +53,7 @@ struct bl_priv {
 	char *list;		 /* option: list= lines joined by '\n' */
 	int match;		 /* option: BM_* */
 	int on;			 /* option: BO_* */
-	bool only_hits;		 /* option: stop records that hit nothing */
+	bool only_hits;		 /* option: stop records hitting nothing */
 	struct bl_list *lists;	 /* parsed from list=; owned */
 	unsigned int nlists;	 /* entries in lists */
 };
@@ -63,7 +63,8 @@ static const struct nfp_option bl_options[] = {
 	  .flags = NFP_OPT_REQUIRED | NFP_OPT_MULTI,
 	  .off = offsetof(struct bl_priv, list),
 	  .help = "A list NAME:FORMAT:PATH (repeatable); FORMAT is p2p, cidr, "
-		  "dshield, spamhaus, ipset or auto; gzip files are read too." },
+		  "dshield, spamhaus, ipset or auto; gzip files are read "
+		  "too." },
 	{ .name = "match", .type = NFP_OPT_ENUM, .def = "both",
 	  .enums = bl_match, .off = offsetof(struct bl_priv, match),
 	  .help = "Which address is looked up: src, dst or both." },

@@ -56,7 +56,7 @@ struct ipl_r6 {
 typedef void (*ipl_bad_fn)(void *ctx, unsigned long line, const char *why);
 
 struct iplist {
-	struct ipl_r4 *v4;	 /* ranges; sorted and disjoint once finished */
+	struct ipl_r4 *v4;	 /* ranges; sorted, disjoint once finished */
 	size_t n4, cap4;	 /* used, allocated */
 	struct ipl_r6 *v6;	 /* the same for IPv6 */
 	size_t n6, cap6;	 /* used, allocated */

@@ -83,7 +83,7 @@ struct geo_cent {
 	uint8_t addr[16];	/* the address (IPv4 in the first 4 bytes) */
 	uint8_t family;		/* AF_*; 0: empty slot */
 	bool found;		/* the database had the address */
-	bool named;		/* asname looked up (it may still be empty) */
+	bool named;		/* asname looked up (may still be empty) */
 	uint8_t flags;		/* GF bits */
 	char cc[3];		/* country code, "" if none */
 	uint8_t asname_len;	/* bytes in asname */
@@ -220,7 +220,7 @@ static bool special6(const uint8_t *b)
 	       b[0] == 0xff;			/* multicast */
 }
 
-/* ---- back ends ------------------------------------------------------------- */
+/* ---- back ends ------------------------------------------------------- */
 
 /* What a look-up found; strings not NUL-terminated, valid until the next. */
 struct geo_res {
@@ -457,8 +457,14 @@ static struct geo_db *geo_open(const struct geo_priv *p, char *why,
 		err = mmdb_open(&d->mmdb, p->path, why, wlen);
 		d->mmdb_open = !err;
 		if (!err && p->asn_db) {
-			err = mmdb_open(&d->mmdb_asn, p->asn_db, why, wlen);
+			char w2[200];
+
+			err = mmdb_open(&d->mmdb_asn, p->asn_db, w2,
+					sizeof(w2));
 			d->asn_open = !err;
+			if (err)
+				snprintf(why, wlen, "asn_db %s: %s", p->asn_db,
+					 w2);
 		}
 	}
 #endif
@@ -469,7 +475,7 @@ static struct geo_db *geo_open(const struct geo_priv *p, char *why,
 	return d;
 }
 
-/* ---- callbacks -------------------------------------------------------------- */
+/* ---- callbacks ------------------------------------------------------- */
 
 static int geo_configure(struct nfp_inst *inst)
 {
@@ -494,10 +500,7 @@ static int geo_configure(struct nfp_inst *inst)
 				      p->db ? NULL
 					    : "install libloc-database, or "
 					      "set db=",
-				      "cannot open %s: %s",
-				      p->asn_db && strstr(why, "mmdb") ? p->asn_db
-								     : p->path,
-				      why);
+				      "cannot open %s: %s", p->path, why);
 	if (p->cache) {
 		uint64_t n = 1;
 
