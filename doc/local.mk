@@ -4,3 +4,4 @@ dist_man_MANS += doc/man/nfpipe-status.1 doc/man/nfpipe-reload.1
 dist_doc_DATA += doc/plugin-api.md doc/keys.md
 EXTRA_DIST += doc/internals/engine.md doc/internals/sink.md
 EXTRA_DIST += doc/internals/control.md
+dist_man_MANS += doc/man/nfpipe-blocklist.1

@@ -21,3 +21,5 @@ install-bash-completion-name:
 		mv -f nfpipe.bash-completion nfpipe
 uninstall-local:
 	rm -f $(DESTDIR)$(bashcompletiondir)/nfpipe
+dist_nfpipeexamples_DATA += etc/examples/geoip-blacklist.conf \
+	etc/examples/blocklist.txt

@@ -82,5 +82,6 @@ int cli_conf_instances(const struct nfp_conf *conf, const char *plugin,
 int cmd_check(int argc, char **argv);
 int cmd_status(int argc, char **argv);
 int cmd_reload(int argc, char **argv);
+int cmd_blocklist(int argc, char **argv);
 
 #endif /* NFP_CLI_H */

@@ -12,3 +12,14 @@ nfpipe_LDADD += -lm
 # Dispatch, help, exit codes and `nfpipe check` (no root needed).
 TESTS += tests/cli.sh
 EXTRA_DIST += tests/cli.sh
+
+# nfpipe blocklist: the BLACKLIST filter's list code (iplist.c) linked in,
+# so the CLI reads lists exactly as the daemon does; libnftables for
+# `load -t nft` when configure found it (else it runs nft -f).
+nfpipe_SOURCES += reports/blocklist.c $(IPLIST_SOURCES)
+nfpipe_CPPFLAGS += $(ZLIB_CFLAGS) -I$(top_srcdir)/plugins/filter/blacklist
+nfpipe_LDADD += $(ZLIB_LIBS)
+if HAVE_NFTABLES
+nfpipe_CPPFLAGS += $(NFTABLES_CFLAGS) -DHAVE_NFTABLES
+nfpipe_LDADD += $(NFTABLES_LIBS)
+endif

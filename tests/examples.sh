@@ -36,7 +36,9 @@ localize()
 			print "schema_file=\"" sql "/pgsql.sql\""
 		else if (p == "MYSQL")
 			print "schema_file=\"" sql "/mysql.sql\""
-	}' "$1"
+	}' "$1" |
+	# BLACKLIST lists: the sample list of the tree, not the installed one
+	sed "s|/usr/share/doc/nfpipe/examples/blocklist.txt|$top_srcdir/etc/examples/blocklist.txt|"
 }
 
 for f in "$top_srcdir/etc/nfpiped.conf" "$top_srcdir"/etc/examples/*.conf; do
