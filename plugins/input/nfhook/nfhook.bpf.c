@@ -1,0 +1,318 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * input/nfhook - the eBPF program at a netfilter hook (mode=flows)
+ *
+ * A BPF_PROG_TYPE_NETFILTER program: the kernel calls it for every packet
+ * at the hook and priority its netfilter link names, with a struct
+ * bpf_nf_ctx { state, skb }. It only observes and always returns
+ * NF_ACCEPT. Per flow (canonical 5-tuple, both directions one entry) it
+ * counts packets and bytes (skb->len: the IP packet as the hook sees it,
+ * a GSO/GRO super-packet counts once) in an LRU hash map, with first and
+ * last time, TCP flags and the interfaces; a flow that ends by RST, or by
+ * a packet after both FINs, goes up through the ring buffer and leaves the
+ * map. Timeouts are user space's. Packet bytes are read with
+ * bpf_probe_read_kernel() from skb->head + network_header with fixed
+ * sizes, so no read is verifier-unsafe; what cannot be read is counted.
+ * Built with clang -target bpf against vmlinux.h (the running kernel's
+ * BTF); loaded by nfhook.c, which sets the program type by hand (libbpf
+ * 1.1 does not know SEC("netfilter")).
+ */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_endian.h>
+
+#include "nfhook_shared.h"
+
+#define NF_ACCEPT 1
+#define AF_INET 2
+#define AF_INET6 10
+#define P_ICMP 1
+#define P_TCP 6
+#define P_UDP 17
+#define P_ICMPV6 58
+#define T_FIN 0x01
+#define T_RST 0x04
+
+char LICENSE[] SEC("license") = "GPL";
+
+/* max_entries is set by the loader from max_flows. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 65536);
+	__type(key, struct nfhook_key);
+	__type(value, struct nfhook_flow);
+} flows SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 256 * 1024);
+} ended SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, NFHOOK_KC__MAX);
+	__type(key, __u32);
+	__type(value, __u64);
+} kctr SEC(".maps");
+
+/* A new flow's first value, built here: the stack is 512 bytes. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct nfhook_flow);
+} scratch SEC(".maps");
+
+static __always_inline void count(__u32 idx)
+{
+	__u64 *v = bpf_map_lookup_elem(&kctr, &idx);
+
+	if (v)
+		*v += 1;
+}
+
+/* What the headers gave. */
+struct pkt {
+	__u8 src[16];
+	__u8 dst[16];
+	__u16 sport;
+	__u16 dport;
+	__u8 family;
+	__u8 proto;
+	__u8 tcp_flags;
+	__u8 icmp_type;
+	__u8 icmp_code;
+	__u8 has_l4; /* the transport header was read */
+};
+
+/* Ports, TCP flags or ICMP fields from the transport header at @off. */
+static __always_inline void read_l4(const unsigned char *l3, __u32 off,
+				    struct pkt *p)
+{
+	__u8 b[14];
+
+	if (bpf_probe_read_kernel(b, sizeof(b), l3 + off))
+		return;
+	p->has_l4 = 1;
+	if (p->proto == P_TCP || p->proto == P_UDP) {
+		p->sport = ((__u16)b[0] << 8) | b[1];
+		p->dport = ((__u16)b[2] << 8) | b[3];
+		if (p->proto == P_TCP)
+			p->tcp_flags = b[13];
+	} else if (p->proto == P_ICMP || p->proto == P_ICMPV6) {
+		p->icmp_type = b[0];
+		p->icmp_code = b[1];
+		/* Echo request and reply: the identifier is the flow's. */
+		if ((p->proto == P_ICMP && (b[0] == 8 || b[0] == 0)) ||
+		    (p->proto == P_ICMPV6 && (b[0] == 128 || b[0] == 129))) {
+			p->sport = ((__u16)b[4] << 8) | b[5];
+			p->dport = p->sport;
+		}
+	}
+}
+
+static __always_inline int parse4(const unsigned char *l3, struct pkt *p)
+{
+	__u8 b[20];
+	__u32 ihl;
+	__u16 frag;
+
+	if (bpf_probe_read_kernel(b, sizeof(b), l3))
+		return -1;
+	if ((b[0] >> 4) != 4)
+		return -1;
+	ihl = (b[0] & 0x0f) * 4;
+	if (ihl < 20)
+		return -1;
+	p->family = AF_INET;
+	p->proto = b[9];
+	__builtin_memcpy(p->src, b + 12, 4);
+	__builtin_memcpy(p->dst, b + 16, 4);
+	frag = ((__u16)b[6] << 8) | b[7];
+	if (frag & 0x1fff) {
+		count(NFHOOK_KC_FRAGMENTS);
+		return 0;
+	}
+	read_l4(l3, ihl, p);
+	return 0;
+}
+
+static __always_inline int parse6(const unsigned char *l3, struct pkt *p)
+{
+	__u8 b[40];
+	__u8 e[4];
+	__u32 off = 40;
+	__u8 nh;
+	int i;
+
+	if (bpf_probe_read_kernel(b, sizeof(b), l3))
+		return -1;
+	if ((b[0] >> 4) != 6)
+		return -1;
+	p->family = AF_INET6;
+	__builtin_memcpy(p->src, b + 8, 16);
+	__builtin_memcpy(p->dst, b + 24, 16);
+	nh = b[6];
+	/* Extension headers, at most six; then whatever follows is L4. */
+	for (i = 0; i < 6; i++) {
+		if (nh == 0 || nh == 43 || nh == 60) {
+			if (bpf_probe_read_kernel(e, sizeof(e), l3 + off))
+				return -1;
+			nh = e[0];
+			off += ((__u32)e[1] + 1) * 8;
+		} else if (nh == 51) { /* AH counts in 4-byte words */
+			if (bpf_probe_read_kernel(e, sizeof(e), l3 + off))
+				return -1;
+			nh = e[0];
+			off += ((__u32)e[1] + 2) * 4;
+		} else if (nh == 44) {
+			if (bpf_probe_read_kernel(e, sizeof(e), l3 + off))
+				return -1;
+			nh = e[0];
+			off += 8;
+			if ((((__u16)e[2] << 8) | e[3]) & 0xfff8) {
+				p->proto = nh;
+				count(NFHOOK_KC_FRAGMENTS);
+				return 0;
+			}
+		} else {
+			break;
+		}
+		if (off > 512)
+			return -1;
+	}
+	p->proto = nh;
+	read_l4(l3, off, p);
+	return 0;
+}
+
+/* Is (a, ap) lower than (b, bp)? Addresses as bytes, then ports. */
+static __always_inline int lower(const __u8 *a, __u16 ap, const __u8 *b,
+				 __u16 bp)
+{
+	int i;
+
+	for (i = 0; i < 16; i++) {
+		if (a[i] != b[i])
+			return a[i] < b[i];
+	}
+	return ap <= bp;
+}
+
+/* Hand @f up (it ended for @why) and drop it from the map. */
+static __always_inline void end_flow(struct nfhook_key *k,
+				     struct nfhook_flow *f, __u8 why)
+{
+	struct nfhook_event *ev;
+
+	ev = bpf_ringbuf_reserve(&ended, sizeof(*ev), 0);
+	if (!ev) {
+		count(NFHOOK_KC_RB_FAIL);
+	} else {
+		__builtin_memcpy(&ev->key, k, sizeof(*k));
+		__builtin_memcpy(&ev->flow, f, sizeof(*f));
+		ev->flow.end = why;
+		bpf_ringbuf_submit(ev, 0);
+		count(NFHOOK_KC_ENDED);
+	}
+	bpf_map_delete_elem(&flows, k);
+}
+
+SEC("netfilter")
+int nfhook_flows(struct bpf_nf_ctx *ctx)
+{
+	const struct nf_hook_state *st = ctx->state;
+	struct sk_buff *skb = ctx->skb;
+	struct nfhook_key k = {};
+	struct nfhook_flow *f;
+	struct pkt p = {};
+	const unsigned char *l3;
+	__u64 now = bpf_ktime_get_ns();
+	__u32 len, dir, fin;
+	int src_lo, err;
+
+	count(NFHOOK_KC_PACKETS);
+	l3 = skb->head + skb->network_header;
+	len = skb->len;
+	if (st->pf == 2)
+		err = parse4(l3, &p);
+	else
+		err = parse6(l3, &p);
+	if (err) {
+		count(NFHOOK_KC_UNPARSED);
+		return NF_ACCEPT;
+	}
+
+	src_lo = lower(p.src, p.sport, p.dst, p.dport);
+	if (src_lo) {
+		__builtin_memcpy(k.lo, p.src, 16);
+		__builtin_memcpy(k.hi, p.dst, 16);
+		k.lo_port = p.sport;
+		k.hi_port = p.dport;
+	} else {
+		__builtin_memcpy(k.lo, p.dst, 16);
+		__builtin_memcpy(k.hi, p.src, 16);
+		k.lo_port = p.dport;
+		k.hi_port = p.sport;
+	}
+	k.family = p.family;
+	k.proto = p.proto;
+
+	f = bpf_map_lookup_elem(&flows, &k);
+	if (!f) {
+		struct net_device *in = st->in, *out = st->out;
+		struct nfhook_flow *n;
+		__u32 zero = 0;
+
+		n = bpf_map_lookup_elem(&scratch, &zero);
+		if (!n)
+			return NF_ACCEPT;
+		__builtin_memset(n, 0, sizeof(*n));
+		n->pkts[0] = 1;
+		n->bytes[0] = len;
+		n->first_ns = now;
+		n->last_ns = now;
+		n->tcp_flags[0] = p.tcp_flags;
+		n->orig_is_lo = src_lo;
+		n->icmp_type = p.icmp_type;
+		n->icmp_code = p.icmp_code;
+		n->ifindex_in = in ? in->ifindex : 0;
+		n->ifindex_out = out ? out->ifindex : 0;
+		n->fin = (p.tcp_flags & T_FIN) ? 1 : 0;
+		err = bpf_map_update_elem(&flows, &k, n, BPF_NOEXIST);
+		if (!err) {
+			count(NFHOOK_KC_CREATED);
+			if (p.tcp_flags & T_RST) {
+				f = bpf_map_lookup_elem(&flows, &k);
+				if (f)
+					end_flow(&k, f, NFHOOK_END_RST);
+			}
+			return NF_ACCEPT;
+		}
+		/* Another CPU made it first: count into theirs. */
+		f = bpf_map_lookup_elem(&flows, &k);
+		if (!f) {
+			count(NFHOOK_KC_UPDATE_FAIL);
+			return NF_ACCEPT;
+		}
+	}
+
+	dir = (src_lo == f->orig_is_lo) ? 0 : 1;
+	fin = f->fin;
+	__sync_fetch_and_add(&f->pkts[dir & 1], 1);
+	__sync_fetch_and_add(&f->bytes[dir & 1], len);
+	f->last_ns = now;
+	if (p.tcp_flags)
+		__sync_fetch_and_or(&f->tcp_flags[dir & 1], p.tcp_flags);
+	if (p.proto != P_TCP)
+		return NF_ACCEPT;
+	if (p.tcp_flags & T_RST) {
+		end_flow(&k, f, NFHOOK_END_RST);
+	} else if (p.tcp_flags & T_FIN) {
+		__sync_fetch_and_or(&f->fin, 1U << (dir & 1));
+	} else if (fin == 3) {
+		/* The last ACK after both FINs closes it. */
+		end_flow(&k, f, NFHOOK_END_FIN);
+	}
+	return NF_ACCEPT;
+}
