@@ -87,11 +87,13 @@ struct pkt {
 
 /* Ports, TCP flags or ICMP fields from the transport header at @off. */
 static __always_inline void read_l4(const unsigned char *l3, __u32 off,
-				    struct pkt *p)
+				    __u32 lin, struct pkt *p)
 {
 	__u8 b[14];
 
-	if (bpf_probe_read_kernel(b, sizeof(b), l3 + off))
+	/* Only the linear part: beyond it lie other bytes, not the packet's. */
+	if (off + sizeof(b) > lin ||
+	    bpf_probe_read_kernel(b, sizeof(b), l3 + off))
 		return;
 	p->has_l4 = 1;
 	if (p->proto == P_TCP || p->proto == P_UDP) {
@@ -111,13 +113,14 @@ static __always_inline void read_l4(const unsigned char *l3, __u32 off,
 	}
 }
 
-static __always_inline int parse4(const unsigned char *l3, struct pkt *p)
+static __noinline int parse4(const unsigned char *l3, __u32 lin,
+				  struct pkt *p)
 {
 	__u8 b[20];
 	__u32 ihl;
 	__u16 frag;
 
-	if (bpf_probe_read_kernel(b, sizeof(b), l3))
+	if (lin < sizeof(b) || bpf_probe_read_kernel(b, sizeof(b), l3))
 		return -1;
 	if ((b[0] >> 4) != 4)
 		return -1;
@@ -133,11 +136,12 @@ static __always_inline int parse4(const unsigned char *l3, struct pkt *p)
 		count(NFHOOK_KC_FRAGMENTS);
 		return 0;
 	}
-	read_l4(l3, ihl, p);
+	read_l4(l3, ihl, lin, p);
 	return 0;
 }
 
-static __always_inline int parse6(const unsigned char *l3, struct pkt *p)
+static __noinline int parse6(const unsigned char *l3, __u32 lin,
+				  struct pkt *p)
 {
 	__u8 b[40];
 	__u8 e[4];
@@ -145,7 +149,7 @@ static __always_inline int parse6(const unsigned char *l3, struct pkt *p)
 	__u8 nh;
 	int i;
 
-	if (bpf_probe_read_kernel(b, sizeof(b), l3))
+	if (lin < sizeof(b) || bpf_probe_read_kernel(b, sizeof(b), l3))
 		return -1;
 	if ((b[0] >> 4) != 6)
 		return -1;
@@ -155,6 +159,8 @@ static __always_inline int parse6(const unsigned char *l3, struct pkt *p)
 	nh = b[6];
 	/* Extension headers, at most six; then whatever follows is L4. */
 	for (i = 0; i < 6; i++) {
+		if (off + sizeof(e) > lin)
+			return -1;
 		if (nh == 0 || nh == 43 || nh == 60) {
 			if (bpf_probe_read_kernel(e, sizeof(e), l3 + off))
 				return -1;
@@ -182,7 +188,7 @@ static __always_inline int parse6(const unsigned char *l3, struct pkt *p)
 			return -1;
 	}
 	p->proto = nh;
-	read_l4(l3, off, p);
+	read_l4(l3, off, lin, p);
 	return 0;
 }
 
@@ -228,16 +234,19 @@ int nfhook_flows(struct bpf_nf_ctx *ctx)
 	struct pkt p = {};
 	const unsigned char *l3;
 	__u64 now = bpf_ktime_get_ns();
-	__u32 len, dir, fin;
+	__u32 len, lin, dir, fin;
 	int src_lo, err;
 
 	count(NFHOOK_KC_PACKETS);
 	l3 = skb->head + skb->network_header;
 	len = skb->len;
+	/* Bytes of the linear area from the network header on. */
+	lin = skb->tail > skb->network_header ?
+		      skb->tail - skb->network_header : 0;
 	if (st->pf == 2)
-		err = parse4(l3, &p);
+		err = parse4(l3, lin, &p);
 	else
-		err = parse6(l3, &p);
+		err = parse6(l3, lin, &p);
 	if (err) {
 		count(NFHOOK_KC_UNPARSED);
 		return NF_ACCEPT;
