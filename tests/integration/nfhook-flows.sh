@@ -134,6 +134,9 @@ for id in $links; do
 		diag_file "$T/link.out"
 done
 diag "$(grep 'stopped:' "$T/hook.log")"
+stopped_flows=$(sed -n 's/.*stopped: \([0-9]*\) flows.*/\1/p' "$T/hook.log" | tail -1)
+is "$stopped_flows" "$(nlines "$T/flows.json")" \
+	"the flows counter equals the records written"
 
 python3 - "$T/flows.json" "$T/g0.pcap" "$T/ct.txt" "$T/ct2.txt" <<'PY' >"$T/check.out"
 import json, struct, sys, socket
@@ -263,6 +266,99 @@ while IFS=$'\t' read -r st desc extra; do
 	[ -n "$extra" ] && diag "$extra"
 done <"$T/check.out"
 [ -s "$T/check.out" ] || { ok 1 "flow checks ran"; diag_file "$T/flows.json"; }
+
+# mode=packets first=4: the first four packets of each direction of each
+# flow, 200 bytes of each, equal to the capture's (TTL, hop limit and
+# IPv4 checksum aside: the forward hook sees them decremented).
+write_conf pk <<EOF2
+stack=h2:NFHOOK,js2:JSON
+
+[h2]
+mode=packets
+first=4
+snaplen=200
+idle_timeout=1s
+
+[js2]
+file="$T/pkts.json"
+raw=1
+sync=1
+EOF2
+nsx "$NS_G" tcpdump -i g0 -U -n -s 300 -w "$T/g0-3.pcap" \
+	'tcp or udp or icmp or icmp6' 2>"$T/tcpdump3.err" &
+TCPDUMP_PID=$!
+NFPT_PIDS="$NFPT_PIDS $TCPDUMP_PID"
+nfpiped_start pk
+ok $? "nfpiped starts with NFHOOK mode=packets" || diag_file "$T/pk.log"
+sleep 0.3
+nsx "$NS_C" socat -u OPEN:"$T/payload" TCP4:10.77.2.2:5001,sourceport=41003 ||
+	diag "socat v4 failed"
+PSEND_WAIT=1 psend_c udp fd77:1::2 fd77:2::2 --sport 44003 --dport 7002 \
+	--len 200 --count 10
+nsx "$NS_C" ping -q -c 3 -i 0.05 -s 56 10.77.2.2 >/dev/null || diag "ping failed"
+# 4 + 4 (TCP) + 4 (UDP, one way) + 3 + 3 (ICMP)
+wait_lines "$T/pkts.json" 18 10 || diag "only $(nlines "$T/pkts.json") packets"
+sleep 0.3
+nfpiped_stop
+is "$?" 0 "nfpiped (packets) exits 0 on SIGTERM"
+kill "$TCPDUMP_PID" 2>/dev/null
+wait "$TCPDUMP_PID" 2>/dev/null
+python3 - "$T/pkts.json" "$T/g0-3.pcap" <<'PY' >"$T/check3.out"
+import json, struct, sys
+def key(ip):
+    v = ip[0] >> 4
+    if v == 4:
+        ihl = (ip[0] & 15) * 4; proto = ip[9]; s, d = ip[12:16], ip[16:20]; l4 = ip[ihl:]
+    else:
+        proto = ip[6]; s, d = ip[8:24], ip[24:40]; l4 = ip[40:]
+    if proto in (6, 17):
+        sp, dp = struct.unpack('>HH', l4[:4])
+    else:
+        sp = dp = struct.unpack('>H', l4[4:6])[0]
+    a, b = (s, sp), (d, dp)
+    return (proto,) + (a + b if a <= b else b + a), a <= b
+# The forward hook runs after the TTL (hop limit) was decremented and the
+# IPv4 checksum redone; the capture on g0 saw the client's packets before.
+def norm(ip):
+    b = bytearray(ip)
+    if b[0] >> 4 == 4:
+        b[8] = 0; b[10] = b[11] = 0
+    else:
+        b[7] = 0
+    return bytes(b)
+def group(pkts):
+    flows = {}
+    for ip in pkts:
+        k, lo = key(ip)
+        f = flows.setdefault(k, {'orig': lo, 0: [], 1: []})
+        f[0 if lo == f['orig'] else 1].append(norm(ip))
+    return flows
+recs = [json.loads(l) for l in open(sys.argv[1])]
+got = group([bytes.fromhex(r['raw.pkt']) for r in recs])
+data = open(sys.argv[2], 'rb').read()
+end = '<' if struct.unpack('<I', data[:4])[0] == 0xa1b2c3d4 else '>'
+off, cap = 24, []
+while off + 16 <= len(data):
+    _, _, caplen, _ = struct.unpack(end + 'IIII', data[off:off+16])
+    pkt = data[off+16:off+16+caplen]; off += 16 + caplen
+    if struct.unpack('>H', pkt[12:14])[0] in (0x0800, 0x86dd):
+        cap.append(pkt[14:214])
+want = group(cap)
+print('ok\t%d flows in the capture, %d with records' % (len(want), len(got)) if len(want) == 3 and set(got) == set(want) else 'not ok\tthe same flows as the capture\t%d vs %d' % (len(got), len(want)))
+for k in want:
+    for d in (0, 1):
+        w = [p[:200] for p in want[k][d][:4]]
+        g = got.get(k, {0: [], 1: []})[d]
+        name = 'proto %d direction %d: the first %d packets, byte for byte' % (k[0], d, len(w))
+        print(('ok\t' if g == w else 'not ok\t') + name + ('' if g == w else '\tgot %d packets' % len(g)))
+PY
+while IFS=$'\t' read -r st desc extra; do
+	[ "$st" = ok ]
+	ok $? "packets: $desc"
+	[ -n "$extra" ] && diag "$extra"
+done <"$T/check3.out"
+[ -s "$T/check3.out" ] || { ok 1 "packet checks ran"; diag_file "$T/pkts.json" 5; }
+is "$(nlines "$T/pkts.json")" 18 "packets: 18 records (4+4 TCP, 4 UDP, 3+3 ICMP)"
 
 # EBUSY: an nft chain already at the priority NFHOOK wants.
 nft_gw "table inet nfpt_busy {

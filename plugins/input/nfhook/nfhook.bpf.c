@@ -55,6 +55,15 @@ struct {
 	__type(value, __u64);
 } kctr SEC(".maps");
 
+/*
+ * Set by the loader before the load (read-only data: the verifier prunes
+ * what a mode does not use). mode 0: flows, 1: packets.
+ */
+const volatile __u32 cfg_mode = 0;
+const volatile __u32 cfg_first = 4;	/* packets: first N per direction */
+const volatile __u32 cfg_snaplen = 128; /* packets: bytes copied, <= SNAP_MAX */
+const volatile __u32 cfg_sample = 0;	/* packets: also 1 in N, 0 = none */
+
 /* A new flow's first value, built here: the stack is 512 bytes. */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -211,6 +220,8 @@ static __always_inline void end_flow(struct nfhook_key *k,
 {
 	struct nfhook_event *ev;
 
+	if (cfg_mode != 0)
+		goto out;
 	ev = bpf_ringbuf_reserve(&ended, sizeof(*ev), 0);
 	if (!ev) {
 		count(NFHOOK_KC_RB_FAIL);
@@ -221,7 +232,50 @@ static __always_inline void end_flow(struct nfhook_key *k,
 		bpf_ringbuf_submit(ev, 0);
 		count(NFHOOK_KC_ENDED);
 	}
+out:
 	bpf_map_delete_elem(&flows, k);
+}
+
+/*
+ * mode=packets reads through a dynptr on the skb (a kfunc netfilter
+ * programs may call): it sees paged data too, which a read from
+ * skb->head does not.
+ */
+extern int bpf_dynptr_from_skb(struct __sk_buff *s, __u64 flags,
+			       struct bpf_dynptr *ptr) __ksym;
+
+/* mode=packets: hand up the packet's first cfg_snaplen bytes. */
+/* BPF calls take five arguments: @ifs is in | out << 32, @fd family | dir << 8. */
+static __noinline void send_pkt(struct sk_buff *skb, __u32 len, __u64 ifs,
+				__u32 fd)
+{
+	struct nfhook_pkt_event *ev;
+	struct bpf_dynptr dp;
+	__u32 cap = cfg_snaplen;
+
+	if (cap > len)
+		cap = len;
+	if (cap > NFHOOK_SNAP_MAX)
+		cap = NFHOOK_SNAP_MAX;
+	ev = bpf_ringbuf_reserve(&ended, sizeof(*ev), 0);
+	if (!ev) {
+		count(NFHOOK_KC_RB_FAIL);
+		return;
+	}
+	ev->ts_ns = bpf_ktime_get_ns();
+	ev->len = len;
+	ev->ifindex_in = (__u32)ifs;
+	ev->ifindex_out = (__u32)(ifs >> 32);
+	ev->family = fd & 0xff;
+	ev->dir = fd >> 8;
+	/* The dynptr starts at skb->data: the IP header at these hooks. */
+	if (bpf_dynptr_from_skb((struct __sk_buff *)skb, 0, &dp) ||
+	    bpf_dynptr_read(ev->data, cap & (NFHOOK_SNAP_MAX * 2 - 1), &dp,
+			    0, 0))
+		cap = 0;
+	ev->caplen = cap;
+	bpf_ringbuf_submit(ev, 0);
+	count(NFHOOK_KC_PKTS_SENT);
 }
 
 SEC("netfilter")
@@ -229,17 +283,20 @@ int nfhook_flows(struct bpf_nf_ctx *ctx)
 {
 	const struct nf_hook_state *st = ctx->state;
 	struct sk_buff *skb = ctx->skb;
+	struct net_device *in = st->in, *out = st->out;
 	struct nfhook_key k = {};
 	struct nfhook_flow *f;
 	struct pkt p = {};
 	const unsigned char *l3;
-	__u64 now = bpf_ktime_get_ns();
-	__u32 len, lin, dir, fin;
-	int src_lo, err;
+	__u64 now = bpf_ktime_get_ns(), seq = 1;
+	__u32 len, lin, dir = 0, fin = 0, ifin, ifout;
+	int src_lo, err, created = 0;
 
 	count(NFHOOK_KC_PACKETS);
 	l3 = skb->head + skb->network_header;
 	len = skb->len;
+	ifin = in ? in->ifindex : 0;
+	ifout = out ? out->ifindex : 0;
 	/* Bytes of the linear area from the network header on. */
 	lin = skb->tail > skb->network_header ?
 		      skb->tail - skb->network_header : 0;
@@ -269,7 +326,6 @@ int nfhook_flows(struct bpf_nf_ctx *ctx)
 
 	f = bpf_map_lookup_elem(&flows, &k);
 	if (!f) {
-		struct net_device *in = st->in, *out = st->out;
 		struct nfhook_flow *n;
 		__u32 zero = 0;
 
@@ -285,20 +341,14 @@ int nfhook_flows(struct bpf_nf_ctx *ctx)
 		n->orig_is_lo = src_lo;
 		n->icmp_type = p.icmp_type;
 		n->icmp_code = p.icmp_code;
-		n->ifindex_in = in ? in->ifindex : 0;
-		n->ifindex_out = out ? out->ifindex : 0;
+		n->ifindex_in = ifin;
+		n->ifindex_out = ifout;
 		n->fin = (p.tcp_flags & T_FIN) ? 1 : 0;
-		err = bpf_map_update_elem(&flows, &k, n, BPF_NOEXIST);
-		if (!err) {
+		if (!bpf_map_update_elem(&flows, &k, n, BPF_NOEXIST)) {
 			count(NFHOOK_KC_CREATED);
-			if (p.tcp_flags & T_RST) {
-				f = bpf_map_lookup_elem(&flows, &k);
-				if (f)
-					end_flow(&k, f, NFHOOK_END_RST);
-			}
-			return NF_ACCEPT;
+			created = 1;
 		}
-		/* Another CPU made it first: count into theirs. */
+		/* Made, or another CPU made it first: count into theirs. */
 		f = bpf_map_lookup_elem(&flows, &k);
 		if (!f) {
 			count(NFHOOK_KC_UPDATE_FAIL);
@@ -306,19 +356,28 @@ int nfhook_flows(struct bpf_nf_ctx *ctx)
 		}
 	}
 
-	dir = (src_lo == f->orig_is_lo) ? 0 : 1;
-	fin = f->fin;
-	__sync_fetch_and_add(&f->pkts[dir & 1], 1);
-	__sync_fetch_and_add(&f->bytes[dir & 1], len);
-	f->last_ns = now;
-	if (p.tcp_flags)
-		__sync_fetch_and_or(&f->tcp_flags[dir & 1], p.tcp_flags);
+	if (!created) {
+		dir = (src_lo == f->orig_is_lo) ? 0 : 1;
+		fin = f->fin;
+		seq = __sync_fetch_and_add(&f->pkts[dir & 1], 1) + 1;
+		__sync_fetch_and_add(&f->bytes[dir & 1], len);
+		f->last_ns = now;
+		if (p.tcp_flags)
+			__sync_fetch_and_or(&f->tcp_flags[dir & 1],
+					    p.tcp_flags);
+	}
+	if (cfg_mode == 1 &&
+	    (seq <= cfg_first ||
+	     (cfg_sample && bpf_get_prandom_u32() % cfg_sample == 0)))
+		send_pkt(skb, len, ifin | ((__u64)ifout << 32),
+			 p.family | (dir << 8));
 	if (p.proto != P_TCP)
 		return NF_ACCEPT;
 	if (p.tcp_flags & T_RST) {
 		end_flow(&k, f, NFHOOK_END_RST);
 	} else if (p.tcp_flags & T_FIN) {
-		__sync_fetch_and_or(&f->fin, 1U << (dir & 1));
+		if (!created)
+			__sync_fetch_and_or(&f->fin, 1U << (dir & 1));
 	} else if (fin == 3) {
 		/* The last ACK after both FINs closes it. */
 		end_flow(&k, f, NFHOOK_END_FIN);

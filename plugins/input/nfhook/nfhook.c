@@ -9,7 +9,10 @@
  * program keeps per-flow counts in an LRU map and hands up flows that end
  * by FIN/RST through a ring buffer; a timer here ends idle and
  * active-timeout flows, and stop() ends the rest. Every ended flow becomes
- * one record with NFCT's flow keys (nfhook_rec.c). The links are fds of
+ * one record with NFCT's flow keys (nfhook_rec.c). mode=packets: the same
+ * flow table only numbers each flow's packets; the first `first` of each
+ * direction (and one in `sample`) go up the ring buffer with up to
+ * `snaplen` bytes and become records with NFLOG's packet keys. The links are fds of
  * this process: they go away with the daemon, however it ends.
  *
  * Debian 12's libbpf 1.1 and uapi headers predate netfilter programs, so
@@ -82,6 +85,8 @@ enum nfhook_ctr {
 	C_K_UNPARSED,
 	C_K_FRAGMENTS,
 	C_K_UPDATE_FAIL,
+	C_PACKETS,
+	C_K_PKTS_SENT,
 };
 
 static const char *const nfhook_counters[] = {
@@ -98,6 +103,8 @@ static const char *const nfhook_counters[] = {
 	[C_K_UNPARSED] = "unparsed",
 	[C_K_FRAGMENTS] = "fragments",
 	[C_K_UPDATE_FAIL] = "map_update_failed",
+	[C_PACKETS] = "packets",
+	[C_K_PKTS_SENT] = "kernel_packets_sent",
 	NULL
 };
 
@@ -118,6 +125,9 @@ struct nfhook_priv {
 	uint64_t max_flows;	 /* entries of the LRU map */
 	uint64_t idle_timeout;	 /* ms without a packet that end a flow */
 	uint64_t active_timeout; /* ms after which a live flow is cut */
+	uint64_t first;		 /* packets: first N of each direction */
+	uint64_t snaplen;	 /* packets: bytes of each */
+	uint64_t sample;	 /* packets: also one in N, 0: none */
 
 	/* state */
 	struct nfhook_bpf *skel;     /* the loaded program and maps */
@@ -155,7 +165,7 @@ static const struct nfp_option nfhook_options[] = {
 	  .enums = mode_names,
 	  .def = "flows",
 	  .off = offsetof(struct nfhook_priv, mode),
-	  .help = "flows: one record per ended flow (packets is not implemented yet)." },
+	  .help = "flows: one record per ended flow, with NFCT's keys; packets: the first packets of each flow, with NFLOG's keys." },
 	{ .name = "max_flows",
 	  .type = NFP_OPT_UINT,
 	  .def = "65536",
@@ -179,6 +189,25 @@ static const struct nfp_option nfhook_options[] = {
 	  .max = 86400000,
 	  .off = offsetof(struct nfhook_priv, active_timeout),
 	  .help = "A flow this old is reported and starts anew (as an IPFIX exporter's active timeout)." },
+	{ .name = "first",
+	  .type = NFP_OPT_UINT,
+	  .def = "4",
+	  .max = 1000000,
+	  .off = offsetof(struct nfhook_priv, first),
+	  .help = "mode=packets: hand up the first N packets of each direction of each flow." },
+	{ .name = "snaplen",
+	  .type = NFP_OPT_UINT,
+	  .def = "128",
+	  .min = 20,
+	  .max = NFHOOK_SNAP_MAX,
+	  .off = offsetof(struct nfhook_priv, snaplen),
+	  .help = "mode=packets: bytes of each packet, from the IP header on (at most 256)." },
+	{ .name = "sample",
+	  .type = NFP_OPT_UINT,
+	  .def = "0",
+	  .max = 1000000000,
+	  .off = offsetof(struct nfhook_priv, sample),
+	  .help = "mode=packets: also hand up one packet in N at random (0: none)." },
 	{ 0 }
 };
 
@@ -266,7 +295,18 @@ static int on_ended(void *ctx, void *data, size_t size)
 {
 	struct nfp_inst *inst = ctx;
 	const struct nfhook_event *ev = data;
+	struct nfhook_priv *p = inst->priv;
+	struct nfp_rec *rec;
 
+	if (size == sizeof(struct nfhook_pkt_event)) {
+		inst->ctr[C_PACKETS]++;
+		rec = nfp_rec_new(inst);
+		if (!rec)
+			return 0;
+		nfhook_fill_pkt(rec, data, mono_to_real(), (uint8_t)p->hook);
+		nfp_rec_push(inst, rec);
+		return 0;
+	}
 	if (size < sizeof(*ev))
 		return 0;
 	emit(inst, &ev->key, &ev->flow, ev->flow.end);
@@ -293,6 +333,7 @@ static void read_kctr(struct nfp_inst *inst)
 		[NFHOOK_KC_UNPARSED] = C_K_UNPARSED,
 		[NFHOOK_KC_FRAGMENTS] = C_K_FRAGMENTS,
 		[NFHOOK_KC_UPDATE_FAIL] = C_K_UPDATE_FAIL,
+		[NFHOOK_KC_PKTS_SENT] = C_K_PKTS_SENT,
 	};
 	struct nfhook_priv *p = inst->priv;
 	int fd = bpf_map__fd(p->skel->maps.kctr);
@@ -340,7 +381,8 @@ static void take(struct nfp_inst *inst, const struct nfhook_key *k,
 		bpf_map_delete_elem(fd, k);
 	}
 	p->removed_user++;
-	emit(inst, k, &f, why);
+	if (p->mode == MODE_FLOWS)
+		emit(inst, k, &f, why);
 }
 
 /*
@@ -464,8 +506,9 @@ static void nfhook_stop(struct nfp_inst *inst)
 	}
 	if (p->skel) {
 		nfp_info(inst,
-			 "stopped: %llu flows, %llu packets seen, %llu evicted, %llu ring-buffer losses",
+			 "stopped: %llu flows, %llu packets handed up, %llu packets seen, %llu evicted, %llu ring-buffer losses",
 			 (unsigned long long)inst->ctr[C_FLOWS],
+			 (unsigned long long)inst->ctr[C_PACKETS],
 			 (unsigned long long)inst->ctr[C_K_PACKETS],
 			 (unsigned long long)inst->ctr[C_EVICTED],
 			 (unsigned long long)inst->ctr[C_K_RB_FAIL]);
@@ -478,12 +521,8 @@ static void nfhook_stop(struct nfp_inst *inst)
 
 static int nfhook_configure(struct nfp_inst *inst)
 {
-	struct nfhook_priv *p = inst->priv;
 	const char *why;
 
-	if (p->mode == MODE_PACKETS)
-		return nfp_inst_error(inst, "mode", "use mode=flows",
-				      "mode=packets is not implemented yet");
 	why = kernel_lacks();
 	if (why) {
 		nfp_err(inst, "this kernel lacks %s", why);
@@ -514,6 +553,10 @@ static int load(struct nfp_inst *inst)
 		p->skel->progs.nfhook_flows,
 		(enum bpf_attach_type)NFHOOK_ATTACH_NETFILTER);
 	bpf_map__set_max_entries(p->skel->maps.flows, (__u32)p->max_flows);
+	p->skel->rodata->cfg_mode = p->mode == MODE_PACKETS ? 1 : 0;
+	p->skel->rodata->cfg_first = (__u32)p->first;
+	p->skel->rodata->cfg_snaplen = (__u32)p->snaplen;
+	p->skel->rodata->cfg_sample = (__u32)p->sample;
 	err = nfhook_bpf__load(p->skel);
 	if (err) {
 		nfp_err(inst,
@@ -578,9 +621,10 @@ static int nfhook_start(struct nfp_inst *inst)
 	if (err)
 		goto fail;
 	nfp_info(inst,
-		 "attached at %s hook %s priority %lld: flows, up to %llu, idle %llu ms, active %llu ms",
+		 "attached at %s hook %s priority %lld: %s, up to %llu flows, idle %llu ms, active %llu ms",
 		 family_names[p->family], hook_names[p->hook],
-		 (long long)p->priority, (unsigned long long)p->max_flows,
+		 (long long)p->priority, mode_names[p->mode],
+		 (unsigned long long)p->max_flows,
 		 (unsigned long long)p->idle_timeout,
 		 (unsigned long long)p->active_timeout);
 	return 0;

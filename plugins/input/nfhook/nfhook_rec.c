@@ -78,6 +78,20 @@ const struct nfp_key nfhook_keys[] = {
 		"TCP flags seen, ORed, reply direction (nfpipe)" },
 	[NFHOOK_K_END_REASON] = { "flow.end.reason", NFP_T_STRING, 0,
 		"fin, rst, idle, active or stop (nfpipe)" },
+	[NFHOOK_K_RAW_PKT] = { "raw.pkt", NFP_T_RAW, 0,
+		"mode=packets: the packet from its IP header, up to snaplen" },
+	[NFHOOK_K_RAW_PKTLEN] = { "raw.pktlen", NFP_T_U32, 0,
+		"mode=packets: bytes in raw.pkt" },
+	[NFHOOK_K_RAW_PKTCOUNT] = { "raw.pktcount", NFP_T_U32, 0,
+		"mode=packets: always 1" },
+	[NFHOOK_K_TIME_SEC] = { "oob.time.sec", NFP_T_U32, 0,
+		"mode=packets: when it crossed the hook, seconds" },
+	[NFHOOK_K_TIME_USEC] = { "oob.time.usec", NFP_T_U32, 0,
+		"and microseconds" },
+	[NFHOOK_K_HOOK] = { "oob.hook", NFP_T_U8, 0,
+		"mode=packets: netfilter hook, 0 prerouting .. 4 postrouting" },
+	[NFHOOK_K_DIR] = { "flow.dir", NFP_T_U8, 0,
+		"mode=packets: 0 the flow's original direction, 1 reply (nfpipe)" },
 	{ 0 }
 };
 
@@ -185,4 +199,29 @@ void nfhook_fill(struct nfp_rec *rec, const struct nfhook_key *k,
 	}
 	nfp_set_str(rec, NFHOOK_K_END_REASON, reason,
 		    (uint32_t)strlen(reason));
+}
+
+void nfhook_fill_pkt(struct nfp_rec *rec, const struct nfhook_pkt_event *ev,
+		     int64_t mono_to_real_ns, uint8_t hook)
+{
+	uint32_t cap = ev->caplen < NFHOOK_SNAP_MAX ? ev->caplen
+						    : NFHOOK_SNAP_MAX;
+	void *copy = cap ? nfp_rec_alloc(rec, cap) : NULL;
+
+	/* The ring buffer's slot is reused once the callback returns. */
+	if (copy) {
+		memcpy(copy, ev->data, cap);
+		nfp_set_raw(rec, NFHOOK_K_RAW_PKT, copy, cap);
+		nfp_set_u32(rec, NFHOOK_K_RAW_PKTLEN, cap);
+	}
+	nfp_set_u32(rec, NFHOOK_K_RAW_PKTCOUNT, 1);
+	set_time(rec, NFHOOK_K_TIME_SEC, NFHOOK_K_TIME_USEC, ev->ts_ns,
+		 mono_to_real_ns);
+	nfp_set_u32(rec, NFHOOK_K_IFINDEX_IN, ev->ifindex_in);
+	nfp_set_u32(rec, NFHOOK_K_IFINDEX_OUT, ev->ifindex_out);
+	nfp_set_u8(rec, NFHOOK_K_FAMILY, (uint8_t)ev->family);
+	nfp_set_u16(rec, NFHOOK_K_PROTOCOL,
+		    ev->family == AF_INET6 ? 0x86dd : 0x0800);
+	nfp_set_u8(rec, NFHOOK_K_HOOK, hook);
+	nfp_set_u8(rec, NFHOOK_K_DIR, (uint8_t)ev->dir);
 }

@@ -50,6 +50,13 @@ enum nfhook_keyidx {
 	NFHOOK_K_ORIG_TCP_FLAGS,
 	NFHOOK_K_REPLY_TCP_FLAGS,
 	NFHOOK_K_END_REASON,
+	NFHOOK_K_RAW_PKT,
+	NFHOOK_K_RAW_PKTLEN,
+	NFHOOK_K_RAW_PKTCOUNT,
+	NFHOOK_K_TIME_SEC,
+	NFHOOK_K_TIME_USEC,
+	NFHOOK_K_HOOK,
+	NFHOOK_K_DIR,
 	NFHOOK_K__MAX
 };
 
@@ -66,5 +73,12 @@ const char *nfhook_end_name(uint8_t why);
 void nfhook_fill(struct nfp_rec *rec, const struct nfhook_key *k,
 		 const struct nfhook_flow *f, int64_t mono_to_real_ns,
 		 uint8_t why);
+
+/*
+ * mode=packets: set the packet keys of @rec from @ev (NFLOG's names:
+ * raw.pkt is copied into the record's arena); @hook is NF_INET_*.
+ */
+void nfhook_fill_pkt(struct nfp_rec *rec, const struct nfhook_pkt_event *ev,
+		     int64_t mono_to_real_ns, uint8_t hook);
 
 #endif /* NFHOOK_REC_H */

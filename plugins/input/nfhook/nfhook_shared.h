@@ -59,6 +59,21 @@ struct nfhook_event {
 	struct nfhook_flow flow; /* its counts, as the last packet left them */
 };
 
+/* mode=packets: at most this many bytes of a packet are handed up. */
+#define NFHOOK_SNAP_MAX 256
+
+/* What the ring buffer carries in mode=packets: one packet. */
+struct nfhook_pkt_event {
+	__u64 ts_ns;	     /* bpf_ktime_get_ns() when it crossed the hook */
+	__u32 len;	     /* skb->len: the whole IP packet */
+	__u32 caplen;	     /* bytes in data, from the network header on */
+	__u32 ifindex_in;    /* input interface, 0: none at this hook */
+	__u32 ifindex_out;   /* output interface, 0: none */
+	__u32 family;	     /* AF_INET or AF_INET6 */
+	__u32 dir;	     /* 0: the flow's original direction, 1: reply */
+	__u8 data[NFHOOK_SNAP_MAX]; /* the packet's first bytes */
+};
+
 /* Slots of the per-CPU counter array, summed by user space. */
 enum nfhook_kctr {
 	NFHOOK_KC_PACKETS,    /* packets the program saw */
@@ -68,6 +83,7 @@ enum nfhook_kctr {
 	NFHOOK_KC_UNPARSED,   /* packets whose headers could not be read */
 	NFHOOK_KC_FRAGMENTS,  /* non-first fragments (counted in a portless flow) */
 	NFHOOK_KC_UPDATE_FAIL, /* map updates that failed */
+	NFHOOK_KC_PKTS_SENT,  /* mode=packets: packets handed up */
 	NFHOOK_KC__MAX
 };
 
