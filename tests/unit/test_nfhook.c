@@ -6,8 +6,8 @@
  * direction, monotonic times) go through nfhook_fill() into a real stack
  * ending in CAPTURE: the keys must carry NFCT's names with the original
  * direction that of the first packet whichever endpoint is "lo", the
- * counts of each direction, wall-clock times and the ICMP fields. No root,
- * no BPF.
+ * counts of each direction, wall-clock times and the ICMP fields; and one
+ * packet of mode=packets, with NFLOG's keys. No root, no BPF.
  */
 #include "nfp.h"
 
@@ -137,6 +137,40 @@ static void test_icmp(struct nfpt *t)
 	is_str(nfhook_end_name(99), "?", "an unknown end reason");
 }
 
+static void test_pkt(struct nfpt *t)
+{
+	struct nfp_inst *in = nfpt_inst(t, "in");
+	struct nfhook_pkt_event ev = { 0 };
+	struct nfp_rec *rec;
+	static const uint8_t hdr[] = { 0x45, 0x00, 0x00, 0x54 };
+
+	memcpy(ev.data, hdr, sizeof(hdr));
+	ev.caplen = sizeof(hdr);
+	ev.len = 84;
+	ev.ts_ns = 2500000;
+	ev.ifindex_in = 2;
+	ev.ifindex_out = 3;
+	ev.family = AF_INET;
+	ev.dir = 1;
+	rec = nfp_rec_new(in);
+	if (!rec)
+		bail_out("FLOWIN feeds nothing");
+	nfhook_fill_pkt(rec, &ev, 1000000000LL, 2);
+	/* The ring buffer's slot is gone once the callback returns. */
+	memset(ev.data, 0xff, sizeof(hdr));
+	nfp_rec_push(in, rec);
+	is_str(nfpt_get(t, "cap", "raw.pkt"), "45:00:00:54",
+	       "pkt: raw.pkt copied out of the event");
+	is_str(nfpt_get(t, "cap", "raw.pktlen"), "4", "pkt: raw.pktlen");
+	is_str(nfpt_get(t, "cap", "raw.pktcount"), "1", "pkt: raw.pktcount");
+	is_str(nfpt_get(t, "cap", "oob.time.sec"), "1", "pkt: oob.time.sec");
+	is_str(nfpt_get(t, "cap", "oob.time.usec"), "2500", "pkt: oob.time.usec");
+	is_str(nfpt_get(t, "cap", "oob.hook"), "2", "pkt: oob.hook");
+	is_str(nfpt_get(t, "cap", "flow.dir"), "1", "pkt: flow.dir");
+	is_str(nfpt_get(t, "cap", "oob.protocol"), "2048", "pkt: oob.protocol");
+	ok(nfpt_get(t, "cap", "orig.ip.saddr") == NULL, "pkt: no flow keys");
+}
+
 int main(void)
 {
 	static const struct nfp_plugin *const plugins[] = { &flowin, NULL };
@@ -146,6 +180,7 @@ int main(void)
 	test_tcp4(t);
 	test_udp6_hi_first(t);
 	test_icmp(t);
+	test_pkt(t);
 	nfpt_free(t);
 	return done_testing();
 }
