@@ -7,6 +7,9 @@
 NFHOOK_INTEGRATION = tests/integration/nfhook-flows.sh
 EXTRA_DIST += plugins/input/nfhook/README.md \
 	plugins/input/nfhook/nfhook.bpf.c $(NFHOOK_INTEGRATION)
+# NFHOOK flows against NFLOG, live (root; not a test):
+# make bench/udpgen && bench/nfhook-live
+EXTRA_DIST += bench/nfhook-live
 
 check_PROGRAMS += tests/unit/test_nfhook
 tests_unit_test_nfhook_SOURCES = tests/unit/test_nfhook.c \
