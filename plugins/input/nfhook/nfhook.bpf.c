@@ -24,14 +24,14 @@
 #include "nfhook_shared.h"
 
 #define NF_ACCEPT 1
-#define AF_INET 2
-#define AF_INET6 10
-#define P_ICMP 1
-#define P_TCP 6
-#define P_UDP 17
-#define P_ICMPV6 58
-#define T_FIN 0x01
-#define T_RST 0x04
+#define AF_INET	  2
+#define AF_INET6  10
+#define P_ICMP	  1
+#define P_TCP	  6
+#define P_UDP	  17
+#define P_ICMPV6  58
+#define T_FIN	  0x01
+#define T_RST	  0x04
 
 char LICENSE[] SEC("license") = "GPL";
 
@@ -122,8 +122,7 @@ static __always_inline void read_l4(const unsigned char *l3, __u32 off,
 	}
 }
 
-static __noinline int parse4(const unsigned char *l3, __u32 lin,
-				  struct pkt *p)
+static __noinline int parse4(const unsigned char *l3, __u32 lin, struct pkt *p)
 {
 	__u8 b[20];
 	__u32 ihl;
@@ -149,8 +148,7 @@ static __noinline int parse4(const unsigned char *l3, __u32 lin,
 	return 0;
 }
 
-static __noinline int parse6(const unsigned char *l3, __u32 lin,
-				  struct pkt *p)
+static __noinline int parse6(const unsigned char *l3, __u32 lin, struct pkt *p)
 {
 	__u8 b[40];
 	__u8 e[4];
@@ -245,7 +243,8 @@ extern int bpf_dynptr_from_skb(struct __sk_buff *s, __u64 flags,
 			       struct bpf_dynptr *ptr) __ksym;
 
 /* mode=packets: hand up the packet's first cfg_snaplen bytes. */
-/* BPF calls take five arguments: @ifs is in | out << 32, @fd family | dir << 8. */
+/* BPF calls take five arguments: @ifs is in | out << 32, @fd family | dir << 8.
+ */
 static __noinline void send_pkt(struct sk_buff *skb, __u32 len, __u64 ifs,
 				__u32 fd)
 {
@@ -270,8 +269,8 @@ static __noinline void send_pkt(struct sk_buff *skb, __u32 len, __u64 ifs,
 	ev->dir = fd >> 8;
 	/* The dynptr starts at skb->data: the IP header at these hooks. */
 	if (bpf_dynptr_from_skb((struct __sk_buff *)skb, 0, &dp) ||
-	    bpf_dynptr_read(ev->data, cap & (NFHOOK_SNAP_MAX * 2 - 1), &dp,
-			    0, 0))
+	    bpf_dynptr_read(ev->data, cap & (NFHOOK_SNAP_MAX * 2 - 1), &dp, 0,
+			    0))
 		cap = 0;
 	ev->caplen = cap;
 	bpf_ringbuf_submit(ev, 0);
@@ -298,8 +297,8 @@ int nfhook_flows(struct bpf_nf_ctx *ctx)
 	ifin = in ? in->ifindex : 0;
 	ifout = out ? out->ifindex : 0;
 	/* Bytes of the linear area from the network header on. */
-	lin = skb->tail > skb->network_header ?
-		      skb->tail - skb->network_header : 0;
+	lin = skb->tail > skb->network_header ? skb->tail - skb->network_header
+					      : 0;
 	if (st->pf == 2)
 		err = parse4(l3, lin, &p);
 	else

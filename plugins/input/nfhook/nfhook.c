@@ -12,8 +12,8 @@
  * one record with NFCT's flow keys (nfhook_rec.c). mode=packets: the same
  * flow table only numbers each flow's packets; the first `first` of each
  * direction (and one in `sample`) go up the ring buffer with up to
- * `snaplen` bytes and become records with NFLOG's packet keys. The links are fds of
- * this process: they go away with the daemon, however it ends.
+ * `snaplen` bytes and become records with NFLOG's packet keys. The links are
+ * fds of this process: they go away with the daemon, however it ends.
  *
  * Debian 12's libbpf 1.1 and uapi headers predate netfilter programs, so
  * the program type (32) and expected attach type (45) are set by hand and
@@ -48,8 +48,8 @@
 
 /* Not in Debian 12's <linux/bpf.h> (6.1): the kernel's values (6.4+). */
 #define NFHOOK_PROG_TYPE_NETFILTER 32
-#define NFHOOK_ATTACH_NETFILTER 45
-#define NFHOOK_BTF "/sys/kernel/btf/vmlinux"
+#define NFHOOK_ATTACH_NETFILTER	   45
+#define NFHOOK_BTF		   "/sys/kernel/btf/vmlinux"
 
 /*
  * The head of union bpf_attr's link_create member as kernels 6.4+ lay it
@@ -111,8 +111,9 @@ static const char *const nfhook_counters[] = {
 enum { FAM_IPV4, FAM_IPV6, FAM_INET };
 enum { MODE_FLOWS, MODE_PACKETS };
 
-static const char *const hook_names[] = { "prerouting", "input", "forward",
-					  "output", "postrouting", NULL };
+static const char *const hook_names[] = { "prerouting",	 "input",
+					  "forward",	 "output",
+					  "postrouting", NULL };
 static const char *const family_names[] = { "ipv4", "ipv6", "inet", NULL };
 static const char *const mode_names[] = { "flows", "packets", NULL };
 
@@ -130,14 +131,14 @@ struct nfhook_priv {
 	uint64_t sample;	 /* packets: also one in N, 0: none */
 
 	/* state */
-	struct nfhook_bpf *skel;     /* the loaded program and maps */
-	int link[2];		     /* netfilter links, -1 when none */
-	struct ring_buffer *rb;	     /* the FIN/RST ring buffer */
-	int rb_fd;		     /* its epoll fd, in the core's loop */
-	struct nfp_timer *timer;     /* the timeout scans */
-	struct nfhook_key *keys;     /* max_flows keys, for a scan */
-	uint64_t removed_user;	     /* flows user space took out */
-	uint64_t live;		     /* entries seen by the last scan */
+	struct nfhook_bpf *skel; /* the loaded program and maps */
+	int link[2];		 /* netfilter links, -1 when none */
+	struct ring_buffer *rb;	 /* the FIN/RST ring buffer */
+	int rb_fd;		 /* its epoll fd, in the core's loop */
+	struct nfp_timer *timer; /* the timeout scans */
+	struct nfhook_key *keys; /* max_flows keys, for a scan */
+	uint64_t removed_user;	 /* flows user space took out */
+	uint64_t live;		 /* entries seen by the last scan */
 };
 
 static const struct nfp_option nfhook_options[] = {
@@ -223,8 +224,8 @@ static int keep_libbpf_msg(enum libbpf_print_level level, const char *fmt,
 
 	if (level == LIBBPF_DEBUG || bpf_log_len >= sizeof(bpf_log) - 1)
 		return 0;
-	n = vsnprintf(bpf_log + bpf_log_len, sizeof(bpf_log) - bpf_log_len,
-		      fmt, ap);
+	n = vsnprintf(bpf_log + bpf_log_len, sizeof(bpf_log) - bpf_log_len, fmt,
+		      ap);
 	if (n > 0)
 		bpf_log_len += (size_t)n;
 	if (bpf_log_len > sizeof(bpf_log) - 1)
@@ -253,7 +254,8 @@ static const char *kernel_lacks(void)
 		return "readable kernel BTF (" NFHOOK_BTF " does not parse)";
 	if (btf__find_by_name_kind(btf, "bpf_nf_ctx", BTF_KIND_STRUCT) < 0)
 		why = "BPF netfilter programs (BPF_PROG_TYPE_NETFILTER, kernel 6.4+)";
-	else if (btf__find_by_name_kind(btf, "bpf_nf_link", BTF_KIND_STRUCT) < 0)
+	else if (btf__find_by_name_kind(btf, "bpf_nf_link", BTF_KIND_STRUCT) <
+		 0)
 		why = "netfilter bpf links (CONFIG_NETFILTER_BPF_LINK=y)";
 	btf__free(btf);
 	return why;
@@ -278,11 +280,21 @@ static void emit(struct nfp_inst *inst, const struct nfhook_key *k,
 
 	inst->ctr[C_FLOWS]++;
 	switch (why) {
-	case NFHOOK_END_FIN: inst->ctr[C_END_FIN]++; break;
-	case NFHOOK_END_RST: inst->ctr[C_END_RST]++; break;
-	case NFHOOK_END_IDLE: inst->ctr[C_END_IDLE]++; break;
-	case NFHOOK_END_ACTIVE: inst->ctr[C_END_ACTIVE]++; break;
-	default: inst->ctr[C_END_STOP]++; break;
+	case NFHOOK_END_FIN:
+		inst->ctr[C_END_FIN]++;
+		break;
+	case NFHOOK_END_RST:
+		inst->ctr[C_END_RST]++;
+		break;
+	case NFHOOK_END_IDLE:
+		inst->ctr[C_END_IDLE]++;
+		break;
+	case NFHOOK_END_ACTIVE:
+		inst->ctr[C_END_ACTIVE]++;
+		break;
+	default:
+		inst->ctr[C_END_STOP]++;
+		break;
 	}
 	rec = nfp_rec_new(inst);
 	if (!rec)
@@ -368,8 +380,7 @@ static void read_kctr(struct nfp_inst *inst)
 }
 
 /* Take the flow at @k out of the map and hand it up as ended for @why. */
-static void take(struct nfp_inst *inst, const struct nfhook_key *k,
-		 uint8_t why)
+static void take(struct nfp_inst *inst, const struct nfhook_key *k, uint8_t why)
 {
 	struct nfhook_priv *p = inst->priv;
 	int fd = bpf_map__fd(p->skel->maps.flows);
@@ -505,13 +516,14 @@ static void nfhook_stop(struct nfp_inst *inst)
 		p->rb_fd = -1;
 	}
 	if (p->skel) {
-		nfp_info(inst,
-			 "stopped: %llu flows, %llu packets handed up, %llu packets seen, %llu evicted, %llu ring-buffer losses",
-			 (unsigned long long)inst->ctr[C_FLOWS],
-			 (unsigned long long)inst->ctr[C_PACKETS],
-			 (unsigned long long)inst->ctr[C_K_PACKETS],
-			 (unsigned long long)inst->ctr[C_EVICTED],
-			 (unsigned long long)inst->ctr[C_K_RB_FAIL]);
+		nfp_info(
+			inst,
+			"stopped: %llu flows, %llu packets handed up, %llu packets seen, %llu evicted, %llu ring-buffer losses",
+			(unsigned long long)inst->ctr[C_FLOWS],
+			(unsigned long long)inst->ctr[C_PACKETS],
+			(unsigned long long)inst->ctr[C_K_PACKETS],
+			(unsigned long long)inst->ctr[C_EVICTED],
+			(unsigned long long)inst->ctr[C_K_RB_FAIL]);
 		nfhook_bpf__destroy(p->skel);
 		p->skel = NULL;
 	}
@@ -620,13 +632,14 @@ static int nfhook_start(struct nfp_inst *inst)
 	err = nfp_timer_arm(p->timer, every, every);
 	if (err)
 		goto fail;
-	nfp_info(inst,
-		 "attached at %s hook %s priority %lld: %s, up to %llu flows, idle %llu ms, active %llu ms",
-		 family_names[p->family], hook_names[p->hook],
-		 (long long)p->priority, mode_names[p->mode],
-		 (unsigned long long)p->max_flows,
-		 (unsigned long long)p->idle_timeout,
-		 (unsigned long long)p->active_timeout);
+	nfp_info(
+		inst,
+		"attached at %s hook %s priority %lld: %s, up to %llu flows, idle %llu ms, active %llu ms",
+		family_names[p->family], hook_names[p->hook],
+		(long long)p->priority, mode_names[p->mode],
+		(unsigned long long)p->max_flows,
+		(unsigned long long)p->idle_timeout,
+		(unsigned long long)p->active_timeout);
 	return 0;
 fail:
 	nfhook_stop(inst);
