@@ -19,7 +19,7 @@
 . "$(dirname "$0")/lib.sh"
 
 require_root
-require_cmd ip nft python3 socat ethtool conntrack tcpdump ping
+require_cmd ip nft python3 socat ethtool conntrack tcpdump ping bpftool
 require_nfpiped
 [ -e "$NFPIPE_PLUGIN_DIR/input_nfhook.so" ] ||
 	bail_out "no input_nfhook.so in $NFPIPE_PLUGIN_DIR (build first)"
