@@ -54,10 +54,32 @@ nft_gw "table inet nfpt {
 	}
 }"
 
-nsx "$NS_G" tcpdump -i g0 -U -n -s 128 -w "$T/g0.pcap" \
-	'tcp or udp or icmp or icmp6' 2>"$T/tcpdump.err" &
-TCPDUMP_PID=$!
-NFPT_PIDS="$NFPT_PIDS $TCPDUMP_PID"
+# pcap_settled FILE: wait (5 s at most) until FILE has not grown for 0.3 s:
+# tcpdump has written what it was handed.
+pcap_settled()
+{
+	local last=-1 n same=0 i
+
+	for ((i = 0; i < 50; i++)); do
+		n=$(stat -c %s "$1" 2>/dev/null || echo 0)
+		if [ "$n" = "$last" ]; then
+			same=$((same + 1))
+			[ $same -ge 3 ] && return 0
+		else
+			same=0
+		fi
+		last=$n
+		sleep 0.1
+	done
+}
+
+# bg_ns: the PID is tcpdump's own, so SIGINT makes it write all and exit.
+PCAP=$T/g0.pcap
+bg_ns "$NS_G" tcpdump -i g0 --immediate-mode -U -n -s 128 -w "$PCAP" \
+	'tcp or udp or icmp or icmp6' 2>"$T/tcpdump.err"
+TCPDUMP_PID=$BG_PID
+wait_for 10 grep -q 'listening on' "$T/tcpdump.err" ||
+	bail_out "tcpdump did not start: $(cat "$T/tcpdump.err")"
 
 nfpiped_start hook
 ok $? "nfpiped starts with NFHOOK at the forward hook" ||
@@ -125,7 +147,8 @@ nsx "$NS_G" conntrack -L -o extended >"$T/ct2.txt" 2>/dev/null
 
 nfpiped_stop
 is "$?" 0 "nfpiped exits 0 on SIGTERM"
-kill "$TCPDUMP_PID" 2>/dev/null
+pcap_settled "$PCAP"
+kill -INT "$TCPDUMP_PID" 2>/dev/null
 wait "$TCPDUMP_PID" 2>/dev/null
 
 for id in $links; do
@@ -284,10 +307,12 @@ file="$T/pkts.json"
 raw=1
 sync=1
 EOF2
-nsx "$NS_G" tcpdump -i g0 -U -n -s 300 -w "$T/g0-3.pcap" \
-	'tcp or udp or icmp or icmp6' 2>"$T/tcpdump3.err" &
-TCPDUMP_PID=$!
-NFPT_PIDS="$NFPT_PIDS $TCPDUMP_PID"
+PCAP=$T/g0-3.pcap
+bg_ns "$NS_G" tcpdump -i g0 --immediate-mode -U -n -s 300 -w "$PCAP" \
+	'tcp or udp or icmp or icmp6' 2>"$T/tcpdump3.err"
+TCPDUMP_PID=$BG_PID
+wait_for 10 grep -q 'listening on' "$T/tcpdump3.err" ||
+	bail_out "tcpdump did not start: $(cat "$T/tcpdump3.err")"
 nfpiped_start pk
 ok $? "nfpiped starts with NFHOOK mode=packets" || diag_file "$T/pk.log"
 sleep 0.3
@@ -301,7 +326,8 @@ wait_lines "$T/pkts.json" 18 10 || diag "only $(nlines "$T/pkts.json") packets"
 sleep 0.3
 nfpiped_stop
 is "$?" 0 "nfpiped (packets) exits 0 on SIGTERM"
-kill "$TCPDUMP_PID" 2>/dev/null
+pcap_settled "$PCAP"
+kill -INT "$TCPDUMP_PID" 2>/dev/null
 wait "$TCPDUMP_PID" 2>/dev/null
 python3 - "$T/pkts.json" "$T/g0-3.pcap" <<'PY' >"$T/check3.out"
 import json, struct, sys
