@@ -137,6 +137,7 @@ struct nfhook_priv {
 	int rb_fd;		 /* its epoll fd, in the core's loop */
 	struct nfp_timer *timer; /* the timeout scans */
 	struct nfhook_key *keys; /* max_flows keys, for a scan */
+	uint8_t *why;		 /* max_flows end reasons, for a scan */
 	uint64_t removed_user;	 /* flows user space took out */
 	uint64_t live;		 /* entries seen by the last scan */
 };
@@ -411,13 +412,10 @@ static void scan(struct nfp_inst *inst, bool all)
 	struct nfhook_key cur, next;
 	struct nfhook_flow f;
 	struct timespec ts;
-	uint8_t *why;
+	uint8_t *why = p->why;
 	size_t n = 0, i, live = 0;
 	void *prev = NULL;
 
-	why = malloc(p->max_flows);
-	if (!why)
-		return;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	now = (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
 	while (n < p->max_flows && live < 2 * p->max_flows &&
@@ -442,7 +440,6 @@ static void scan(struct nfp_inst *inst, bool all)
 	}
 	for (i = 0; i < n; i++)
 		take(inst, &p->keys[i], why[i]);
-	free(why);
 	p->live = live - n;
 	read_kctr(inst);
 }
@@ -509,7 +506,7 @@ static void nfhook_stop(struct nfp_inst *inst)
 		if (p->rb_fd >= 0)
 			nfp_fd_del(inst, p->rb_fd);
 		ring_buffer__consume(p->rb);
-		if (p->skel && p->keys)
+		if (p->skel && p->keys && p->why)
 			scan(inst, true);
 		ring_buffer__free(p->rb);
 		p->rb = NULL;
@@ -529,6 +526,8 @@ static void nfhook_stop(struct nfp_inst *inst)
 	}
 	free(p->keys);
 	p->keys = NULL;
+	free(p->why);
+	p->why = NULL;
 }
 
 static int nfhook_configure(struct nfp_inst *inst)
@@ -610,10 +609,11 @@ static int nfhook_start(struct nfp_inst *inst)
 		}
 	}
 	p->keys = calloc(p->max_flows, sizeof(*p->keys));
+	p->why = malloc(p->max_flows);
 	p->rb = ring_buffer__new(bpf_map__fd(p->skel->maps.ended), on_ended,
 				 inst, NULL);
 	p->timer = nfp_timer_new(inst, nfhook_tick, NULL);
-	if (!p->keys || !p->rb || !p->timer) {
+	if (!p->keys || !p->why || !p->rb || !p->timer) {
 		err = -ENOMEM;
 		goto fail;
 	}
