@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * input/nfhook - the eBPF program at a netfilter hook (mode=flows)
+ * input/nfhook - the eBPF program at a netfilter hook
  *
  * A BPF_PROG_TYPE_NETFILTER program: the kernel calls it for every packet
  * at the hook and priority its netfilter link names, with a struct
@@ -10,9 +10,14 @@
  * a GSO/GRO super-packet counts once) in an LRU hash map, with first and
  * last time, TCP flags and the interfaces; a flow that ends by RST, or by
  * a packet after both FINs, goes up through the ring buffer and leaves the
- * map. Timeouts are user space's. Packet bytes are read with
- * bpf_probe_read_kernel() from skb->head + network_header with fixed
- * sizes, so no read is verifier-unsafe; what cannot be read is counted.
+ * map (mode=flows). Timeouts are user space's. mode=packets uses the same
+ * table only to number each flow's packets: the first cfg_first of each
+ * direction (and one in cfg_sample) go up the ring buffer instead, with
+ * up to cfg_snaplen bytes read through a dynptr on the skb. Headers are
+ * read with bpf_probe_read_kernel() from skb->head + network_header, fixed
+ * sizes, only within the linear area (up to skb->tail), so no read is
+ * verifier-unsafe or strays past the packet; a header outside it is
+ * counted (unparsed) or leaves the flow without ports.
  * Built with clang -target bpf against vmlinux.h (the running kernel's
  * BTF); loaded by nfhook.c, which sets the program type by hand (libbpf
  * 1.1 does not know SEC("netfilter")).
