@@ -80,5 +80,6 @@ int cli_conf_instances(const struct nfp_conf *conf, const char *plugin,
 
 /* The subcommands (one file each). */
 int cmd_check(int argc, char **argv);
+int cmd_report(int argc, char **argv);
 
 #endif /* NFP_CLI_H */

@@ -10,3 +10,34 @@ nfpipe_LDADD = libnfpcore.la
 # Dispatch, help, exit codes and `nfpipe check` (no root needed).
 TESTS += tests/cli.sh
 EXTRA_DIST += tests/cli.sh
+
+# nfpipe report: the reports over SQLite, PostgreSQL and MySQL; what it
+# shares with other subcommands (database URIs, time ranges, formats) is
+# in db.c, timespec.c and fmt.c.
+nfpipe_SOURCES += reports/report.c reports/db.c reports/db.h \
+	reports/timespec.c reports/timespec.h reports/fmt.c reports/fmt.h \
+	reports/html.c reports/rrdgraph.c
+nfpipe_LDADD += -lm
+if HAVE_SQLITE3
+nfpipe_CPPFLAGS += $(SQLITE3_CFLAGS) -DNFP_HAVE_SQLITE3
+nfpipe_LDADD += $(SQLITE3_LIBS)
+endif
+if HAVE_PGSQL
+nfpipe_CPPFLAGS += $(PGSQL_CFLAGS) -DNFP_HAVE_PGSQL
+nfpipe_LDADD += $(PGSQL_LIBS)
+endif
+if HAVE_MYSQL
+nfpipe_CPPFLAGS += $(MYSQL_CFLAGS) -DNFP_HAVE_MYSQL
+nfpipe_LDADD += $(MYSQL_LIBS)
+endif
+if HAVE_RRD
+nfpipe_CPPFLAGS += $(RRD_CFLAGS) -DNFP_HAVE_RRD
+nfpipe_LDADD += $(RRD_LIBS)
+endif
+
+# Every report and format over a fixture database (no root, no server).
+TESTS += tests/report-sqlite.sh
+EXTRA_DIST += tests/report-sqlite.sh tests/report-lib.sh \
+	tests/data/report/fixture.sql tests/data/report/ext.sql \
+	$(wildcard $(srcdir)/tests/data/report/golden/*)
+dist_man_MANS += doc/man/nfpipe-report.1

@@ -22,6 +22,7 @@ static int cmd_help(int argc, char **argv);
 static const struct cli_cmd cmds[] = {
 	{ "check", "check a config the way nfpiped reads it", cmd_check },
 	{ "help", "show the manual of a subcommand", cmd_help },
+	{ "report", "reports from the stored packets and flows", cmd_report },
 };
 
 #define NCMDS (sizeof(cmds) / sizeof(cmds[0]))
