@@ -61,13 +61,14 @@ static const char css[] =
 	".bar{fill:#457b9d}.area{fill:#a8dadc;opacity:.7}"
 	".line{fill:none;stroke:#1d3557;stroke-width:1.5}"
 	".grid{stroke:#dde;stroke-width:1}.dot{fill:#1d3557}"
+	".scroll{max-height:440px;overflow:auto}"
 	"figure{margin:8px 0}figcaption{color:#667;font-size:12px}"
 	"footer{color:#889;font-size:12px;text-align:center;padding:12px}"
 	"@media print{body{background:#fff}nav{display:none}"
 	"header{background:#fff;color:#000;border-bottom:2px solid #000}"
 	"section{box-shadow:none;border:1px solid #ccc;"
 	"break-inside:avoid;page-break-inside:avoid}"
-	"th{cursor:auto}}";
+	"th{cursor:auto}.scroll{max-height:none;overflow:visible}}";
 
 static const char js[] =
 	"document.querySelectorAll('table.sortable th').forEach(function(th){"
@@ -270,7 +271,8 @@ static void table(FILE *f, const struct freport *r)
 	char buf[512];
 	int i, j;
 
-	fprintf(f, "<table class=\"sortable\" id=\"t-%s\"><thead><tr>",
+	fprintf(f, "<div class=\"scroll\"><table class=\"sortable\" "
+		   "id=\"t-%s\"><thead><tr>",
 		r->name);
 	for (j = 0; j < r->ncols; j++) {
 		fprintf(f, "<th%s data-k=\"%s\">",
@@ -303,7 +305,7 @@ static void table(FILE *f, const struct freport *r)
 		}
 		fputs("</tr>\n", f);
 	}
-	fputs("</tbody></table>\n", f);
+	fputs("</tbody></table></div>\n", f);
 }
 
 static void section(FILE *f, const struct freport *r)

@@ -41,3 +41,19 @@ EXTRA_DIST += tests/report-sqlite.sh tests/report-lib.sh \
 	tests/data/report/fixture.sql tests/data/report/ext.sql \
 	$(wildcard $(srcdir)/tests/data/report/golden/*)
 dist_man_MANS += doc/man/nfpipe-report.1
+
+# The same reports over throwaway PostgreSQL and MariaDB servers (root).
+if HAVE_PGSQL
+TESTS += tests/integration/report-pgsql.sh
+endif
+if HAVE_MYSQL
+TESTS += tests/integration/report-mysql.sh
+endif
+EXTRA_DIST += tests/integration/report-pgsql.sh \
+	tests/integration/report-mysql.sh
+if HAVE_SQLITE3
+if BUILD_NFLOG
+TESTS += tests/integration/report-live.sh
+endif
+endif
+EXTRA_DIST += tests/integration/report-live.sh
