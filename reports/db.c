@@ -78,7 +78,8 @@ struct rdb_stmt {
 	int nrows;				/* rows fetched (servers) */
 };
 
-static double elapsed(const struct timespec *t0)
+/* unused when built without the servers (the fuzzer) */
+__attribute__((unused)) static double elapsed(const struct timespec *t0)
 {
 	struct timespec t;
 
@@ -123,7 +124,8 @@ void rdb_mask_uri(const char *uri, char *buf, size_t len)
 }
 
 /* The first line of a library's message, without trailing blanks. */
-static void first_line(char *dst, size_t len, const char *msg)
+/* unused when built without the servers (the fuzzer) */
+__attribute__((unused)) static void first_line(char *dst, size_t len, const char *msg)
 {
 	size_t n;
 
@@ -145,7 +147,8 @@ struct progress_thread {
 	bool running;		/* the thread was started */
 };
 
-static void *progress_main(void *arg)
+/* unused when built without the servers (the fuzzer) */
+__attribute__((unused)) static void *progress_main(void *arg)
 {
 	struct progress_thread *pt = arg;
 	struct timespec until;
@@ -163,7 +166,8 @@ static void *progress_main(void *arg)
 	return NULL;
 }
 
-static void progress_begin(struct rdb *db, struct progress_thread *pt)
+/* unused when built without the servers (the fuzzer) */
+__attribute__((unused)) static void progress_begin(struct rdb *db, struct progress_thread *pt)
 {
 	memset(pt, 0, sizeof(*pt));
 	pt->db = db;
@@ -179,7 +183,8 @@ static void progress_begin(struct rdb *db, struct progress_thread *pt)
 	}
 }
 
-static void progress_end(struct progress_thread *pt)
+/* unused when built without the servers (the fuzzer) */
+__attribute__((unused)) static void progress_end(struct progress_thread *pt)
 {
 	if (!pt->running)
 		return;
@@ -758,7 +763,8 @@ int rdb_ncols(struct rdb_stmt *st)
 }
 
 /* Is @s a whole integer ("-12"), so a decimal's sum reads as an integer? */
-static bool is_integer_text(const char *s)
+/* unused when built without the servers (the fuzzer) */
+__attribute__((unused)) static bool is_integer_text(const char *s)
 {
 	if (*s == '-')
 		s++;

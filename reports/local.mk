@@ -14,7 +14,7 @@ EXTRA_DIST += tests/cli.sh
 # nfpipe report: the reports over SQLite, PostgreSQL and MySQL; what it
 # shares with other subcommands (database URIs, time ranges, formats) is
 # in db.c, timespec.c and fmt.c.
-nfpipe_SOURCES += reports/report.c reports/db.c reports/db.h \
+nfpipe_SOURCES += reports/report.c reports/report.h reports/db.c reports/db.h \
 	reports/timespec.c reports/timespec.h reports/fmt.c reports/fmt.h \
 	reports/html.c reports/rrdgraph.c
 nfpipe_LDADD += -lm
@@ -57,3 +57,14 @@ TESTS += tests/integration/report-live.sh
 endif
 endif
 EXTRA_DIST += tests/integration/report-live.sh
+
+# The option and time parsers and the writers on any input; the corpus is
+# replayed in make check (clang -fsanitize=fuzzer -DNFP_LIBFUZZER fuzzes).
+check_PROGRAMS += tests/fuzz/fuzz_report_args
+tests_fuzz_fuzz_report_args_SOURCES = tests/fuzz/fuzz_report_args.c \
+	reports/report.c reports/db.c reports/fmt.c reports/html.c \
+	reports/timespec.c reports/rrdgraph.c reports/conf.c
+tests_fuzz_fuzz_report_args_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/reports
+tests_fuzz_fuzz_report_args_LDADD = libnfpcore.la -lm
+TESTS += tests/fuzz/fuzz_report_args
+EXTRA_DIST += $(wildcard $(srcdir)/tests/data/fuzz-report/*)

@@ -31,10 +31,10 @@
 #include "core.h"
 #include "db.h"
 #include "fmt.h"
+#include "report.h"
 #include "timespec.h"
 
 #define MAX_COLS 256
-#define NO_END (INT64_C(1) << 40)
 
 /* The columns a table has, as read from the database. */
 struct table {
@@ -1427,7 +1427,7 @@ static int write_out(const char *path, enum fmt_kind k,
 	return CLI_OK;
 }
 
-int cmd_report(int argc, char **argv)
+int report_args(int argc, char **argv, int64_t now, struct report_args *a)
 {
 	static const struct option opts[] = {
 		{ "db", required_argument, NULL, 'd' },
@@ -1443,28 +1443,23 @@ int cmd_report(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
-	const char *uri = NULL, *conf = NULL, *since = NULL, *until = NULL;
-	const char *out = NULL, *rrd = NULL;
-	const struct report_def *run[ARRAY_SIZE(reports)];
-	struct freport *res[ARRAY_SIZE(reports)];
-	struct fmt_page page = { 0 };
-	enum fmt_kind fmt = FMT_TEXT;
-	struct ctx c = { .limit = 10 };
-	char err[512], curi[1024], masked[1024];
-	int nrun = 0, nres = 0, ch, i, ret = CLI_OK, rc;
-	int64_t now = time(NULL);
-	bool any_rows = false;
+	const char *since = NULL, *until = NULL;
+	int ch, i;
 
-	optind = 1;
+	memset(a, 0, sizeof(*a));
+	a->limit = 10;
+	a->fmt = FMT_TEXT;
+	/* 0, not 1: glibc forgets a half-read "-abc" of an earlier argv */
+	optind = 0;
 	opterr = 0;
 	while ((ch = getopt_long(argc, argv, ":d:c:s:u:n:b:i:f:o:r:h", opts,
 				 NULL)) != -1) {
 		switch (ch) {
 		case 'd':
-			uri = optarg;
+			a->uri = optarg;
 			break;
 		case 'c':
-			conf = optarg;
+			a->conf = optarg;
 			break;
 		case 's':
 			since = optarg;
@@ -1482,9 +1477,9 @@ int cmd_report(int argc, char **argv)
 			    v > 100000) {
 				cli_usage_err("--limit wants 1..100000, not "
 					      "\"%s\"", optarg);
-				return CLI_FAIL;
+				return -1;
 			}
-			c.limit = v;
+			a->limit = v;
 			break;
 		}
 		case 'b':
@@ -1492,56 +1487,56 @@ int cmd_report(int argc, char **argv)
 			    strcmp(optarg, "bytes")) {
 				cli_usage_err("--by wants packets or bytes, not "
 					      "\"%s\"", optarg);
-				return CLI_FAIL;
+				return -1;
 			}
-			c.by_bytes = !strcmp(optarg, "bytes");
+			a->by_bytes = !strcmp(optarg, "bytes");
 			break;
 		case 'i':
-			if (ts_parse_duration(optarg, &c.interval) < 0) {
+			if (ts_parse_duration(optarg, &a->interval) < 0) {
 				cli_usage_err("bad --interval \"%s\" (5m, 1h, "
 					      "1d)", optarg);
-				return CLI_FAIL;
+				return -1;
 			}
 			break;
 		case 'f':
-			if (fmt_parse(optarg, &fmt) < 0) {
+			if (fmt_parse(optarg, &a->fmt) < 0) {
 				cli_usage_err("--format wants text, csv, json "
 					      "or html, not \"%s\"", optarg);
-				return CLI_FAIL;
+				return -1;
 			}
 			break;
 		case 'o':
-			out = optarg;
+			a->out = optarg;
 			break;
 		case 'r':
-			rrd = optarg;
+			a->rrd = optarg;
 			break;
 		case 'h':
 			report_usage(stdout);
-			return CLI_OK;
+			return 1;
 		case ':':
 			cli_usage_err("option \"%s\" needs a value",
 				      argv[optind - 1]);
-			return CLI_FAIL;
+			return -1;
 		default:
 			cli_usage_err("unknown option \"%s\"",
 				      argv[optind - 1]);
-			return CLI_FAIL;
+			return -1;
 		}
 	}
 	if (optind >= argc) {
 		cli_usage_err("which report? (summary, top-sources, ..., all)");
-		return CLI_FAIL;
+		return -1;
 	}
 	for (i = optind; i < argc; i++) {
 		const struct report_def *d = find_report(argv[i]);
 		int j;
 
 		if (!strcmp(argv[i], "all")) {
-			c.all = true;
-			nrun = 0;
+			a->all = true;
+			a->nrun = 0;
 			for (j = 0; j < (int)ARRAY_SIZE(reports); j++)
-				run[nrun++] = &reports[j];
+				a->run[a->nrun++] = j;
 			continue;
 		}
 		if (!d) {
@@ -1558,39 +1553,73 @@ int cmd_report(int argc, char **argv)
 					      "\"%s\"?", argv[i], near);
 			else
 				cli_usage_err("no report \"%s\"", argv[i]);
-			return CLI_FAIL;
+			return -1;
 		}
-		if (c.all)
+		if (a->all)
 			continue;
-		for (j = 0; j < nrun && run[j] != d; j++)
+		for (j = 0; j < a->nrun && a->run[j] != d - reports; j++)
 			;
-		if (j == nrun)
-			run[nrun++] = d;
+		if (j == a->nrun)
+			a->run[a->nrun++] = d - reports;
 	}
-	c.since_set = since;
-	c.until_set = until;
-	c.since = 0;
-	c.until = NO_END;
-	if (since && ts_parse(since, now, &c.since) < 0) {
+	a->since_set = since;
+	a->until_set = until;
+	a->since = 0;
+	a->until = NO_END;
+	if (since && ts_parse(since, now, &a->since) < 0) {
 		cli_usage_err("bad --since \"%s\" (2026-12-07, "
 			      "2026-12-07T14:00, -1h, -7d, now)", since);
-		return CLI_FAIL;
+		return -1;
 	}
-	if (until && ts_parse(until, now, &c.until) < 0) {
+	if (until && ts_parse(until, now, &a->until) < 0) {
 		cli_usage_err("bad --until \"%s\" (2026-12-07, "
 			      "2026-12-07T14:00, -1h, -7d, now)", until);
-		return CLI_FAIL;
+		return -1;
 	}
-	if (c.since >= c.until) {
+	if (a->since >= a->until) {
 		cli_err("empty range: --since is not before --until");
-		return CLI_FAIL;
+		return -1;
 	}
-	if (rrd && fmt != FMT_HTML) {
+	if (a->rrd && a->fmt != FMT_HTML) {
 		cli_usage_err("--rrd goes with --format html");
-		return CLI_FAIL;
+		return -1;
 	}
+	return 0;
+}
+
+int cmd_report(int argc, char **argv)
+{
+	const struct report_def *run[ARRAY_SIZE(reports)];
+	struct freport *res[ARRAY_SIZE(reports)];
+	struct fmt_page page = { 0 };
+	struct report_args a;
+	enum fmt_kind fmt;
+	struct ctx c = { 0 };
+	char err[512], curi[1024], masked[1024];
+	const char *uri, *out, *rrd;
+	int nrun, nres = 0, i, ret = CLI_OK, rc;
+	int64_t now = time(NULL);
+	bool any_rows = false;
+
+	rc = report_args(argc, argv, now, &a);
+	if (rc)
+		return rc < 0 ? CLI_FAIL : CLI_OK;
+	for (nrun = 0; nrun < a.nrun; nrun++)
+		run[nrun] = &reports[a.run[nrun]];
+	uri = a.uri;
+	out = a.out;
+	rrd = a.rrd;
+	fmt = a.fmt;
+	c.limit = a.limit;
+	c.by_bytes = a.by_bytes;
+	c.interval = a.interval;
+	c.all = a.all;
+	c.since = a.since;
+	c.until = a.until;
+	c.since_set = a.since_set;
+	c.until_set = a.until_set;
 	if (!uri) {
-		if (uri_from_conf(conf, curi, sizeof(curi), c.s.pkt_name,
+		if (uri_from_conf(a.conf, curi, sizeof(curi), c.s.pkt_name,
 				  sizeof(c.s.pkt_name)) < 0)
 			return CLI_FAIL;
 		if (!safe_ident(c.s.pkt_name))
@@ -1660,17 +1689,17 @@ int cmd_report(int argc, char **argv)
 		goto out;
 	}
 	if (!any_rows) {
-		char a[32], b[32];
+		char t0[32], t1[32];
 
-		ts_human(c.since, a, sizeof(a));
+		ts_human(c.since, t0, sizeof(t0));
 		if (c.until >= NO_END)
-			snprintf(b, sizeof(b), "now");
+			snprintf(t1, sizeof(t1), "now");
 		else
-			ts_human(c.until, b, sizeof(b));
+			ts_human(c.until, t1, sizeof(t1));
 		if (!nres)
 			goto out;
 		if (c.since_set || c.until_set)
-			cli_err("no data between %s and %s UTC", a, b);
+			cli_err("no data between %s and %s UTC", t0, t1);
 		else
 			cli_err("no data: the tables are empty");
 		ret = CLI_FAIL;
