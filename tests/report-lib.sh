@@ -68,17 +68,21 @@ compare()
 		return
 	}
 	python3 - "$csv" "$rcols" "$T/hand.csv" "$scols" >"$T/cmp.out" <<'PY'
-import csv, sys
+import csv, sys, time
 def cols(path, spec, header):
-    idx = [int(i) - 1 for i in spec.lstrip('P').split(',')]
+    proto = spec.startswith('P')
+    spec = spec.lstrip('P')
+    idx = [int(i.lstrip('T')) - 1 for i in spec.split(',')]
+    tcol = [i.startswith('T') for i in spec.split(',')]
     rows = list(csv.reader(open(path, newline='')))
     if header:
         rows = rows[1:]
     names = {'6': 'tcp', '17': 'udp', '1': 'icmp', '132': 'sctp'}
     out = []
     for r in rows:
-        v = [r[i] for i in idx]
-        out.append([names.get(x, x) if spec.startswith('P') else x for x in v])
+        v = [time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime(int(r[i])))
+             if t else r[i] for i, t in zip(idx, tcol)]
+        out.append([names.get(x, x) if proto else x for x in v])
     return out
 a = cols(sys.argv[1], sys.argv[2], True)
 b = cols(sys.argv[3], sys.argv[4], False)
@@ -102,32 +106,34 @@ report_by_hand()
 		FROM ulog_pkt WHERE $RANGE GROUP BY oob_prefix
 		ORDER BY count(*) DESC" 1,2,3
 	rep top-sources --format csv >"$T/s.csv"
-	compare "$DBNAME: top-sources by hand" "$T/s.csv" 1,2,3,4 \
+	compare "$DBNAME: top-sources by hand" "$T/s.csv" 1,2,3,4,5 \
 		"SELECT ip_saddr_str, count(*), sum(raw_pktlen),
-		count(DISTINCT ip_daddr_str) FROM ulog_pkt WHERE $RANGE
-		GROUP BY ip_saddr_str ORDER BY count(*) DESC" 1,2,3,4
+		min(oob_time_sec), max(oob_time_sec) FROM ulog_pkt
+		WHERE $RANGE GROUP BY ip_saddr_str ORDER BY count(*) DESC" \
+		1,2,3,T4,T5
 	rep top-sources --by bytes --limit 3 --format csv >"$T/s.csv"
 	compare "$DBNAME: top-sources --by bytes --limit 3 by hand" \
 		"$T/s.csv" 1,3 "SELECT ip_saddr_str, sum(raw_pktlen)
 		FROM ulog_pkt WHERE $RANGE GROUP BY ip_saddr_str
 		ORDER BY sum(raw_pktlen) DESC LIMIT 3" 1,2
 	rep top-destinations --format csv >"$T/s.csv"
-	compare "$DBNAME: top-destinations by hand" "$T/s.csv" 1,2,3,4 \
-		"SELECT ip_daddr_str, count(*), sum(raw_pktlen),
-		count(DISTINCT ip_saddr_str) FROM ulog_pkt WHERE $RANGE
-		GROUP BY ip_daddr_str ORDER BY count(*) DESC" 1,2,3,4
+	compare "$DBNAME: top-destinations by hand" "$T/s.csv" 1,2,3 \
+		"SELECT ip_daddr_str, count(*), sum(raw_pktlen) FROM ulog_pkt
+		WHERE $RANGE GROUP BY ip_daddr_str ORDER BY count(*) DESC" \
+		1,2,3
 	rep top-ports --format csv >"$T/s.csv"
-	compare "$DBNAME: top-ports by hand" "$T/s.csv" P1,2,3,4,5 \
+	compare "$DBNAME: top-ports by hand" "$T/s.csv" P1,2,3,4 \
 		"SELECT ip_protocol, coalesce(tcp_dport, udp_dport), count(*),
-		sum(raw_pktlen), count(DISTINCT ip_saddr_str) FROM ulog_pkt
+		sum(raw_pktlen) FROM ulog_pkt
 		WHERE $RANGE AND coalesce(tcp_dport, udp_dport) IS NOT NULL
 		GROUP BY ip_protocol, coalesce(tcp_dport, udp_dport)
-		ORDER BY count(*) DESC" P1,2,3,4,5
+		ORDER BY count(*) DESC" P1,2,3,4
 	rep prefixes --format csv >"$T/s.csv"
-	compare "$DBNAME: prefixes by hand" "$T/s.csv" 1,2,3,4 \
+	compare "$DBNAME: prefixes by hand" "$T/s.csv" 1,2,3,4,5 \
 		"SELECT oob_prefix, count(*), sum(raw_pktlen),
-		count(DISTINCT ip_saddr_str) FROM ulog_pkt WHERE $RANGE
-		GROUP BY oob_prefix ORDER BY count(*) DESC" 1,2,3,4
+		min(oob_time_sec), max(oob_time_sec) FROM ulog_pkt
+		WHERE $RANGE GROUP BY oob_prefix ORDER BY count(*) DESC" \
+		1,2,3,T4,T5
 	rep flows --format csv >"$T/s.csv"
 	compare "$DBNAME: flows (DESTROY only, both directions) by hand" \
 		"$T/s.csv" 1,2,4,6,7 \
