@@ -36,6 +36,33 @@ report_golden
 report_by_hand
 report_html
 
+# ---- --rrd: the RRD output's files drawn by librrd into the page ---------
+if command -v rrdtool >/dev/null; then
+	mkdir -p "$T/rrd"
+	rrdtool create "$T/rrd/all.rrd" --start 1796025000 --step 60 \
+		DS:packets:DERIVE:120:0:U DS:bytes:DERIVE:120:0:U \
+		RRA:AVERAGE:0.5:1:1440
+	for i in $(seq 1 120); do
+		echo "$((1796025000 + i * 60)):$((i * 10)):$((i * 1000))"
+	done | xargs rrdtool update "$T/rrd/all.rrd"
+	rep summary timeline --format html --rrd "$T/rrd" -o "$T/rrd.html" \
+		2>"$T/err"
+	is "$?" 0 "--rrd DIR: exit 0"
+	check "--rrd DIR: the graph is in the page as SVG" \
+		grep -q '<img alt="all.rrd" src="data:image/svg+xml;base64,' \
+		"$T/rrd.html"
+	python3 - "$T/rrd.html" >"$T/svg" <<'PY'
+import base64, re, sys
+m = re.search(r'data:image/svg\+xml;base64,([A-Za-z0-9+/=]+)', open(sys.argv[1]).read())
+print(base64.b64decode(m.group(1)).decode()[:400] if m else '')
+PY
+	check "--rrd DIR: librrd drew an SVG document" grep -q '<svg' "$T/svg"
+	rep summary --format text --rrd "$T/rrd" >/dev/null 2>&1
+	is "$?" 1 "--rrd without --format html: exit 1"
+else
+	bail_out "rrdtool is needed (scripts/deps test)"
+fi
+
 # ---- reports whose columns are missing -----------------------------------
 PLAIN=$T/plain.db
 sqlite3 "$PLAIN" <"$top_srcdir/etc/sql/sqlite3.sql" >/dev/null
