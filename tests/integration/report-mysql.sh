@@ -68,6 +68,45 @@ check "the URI is shown masked" grep -q 'nfpipe:\*\*\*@' "$T/err"
 is "$?" 0 "-c: the config's MYSQL output"
 check "-c: the same prefixes" cmp -s "$T/out" "$GOLDEN/prefixes.text"
 
+# ulogd2's own flat schema (Debian's ulogd2-mysql): table ulog2,
+# addresses as binary(16) (IPv4 as ::ffff:a.b.c.d), sizes in ip_totlen.
+FLAT=""
+for f in /usr/share/doc/ulogd2-mysql/mysql-ulogd2-flat.sql.gz \
+	/usr/share/doc/ulogd2/mysql-ulogd2-flat.sql.gz; do
+	[ -s "$f" ] && { FLAT=$f; break; }
+done
+[ -n "$FLAT" ] || bail_out "ulogd2's mysql-ulogd2-flat.sql.gz is needed (ulogd2-mysql)"
+MY_DB=mysql my_sql "CREATE DATABASE ulogflat;
+	GRANT ALL ON ulogflat.* TO 'nfpipe'@'127.0.0.1';
+	GRANT ALL ON ulogflat.* TO 'nfpipe'@'localhost';" ||
+	bail_out "cannot create database ulogflat"
+zcat "$FLAT" >"$T/flat.sql"
+MY_DB=ulogflat my_sql_file "$T/flat.sql" >"$T/flat.out" 2>&1 ||
+	{ diag_file "$T/flat.out"; bail_out "flat schema"; }
+v4()
+{
+	printf "UNHEX('00000000000000000000FFFF%s')" "$1"
+}
+MY_DB=ulogflat my_sql "INSERT INTO ulog2 (oob_time_sec, oob_prefix,
+	ip_saddr_bin, ip_daddr_bin, ip_protocol, ip_totlen, ip6_payloadlen,
+	tcp_dport, udp_dport) VALUES
+	(1796025600, 'DROP', $(v4 C000020A), $(v4 0A000001), 6, 60, NULL, 22, NULL),
+	(1796025601, 'DROP', $(v4 C000020A), $(v4 0A000001), 6, 60, NULL, 22, NULL),
+	(1796025602, 'DROP', $(v4 C000020A), $(v4 0A000002), 6, 52, NULL, 23, NULL),
+	(1796025603, 'ACCEPT', $(v4 0A000001), $(v4 C000020A), 6, 40, NULL, 80, NULL),
+	(1796025604, 'DROP', UNHEX('20010DB8000000000000000000000005'),
+	 UNHEX('20010DB8000000000000000000000001'), 17, NULL, 20, NULL, 53)" ||
+	bail_out "cannot fill ulog2"
+U2="mysql://nfpipe:$DB_PASS@127.0.0.1:$MY_PORT/ulogflat"
+"$NFPIPE" report --db "$U2" top-sources --by bytes --format csv >"$T/out" 2>"$T/err"
+is "$?" 0 "ulogd2's flat schema: top-sources exits 0"
+is "$(sed -n '2,4p' "$T/out" | cut -d, -f1-3 | tr -d '\r' | tr '\n' ';')" \
+	"192.0.2.10,3,172;2001:db8::5,1,60;10.0.0.1,1,40;" \
+	"ulogd2's flat schema: binary(16) addresses, bytes from ip_totlen or ip6_payloadlen + 40"
+"$NFPIPE" report --db "$U2" top-ports --format csv >"$T/out" 2>"$T/err"
+is "$(sed -n '2,5p' "$T/out" | cut -d, -f1-3 | tr -d '\r' | tr '\n' ';')" \
+	"tcp,22,2;tcp,23,1;tcp,80,1;udp,53,1;" "ulogd2's flat schema: top-ports"
+
 # The server down: exit 2, one line.
 my_stop
 "$NFPIPE" report --db "$URI" summary >"$T/out" 2>"$T/err"

@@ -59,6 +59,39 @@ check "the URI is shown masked" grep -q 'nfpipe:\*\*\*@' "$T/err"
 is "$?" 0 "-c: the config's PGSQL output"
 check "-c: the same flows" cmp -s "$T/out" "$GOLDEN/flows.text"
 
+# ulogd2's own flat schema (Debian's ulogd2-pgsql): table ulog2, inet
+# addresses, sizes in ip_totlen / ip6_payloadlen.
+FLAT=""
+for f in /usr/share/doc/ulogd2-pgsql/pgsql-ulogd2-flat.sql.gz \
+	/usr/share/doc/ulogd2/pgsql-ulogd2-flat.sql.gz; do
+	[ -s "$f" ] && { FLAT=$f; break; }
+done
+[ -n "$FLAT" ] || bail_out "ulogd2's pgsql-ulogd2-flat.sql.gz is needed (ulogd2-pgsql)"
+PG_DB=postgres pg_sql "CREATE DATABASE ulogflat OWNER nfpipe" ||
+	bail_out "cannot create database ulogflat"
+zcat "$FLAT" >"$T/flat.sql"
+PGOPTIONS='-c client_min_messages=warning' psql -X -q -v ON_ERROR_STOP=1 \
+	-h "$PG_SOCK" -p "$PG_PORT" -U nfpipe -d ulogflat -f "$T/flat.sql" \
+	>"$T/flat.out" 2>&1 || { diag_file "$T/flat.out"; bail_out "flat schema"; }
+PG_DB=ulogflat pg_sql "INSERT INTO ulog2 (oob_time_sec, oob_prefix,
+	ip_saddr_str, ip_daddr_str, ip_protocol, ip_totlen, ip6_payloadlen,
+	tcp_dport, udp_dport) VALUES
+	(1796025600, 'DROP', '192.0.2.10', '10.0.0.1', 6, 60, NULL, 22, NULL),
+	(1796025601, 'DROP', '192.0.2.10', '10.0.0.1', 6, 60, NULL, 22, NULL),
+	(1796025602, 'DROP', '192.0.2.10', '10.0.0.2', 6, 52, NULL, 23, NULL),
+	(1796025603, 'ACCEPT', '10.0.0.1', '192.0.2.10', 6, 40, NULL, 80, NULL),
+	(1796025604, 'DROP', '2001:db8::5', '2001:db8::1', 17, NULL, 20, NULL, 53)" ||
+	bail_out "cannot fill ulog2"
+U2="postgresql://nfpipe:$DB_PASS@127.0.0.1:$PG_PORT/ulogflat"
+"$NFPIPE" report --db "$U2" top-sources --by bytes --format csv >"$T/out" 2>"$T/err"
+is "$?" 0 "ulogd2's flat schema: top-sources exits 0"
+is "$(sed -n '2,4p' "$T/out" | cut -d, -f1-3 | tr -d '\r' | tr '\n' ';')" \
+	"192.0.2.10,3,172;2001:db8::5,1,60;10.0.0.1,1,40;" \
+	"ulogd2's flat schema: sources, packets, bytes from ip_totlen or ip6_payloadlen + 40"
+"$NFPIPE" report --db "$U2" top-ports --format csv >"$T/out" 2>"$T/err"
+is "$(sed -n '2,5p' "$T/out" | cut -d, -f1-3 | tr -d '\r' | tr '\n' ';')" \
+	"tcp,22,2;tcp,23,1;tcp,80,1;udp,53,1;" "ulogd2's flat schema: top-ports"
+
 # The server down: exit 2, one line.
 pg_stop
 "$NFPIPE" report --db "$URI" summary >"$T/out" 2>"$T/err"
