@@ -24,6 +24,7 @@
 #include <getopt.h>
 #include <sys/stat.h>
 #include <inttypes.h>
+#include <pthread.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -73,6 +74,7 @@ struct ctx {
 	bool progress_shown;	/* a progress line needs clearing */
 	bool all;		/* running `all`: skip quietly */
 	bool whole;		/* the range holds every packet stored */
+	bool tty;		/* stderr is a terminal: show progress */
 };
 
 /* Outcome of one report. */
@@ -1457,6 +1459,118 @@ static int write_out(const char *path, enum fmt_kind k,
 	return CLI_OK;
 }
 
+/* ---- running several reports at once ----------------------------------- */
+
+/* One report to run, and what came of it. */
+struct job {
+	const struct report_def *def;	/* which */
+	struct freport *r;		/* the result; owned until taken */
+	int rc;				/* RPT_OK, RPT_MISSING, RPT_DBERR */
+	char err[512];			/* why not */
+};
+
+struct pool {
+	const struct ctx *base;		/* settings and the main connection */
+	const char *uri;		/* for the other connections */
+	struct job *jobs;		/* the reports, in order */
+	int n;				/* how many */
+	int next;			/* the next one nobody took */
+	pthread_mutex_t mu;		/* guards next */
+};
+
+static void run_job(struct ctx *c, struct job *j)
+{
+	j->r = calloc(1, sizeof(*j->r));
+	if (!j->r) {
+		j->rc = RPT_DBERR;
+		snprintf(j->err, sizeof(j->err), "out of memory");
+		return;
+	}
+	j->r->name = j->def->name;
+	j->r->since = c->since;
+	j->r->until = c->until;
+	c->current = j->def->name;
+	j->rc = j->def->run(c, j->r, j->err, sizeof(j->err));
+	if (j->rc) {
+		freport_free(j->r);
+		j->r = NULL;
+	}
+}
+
+/* Take reports off the list until none is left, on connection @db. */
+static void drain(struct pool *p, struct rdb *db)
+{
+	struct ctx c = *p->base;
+
+	c.db = db;
+	c.progress_shown = false;
+	/* the main connection shows its progress, naming its report */
+	if (db == p->base->db && c.tty)
+		rdb_set_progress(db, progress, &c);
+	for (;;) {
+		int i;
+
+		pthread_mutex_lock(&p->mu);
+		i = p->next++;
+		pthread_mutex_unlock(&p->mu);
+		if (i >= p->n)
+			break;
+		run_job(&c, &p->jobs[i]);
+	}
+	if (db == p->base->db)
+		rdb_set_progress(db, NULL, NULL);
+}
+
+static void *worker(void *arg)
+{
+	struct pool *p = arg;
+	char err[256];
+	struct rdb *db;
+
+	/* a helper that cannot connect leaves its share to the others */
+	if (rdb_open(p->uri, &db, err, sizeof(err)))
+		return NULL;
+	drain(p, db);
+	rdb_close(db);
+	return NULL;
+}
+
+/*
+ * Run @n reports into @jobs: on the main connection and, when there are
+ * several reports and several CPUs, on up to three more connections in
+ * threads (each report is one query the database runs on one core).
+ * Results keep their order. Returns 0 or -ENOMEM.
+ */
+static int run_all(const struct ctx *c, const char *uri,
+		   const struct report_def *const *run, int n,
+		   struct job *jobs)
+{
+	struct pool p = { .base = c, .uri = uri, .jobs = jobs, .n = n };
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	pthread_t tid[3];
+	int i, nt = 0, want;
+
+	for (i = 0; i < n; i++)
+		jobs[i].def = run[i];
+	want = (int)(cpus < 1 ? 1 : cpus > 4 ? 4 : cpus) - 1;
+	if (want > n - 1)
+		want = n - 1;
+	if (getenv("NFPIPE_REPORT_THREADS"))
+		want = atoi(getenv("NFPIPE_REPORT_THREADS")) - 1;
+	if (want > 3)
+		want = 3;
+	if (pthread_mutex_init(&p.mu, NULL))
+		return -ENOMEM;
+	for (i = 0; i < want; i++)
+		if (!pthread_create(&tid[nt], NULL, worker, &p))
+			nt++;
+	drain(&p, c->db);
+	for (i = 0; i < nt; i++)
+		pthread_join(tid[i], NULL);
+	pthread_mutex_destroy(&p.mu);
+	return 0;
+}
+
 int report_args(int argc, char **argv, int64_t now, struct report_args *a)
 {
 	static const struct option opts[] = {
@@ -1621,6 +1735,7 @@ int cmd_report(int argc, char **argv)
 {
 	const struct report_def *run[ARRAY_SIZE(reports)];
 	struct freport *res[ARRAY_SIZE(reports)];
+	struct job jobs[ARRAY_SIZE(reports)];
 	struct fmt_page page = { 0 };
 	struct report_args a;
 	enum fmt_kind fmt;
@@ -1628,6 +1743,8 @@ int cmd_report(int argc, char **argv)
 	char err[512], curi[1024], masked[1024];
 	const char *uri, *out, *rrd;
 	int nrun, nres = 0, i, ret = CLI_OK, rc;
+
+	memset(jobs, 0, sizeof(jobs));
 	int64_t now = time(NULL);
 	bool any_rows = false;
 
@@ -1662,7 +1779,8 @@ int cmd_report(int argc, char **argv)
 		cli_err("cannot open %s: %s", masked, err);
 		return rc == RDB_BAD_URI ? CLI_FAIL : CLI_UNREACHABLE;
 	}
-	if (isatty(STDERR_FILENO))
+	c.tty = isatty(STDERR_FILENO);
+	if (c.tty)
 		rdb_set_progress(c.db, progress, &c);
 	if (schema_load(&c, err, sizeof(err)) < 0) {
 		cli_err("cannot read %s: %s", masked, err);
@@ -1681,38 +1799,29 @@ int cmd_report(int argc, char **argv)
 		ret = CLI_UNREACHABLE;
 		goto out;
 	}
+	rc = run_all(&c, uri, run, nrun, jobs);
+	if (rc) {
+		cli_err("out of memory");
+		ret = CLI_FAIL;
+		goto out;
+	}
 	for (i = 0; i < nrun; i++) {
-		struct freport *r = calloc(1, sizeof(*r));
+		struct job *j = &jobs[i];
 
-		if (!r) {
-			cli_err("out of memory");
-			ret = CLI_FAIL;
-			goto out;
-		}
-		r->name = run[i]->name;
-		r->since = c.since;
-		r->until = c.until;
-		c.current = run[i]->name;
-		rc = run[i]->run(&c, r, err, sizeof(err));
-		if (rc == RPT_OK) {
-			res[nres++] = r;
-			any_rows |= r->nrows > 0;
+		if (j->rc == RPT_OK) {
+			res[nres++] = j->r;
+			any_rows |= j->r->nrows > 0;
+			j->r = NULL;
 			continue;
 		}
-		freport_free(r);
-		if (rc == RPT_MISSING && c.all) {
+		if (j->rc == RPT_MISSING && c.all) {
 			if (fmt == FMT_TEXT || out)
 				fprintf(stderr, "%s: skipping %s: %s\n",
-					cli_prog, run[i]->name, err);
+					cli_prog, run[i]->name, j->err);
 			continue;
 		}
-		if (rc == RPT_MISSING) {
-			cli_err("%s: %s", run[i]->name, err);
-			ret = CLI_FAIL;
-		} else {
-			cli_err("%s: %s", run[i]->name, err);
-			ret = CLI_UNREACHABLE;
-		}
+		cli_err("%s: %s", run[i]->name, j->err);
+		ret = j->rc == RPT_MISSING ? CLI_FAIL : CLI_UNREACHABLE;
 	}
 	if (ret && out) {
 		cli_err("%s not written", out);
@@ -1756,6 +1865,8 @@ out:
 	}
 	for (i = 0; i < nres; i++)
 		freport_free(res[i]);
+	for (i = 0; i < nrun; i++)
+		freport_free(jobs[i].r);
 	table_free(&c.s.pkt);
 	table_free(&c.s.ct);
 	table_free(&c.s.scan);
