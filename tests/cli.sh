@@ -13,8 +13,6 @@
 require_nfpiped
 NFPIPE=${NFPIPE:-$top_builddir/nfpipe}
 [ -x "$NFPIPE" ] || bail_out "no nfpipe at $NFPIPE"
-T=$(mktemp -d "${TMPDIR:-/tmp}/nfpt-cli.XXXXXX")
-trap 'rm -rf "$T"' EXIT
 
 "$NFPIPE" --help >"$T/help" 2>&1
 is "$?" 0 "nfpipe --help exits 0"
