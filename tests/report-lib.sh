@@ -14,6 +14,20 @@
 # CSV's). UPDATE_GOLDEN=1 rewrites the golden files instead.
 
 GOLDEN=$top_srcdir/tests/data/report/golden
+# The columns of L7, GEOIP and BLACKLIST, for ext_columns.
+EXT_COLUMNS="l7_proto l7_app l7_host geoip_src_country geoip_dst_country
+	blacklist_src blacklist_dst"
+
+# ext_columns HAS ADD: for each of $EXT_COLUMNS, run "ADD COL" unless
+# "HAS COL" succeeds (the schema may have them already, or not).
+ext_columns()
+{
+	local col
+
+	for col in $EXT_COLUMNS; do
+		"$1" "$col" || "$2" "$col" || return 1
+	done
+}
 REPORTS="summary top-sources top-destinations top-ports prefixes flows timeline"
 EXT_REPORTS="scans l7 countries blacklist"
 

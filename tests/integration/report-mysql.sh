@@ -19,8 +19,20 @@ NFPIPE=${NFPIPE:-$top_builddir/nfpipe}
 . "$top_srcdir/tests/report-lib.sh"
 
 my_start
+my_has()
+{
+	return 1
+}
+my_add()
+{
+	my_sql "ALTER TABLE ulog_pkt ADD COLUMN IF NOT EXISTS $1 VARCHAR(64)"
+}
 for f in etc/sql/mysql.sql tests/data/report/fixture.sql \
 	tests/data/report/ext.sql; do
+	[ "$f" = tests/data/report/ext.sql ] && {
+		ext_columns my_has my_add >"$T/load.log" 2>&1 ||
+			{ diag_file "$T/load.log"; bail_out "cannot add columns"; }
+	}
 	my_sql_file "$top_srcdir/$f" >"$T/load.log" 2>&1 ||
 		{ diag_file "$T/load.log"; bail_out "cannot load $f"; }
 done

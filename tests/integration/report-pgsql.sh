@@ -19,8 +19,20 @@ NFPIPE=${NFPIPE:-$top_builddir/nfpipe}
 . "$top_srcdir/tests/report-lib.sh"
 
 pg_start
+pg_has()
+{
+	return 1
+}
+pg_add()
+{
+	pg_sql_nfpipe "ALTER TABLE ulog_pkt ADD COLUMN IF NOT EXISTS $1 varchar(64)"
+}
 for f in etc/sql/pgsql.sql tests/data/report/fixture.sql \
 	tests/data/report/ext.sql; do
+	[ "$f" = tests/data/report/ext.sql ] && {
+		ext_columns pg_has pg_add >"$T/load.log" 2>&1 ||
+			{ diag_file "$T/load.log"; bail_out "cannot add columns"; }
+	}
 	pg_sql_file_nfpipe "$top_srcdir/$f" >"$T/load.log" 2>&1 ||
 		{ diag_file "$T/load.log"; bail_out "cannot load $f"; }
 done

@@ -1,14 +1,9 @@
 -- SPDX-License-Identifier: GPL-2.0-or-later
--- tests/data/report/ext.sql - the columns other plugins add, for the
--- scans, l7, countries and blacklist reports (after fixture.sql). The
--- table ulog_scan is SCAN's (etc/sql), made here if the schema lacks it.
-ALTER TABLE ulog_pkt ADD COLUMN l7_proto VARCHAR(32);
-ALTER TABLE ulog_pkt ADD COLUMN l7_app VARCHAR(32);
-ALTER TABLE ulog_pkt ADD COLUMN l7_host VARCHAR(64);
-ALTER TABLE ulog_pkt ADD COLUMN geoip_src_country VARCHAR(2);
-ALTER TABLE ulog_pkt ADD COLUMN geoip_dst_country VARCHAR(2);
-ALTER TABLE ulog_pkt ADD COLUMN blacklist_src VARCHAR(32);
-ALTER TABLE ulog_pkt ADD COLUMN blacklist_dst VARCHAR(32);
+-- tests/data/report/ext.sql - values in the columns other plugins fill,
+-- for the scans, l7, countries and blacklist reports (after fixture.sql
+-- and report-lib.sh's ext_columns, which adds l7_*, geoip_*_country and
+-- blacklist_* to ulog_pkt where the schema lacks them). The table
+-- ulog_scan is SCAN's (etc/sql), made here if the schema lacks it.
 UPDATE ulog_pkt SET l7_proto = 'SSH', l7_app = 'SSH', l7_host = NULL,
 	geoip_src_country = 'FR', geoip_dst_country = 'DE',
 	blacklist_src = 'spamhaus-drop'
