@@ -61,13 +61,13 @@ static int die(sqlite3 *db, const char *what)
 
 int main(int argc, char **argv)
 {
-	static const char *const prefixes[] = {
-		"DROP in ", "DROP fwd ", "ACCEPT ssh ", "ACCEPT web ",
-		"REJECT smtp ", "DROP invalid ", "LOG dns ", "DROP scan "
-	};
+	static const char *const prefixes[] = { "DROP in ",	"DROP fwd ",
+						"ACCEPT ssh ",	"ACCEPT web ",
+						"REJECT smtp ", "DROP invalid ",
+						"LOG dns ",	"DROP scan " };
 	static const unsigned int pweight[] = { 40, 20, 8, 15, 3, 4, 7, 3 };
-	static const unsigned int ports[] = { 22, 80, 443, 53, 25, 3389, 23,
-					      8080, 123, 445 };
+	static const unsigned int ports[] = { 22,   80, 443,  53,  25,
+					      3389, 23, 8080, 123, 445 };
 	const int64_t end = INT64_C(1796083200); /* 2026-12-01T00:00:00Z */
 	sqlite3 *db;
 	sqlite3_stmt *st;
@@ -109,12 +109,13 @@ int main(int argc, char **argv)
 	 * sort each (CREATE INDEX IF NOT EXISTS), far faster than keeping
 	 * them up to date row by row.
 	 */
-	if (sqlite3_exec(db,
-			 "PRAGMA synchronous = OFF; PRAGMA cache_size = -262144;"
-			 "SELECT 'DROP INDEX ' || name FROM sqlite_master"
-			 " WHERE type = 'index' AND tbl_name = 'ulog_pkt'"
-			 " AND sql IS NOT NULL", drop_index, db, &err) !=
-	    SQLITE_OK) {
+	if (sqlite3_exec(
+		    db,
+		    "PRAGMA synchronous = OFF; PRAGMA cache_size = -262144;"
+		    "SELECT 'DROP INDEX ' || name FROM sqlite_master"
+		    " WHERE type = 'index' AND tbl_name = 'ulog_pkt'"
+		    " AND sql IS NOT NULL",
+		    drop_index, db, &err) != SQLITE_OK) {
 		fprintf(stderr, "report_db: %s\n", err);
 		return 1;
 	}
@@ -123,14 +124,16 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	sqlite3_exec(db, "BEGIN", NULL, NULL, NULL);
-	if (sqlite3_prepare_v2(db,
-		"INSERT INTO ulog_pkt (oob_time_sec, oob_time_usec, oob_prefix,"
-		" oob_hook, oob_family, oob_protocol, oob_in, oob_out,"
-		" raw_pktlen, ip_saddr_str, ip_daddr_str, ip_protocol, ip_ttl,"
-		" ip_totlen, tcp_sport, tcp_dport, tcp_syn, udp_sport, udp_dport,"
-		" icmp_type, icmp_code) VALUES"
-		" (?, ?, ?, 1, ?, ?, 'eth0', '', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-		" ?, ?, ?)", -1, &st, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(
+		    db,
+		    "INSERT INTO ulog_pkt (oob_time_sec, oob_time_usec, oob_prefix,"
+		    " oob_hook, oob_family, oob_protocol, oob_in, oob_out,"
+		    " raw_pktlen, ip_saddr_str, ip_daddr_str, ip_protocol, ip_ttl,"
+		    " ip_totlen, tcp_sport, tcp_dport, tcp_syn, udp_sport, udp_dport,"
+		    " icmp_type, icmp_code) VALUES"
+		    " (?, ?, ?, 1, ?, ?, 'eth0', '', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+		    " ?, ?, ?)",
+		    -1, &st, NULL) != SQLITE_OK)
 		return die(db, "prepare");
 	for (i = 0; i < n; i++) {
 		int64_t t = end - span + (int64_t)((double)span * i / n);
@@ -148,8 +151,8 @@ int main(int argc, char **argv)
 		} else {
 			snprintf(s, sizeof(s), "%u.%u.%u.%u",
 				 src < 64 ? 198 : 100 + (src >> 13),
-				 src < 64 ? 51 : (src >> 5) & 255, src >> 8 & 255,
-				 src & 255);
+				 src < 64 ? 51 : (src >> 5) & 255,
+				 src >> 8 & 255, src & 255);
 			snprintf(d, sizeof(d), "10.0.%u.%u", dst >> 6,
 				 dst & 63);
 		}
@@ -171,7 +174,7 @@ int main(int argc, char **argv)
 		sqlite3_bind_int(st, 11, len);
 		if (proto != 1) {
 			unsigned int dport = rnd() % 4 ? ports[skewed(10)]
-							: 1 + rnd() % 65535;
+						       : 1 + rnd() % 65535;
 
 			sqlite3_bind_int(st, proto == 6 ? 12 : 15,
 					 1024 + rnd() % 64000);

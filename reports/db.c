@@ -33,49 +33,49 @@
 #define RDB_MAX_PARAMS 16
 
 struct rdb {
-	enum rdb_kind kind;			/* which union member is live */
+	enum rdb_kind kind; /* which union member is live */
 #ifdef NFP_HAVE_SQLITE3
-	sqlite3 *lite;				/* RDB_SQLITE */
+	sqlite3 *lite; /* RDB_SQLITE */
 #endif
 #ifdef NFP_HAVE_PGSQL
-	PGconn *pg;				/* RDB_PGSQL */
+	PGconn *pg; /* RDB_PGSQL */
 #endif
 #ifdef NFP_HAVE_MYSQL
-	MYSQL *my;				/* RDB_MYSQL */
+	MYSQL *my; /* RDB_MYSQL */
 #endif
 	void (*progress)(double secs, void *arg); /* or NULL */
-	void *progress_arg;			/* for progress */
-	struct timespec started;		/* when the statement began */
-	double last_report;			/* seconds, last progress call */
+	void *progress_arg;			  /* for progress */
+	struct timespec started;		  /* when the statement began */
+	double last_report; /* seconds, last progress call */
 };
 
 struct rdb_stmt {
-	struct rdb *db;				/* not owned */
-	char err[256];				/* last error */
-	int nparams;				/* '?' in the statement */
-	char *param[RDB_MAX_PARAMS];		/* bound values, as text */
-	int64_t iparam[RDB_MAX_PARAMS];		/* bound integers */
-	bool is_int[RDB_MAX_PARAMS];		/* which of the two */
-	bool ran;				/* executed already */
-	int ncols;				/* result columns */
-	char *sql;				/* owned: the statement */
+	struct rdb *db;			/* not owned */
+	char err[256];			/* last error */
+	int nparams;			/* '?' in the statement */
+	char *param[RDB_MAX_PARAMS];	/* bound values, as text */
+	int64_t iparam[RDB_MAX_PARAMS]; /* bound integers */
+	bool is_int[RDB_MAX_PARAMS];	/* which of the two */
+	bool ran;			/* executed already */
+	int ncols;			/* result columns */
+	char *sql;			/* owned: the statement */
 #ifdef NFP_HAVE_SQLITE3
-	sqlite3_stmt *ls;			/* RDB_SQLITE */
+	sqlite3_stmt *ls; /* RDB_SQLITE */
 #endif
 #ifdef NFP_HAVE_PGSQL
-	PGresult *res;				/* RDB_PGSQL: whole result */
-	unsigned char *bytea;			/* decoded bytea cell */
+	PGresult *res;	      /* RDB_PGSQL: whole result */
+	unsigned char *bytea; /* decoded bytea cell */
 #endif
 #ifdef NFP_HAVE_MYSQL
-	MYSQL_STMT *ms;				/* RDB_MYSQL */
-	MYSQL_BIND *rbind;			/* one per result column */
-	char **rbuf;				/* their buffers */
-	unsigned long *rlen;			/* their lengths */
-	my_bool *rnull;				/* their NULL flags */
-	enum rdb_type *rtype;			/* column types */
+	MYSQL_STMT *ms;	      /* RDB_MYSQL */
+	MYSQL_BIND *rbind;    /* one per result column */
+	char **rbuf;	      /* their buffers */
+	unsigned long *rlen;  /* their lengths */
+	my_bool *rnull;	      /* their NULL flags */
+	enum rdb_type *rtype; /* column types */
 #endif
-	int row;				/* current row, -1 before */
-	int nrows;				/* rows fetched (servers) */
+	int row;   /* current row, -1 before */
+	int nrows; /* rows fetched (servers) */
 };
 
 /* unused when built without the servers (the fuzzer) */
@@ -125,7 +125,8 @@ void rdb_mask_uri(const char *uri, char *buf, size_t len)
 
 /* The first line of a library's message, without trailing blanks. */
 /* unused when built without the servers (the fuzzer) */
-__attribute__((unused)) static void first_line(char *dst, size_t len, const char *msg)
+__attribute__((unused)) static void first_line(char *dst, size_t len,
+					       const char *msg)
 {
 	size_t n;
 
@@ -139,12 +140,12 @@ __attribute__((unused)) static void first_line(char *dst, size_t len, const char
 /* ---- helper thread for the servers' progress --------------------------- */
 
 struct progress_thread {
-	struct rdb *db;		/* whose callback */
-	pthread_t tid;		/* the thread */
-	pthread_mutex_t mu;	/* guards done */
-	pthread_cond_t cv;	/* signalled when done */
-	bool done;		/* the statement finished */
-	bool running;		/* the thread was started */
+	struct rdb *db;	    /* whose callback */
+	pthread_t tid;	    /* the thread */
+	pthread_mutex_t mu; /* guards done */
+	pthread_cond_t cv;  /* signalled when done */
+	bool done;	    /* the statement finished */
+	bool running;	    /* the thread was started */
 };
 
 /* unused when built without the servers (the fuzzer) */
@@ -167,7 +168,8 @@ __attribute__((unused)) static void *progress_main(void *arg)
 }
 
 /* unused when built without the servers (the fuzzer) */
-__attribute__((unused)) static void progress_begin(struct rdb *db, struct progress_thread *pt)
+__attribute__((unused)) static void progress_begin(struct rdb *db,
+						   struct progress_thread *pt)
 {
 	memset(pt, 0, sizeof(*pt));
 	pt->db = db;
@@ -212,8 +214,7 @@ static int lite_progress(void *arg)
 	return 0;
 }
 
-static int lite_open(struct rdb *db, const char *path, char *err,
-		     size_t errlen)
+static int lite_open(struct rdb *db, const char *path, char *err, size_t errlen)
 {
 	sqlite3_stmt *st = NULL;
 	int rc;
@@ -250,8 +251,8 @@ static int lite_open(struct rdb *db, const char *path, char *err,
 #ifdef NFP_HAVE_PGSQL
 static int pg_open(struct rdb *db, const char *uri, char *err, size_t errlen)
 {
-	const char *keys[] = { "dbname", "connect_timeout",
-			       "application_name", NULL };
+	const char *keys[] = { "dbname", "connect_timeout", "application_name",
+			       NULL };
 	const char *vals[] = { uri, "5", "nfpipe-report", NULL };
 	PGresult *r;
 
@@ -312,8 +313,9 @@ static int my_open(struct rdb *db, const char *uri, char *err, size_t errlen)
 
 	slash = strchr(p, '/');
 	if (!slash || !slash[1]) {
-		snprintf(err, errlen, "no database name in the URI "
-				      "(mysql://user@host/db)");
+		snprintf(err, errlen,
+			 "no database name in the URI "
+			 "(mysql://user@host/db)");
 		return RDB_BAD_URI;
 	}
 	at = memchr(p, '@', slash - p);
@@ -341,8 +343,8 @@ static int my_open(struct rdb *db, const char *uri, char *err, size_t errlen)
 		}
 	}
 	q = strchr(slash + 1, '?');
-	name = pct_decode(slash + 1, (q ? q : slash + 1 + strlen(slash + 1)) -
-					     slash - 1);
+	name = pct_decode(slash + 1,
+			  (q ? q : slash + 1 + strlen(slash + 1)) - slash - 1);
 	if (q && !strncmp(q + 1, "socket=", 7))
 		sock = pct_decode(q + 8, strlen(q + 8));
 	else if (q) {
@@ -381,7 +383,8 @@ out:
 }
 #endif
 
-/* ---- open and close -------------------------------------------------------- */
+/* ---- open and close --------------------------------------------------------
+ */
 
 int rdb_open(const char *uri, struct rdb **out, char *err, size_t errlen)
 {
@@ -396,7 +399,8 @@ int rdb_open(const char *uri, struct rdb **out, char *err, size_t errlen)
 	if (!strncmp(uri, "sqlite://", 9) || !strncmp(uri, "sqlite:", 7)) {
 		db->kind = RDB_SQLITE;
 #ifdef NFP_HAVE_SQLITE3
-		ret = lite_open(db, uri + (strncmp(uri, "sqlite://", 9) ? 7 : 9),
+		ret = lite_open(db,
+				uri + (strncmp(uri, "sqlite://", 9) ? 7 : 9),
 				err, errlen);
 #else
 		snprintf(err, errlen, "built without SQLite");
@@ -418,8 +422,9 @@ int rdb_open(const char *uri, struct rdb **out, char *err, size_t errlen)
 		snprintf(err, errlen, "built without MySQL (libmariadb)");
 #endif
 	} else {
-		snprintf(err, errlen, "not a database URI (sqlite:///path, "
-				      "postgresql://..., mysql://...)");
+		snprintf(err, errlen,
+			 "not a database URI (sqlite:///path, "
+			 "postgresql://..., mysql://...)");
 	}
 	if (ret) {
 		rdb_close(db);
@@ -448,7 +453,8 @@ void rdb_close(struct rdb *db)
 	free(db);
 }
 
-/* ---- statements ----------------------------------------------------------- */
+/* ---- statements -----------------------------------------------------------
+ */
 
 /* @sql with '?' outside quotes turned into $1, $2... (PostgreSQL). */
 static char *dollar_params(const char *sql, int *n)
@@ -707,7 +713,7 @@ int rdb_step(struct rdb_stmt *st)
 		return -1;
 	}
 #endif
-		break;
+	break;
 	case RDB_PGSQL:
 #ifdef NFP_HAVE_PGSQL
 		if (!st->ran) {
@@ -734,15 +740,15 @@ int rdb_step(struct rdb_stmt *st)
 		if (rc == 0 || rc == MYSQL_DATA_TRUNCATED) {
 			int i;
 
-			for (i = 0; i < st->ncols; i++)
+			/* text ends at its length, cut to the buffer */
+			for (i = 0; i < st->ncols; i++) {
+				unsigned long n = st->rlen[i];
+
+				if (n > st->rbind[i].buffer_length)
+					n = st->rbind[i].buffer_length;
 				if (!st->rnull[i])
-					st->rbuf[i][st->rlen[i] <
-							     st->rbind[i]
-								     .buffer_length
-						     ? st->rlen[i]
-						     : st->rbind[i]
-							       .buffer_length] =
-						'\0';
+					st->rbuf[i][n] = '\0';
+			}
 			return 1;
 		}
 		if (rc == MYSQL_NO_DATA)
@@ -751,7 +757,7 @@ int rdb_step(struct rdb_stmt *st)
 		return -1;
 	}
 #endif
-		break;
+	break;
 	}
 	snprintf(st->err, sizeof(st->err), "backend not built");
 	return -1;
@@ -782,11 +788,16 @@ enum rdb_type rdb_col_type(struct rdb_stmt *st, int col)
 	case RDB_SQLITE:
 #ifdef NFP_HAVE_SQLITE3
 		switch (sqlite3_column_type(st->ls, col)) {
-		case SQLITE_INTEGER: return RDB_INT;
-		case SQLITE_FLOAT: return RDB_REAL;
-		case SQLITE_TEXT: return RDB_TEXT;
-		case SQLITE_BLOB: return RDB_BLOB;
-		default: return RDB_NULL;
+		case SQLITE_INTEGER:
+			return RDB_INT;
+		case SQLITE_FLOAT:
+			return RDB_REAL;
+		case SQLITE_TEXT:
+			return RDB_TEXT;
+		case SQLITE_BLOB:
+			return RDB_BLOB;
+		default:
+			return RDB_NULL;
 		}
 #endif
 		break;
@@ -802,8 +813,8 @@ enum rdb_type rdb_col_type(struct rdb_stmt *st, int col)
 		case 26: /* oid */
 			return RDB_INT;
 		case 1700: /* numeric: sum() of integers */
-			return is_integer_text(PQgetvalue(st->res, st->row,
-							  col))
+			return is_integer_text(
+				       PQgetvalue(st->res, st->row, col))
 				       ? RDB_INT
 				       : RDB_REAL;
 		case 700:
@@ -848,7 +859,7 @@ int64_t rdb_col_int(struct rdb_stmt *st, int col)
 		return strtoll(v, NULL, 10);
 	}
 #endif
-		break;
+	break;
 	case RDB_MYSQL:
 #ifdef NFP_HAVE_MYSQL
 		return strtoll(st->rbuf[col], NULL, 10);
@@ -894,7 +905,7 @@ const char *rdb_col_text(struct rdb_stmt *st, int col, size_t *len)
 		return p ? p : "";
 	}
 #endif
-		break;
+	break;
 	case RDB_PGSQL:
 #ifdef NFP_HAVE_PGSQL
 		if (PQftype(st->res, col) == 17) {
@@ -961,7 +972,8 @@ void rdb_finalize(struct rdb_stmt *st)
 	free(st);
 }
 
-/* ---- columns --------------------------------------------------------------- */
+/* ---- columns ---------------------------------------------------------------
+ */
 
 int rdb_columns(struct rdb *db, const char *table, char **cols, int max,
 		char *err, size_t errlen)

@@ -25,23 +25,23 @@
 #include <stdint.h>
 
 enum rdb_kind {
-	RDB_SQLITE,	/* sqlite:/// */
-	RDB_PGSQL,	/* postgresql:// */
-	RDB_MYSQL,	/* mysql:// */
+	RDB_SQLITE, /* sqlite:/// */
+	RDB_PGSQL,  /* postgresql:// */
+	RDB_MYSQL,  /* mysql:// */
 };
 
 enum rdb_type {
-	RDB_NULL,	/* SQL NULL */
-	RDB_INT,	/* integer (also a decimal without fraction) */
-	RDB_REAL,	/* floating point */
-	RDB_TEXT,	/* text, inet */
-	RDB_BLOB,	/* bytes (addresses stored as 4 or 16 bytes) */
+	RDB_NULL, /* SQL NULL */
+	RDB_INT,  /* integer (also a decimal without fraction) */
+	RDB_REAL, /* floating point */
+	RDB_TEXT, /* text, inet */
+	RDB_BLOB, /* bytes (addresses stored as 4 or 16 bytes) */
 };
 
 /* Why rdb_open failed: the caller turns it into an exit code. */
 enum rdb_fail {
-	RDB_BAD_URI = 1,	/* the URI itself is wrong (exit 1) */
-	RDB_UNREACHABLE = 2,	/* no such file, server down, corrupt (2) */
+	RDB_BAD_URI = 1,     /* the URI itself is wrong (exit 1) */
+	RDB_UNREACHABLE = 2, /* no such file, server down, corrupt (2) */
 };
 
 struct rdb;

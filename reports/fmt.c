@@ -24,8 +24,8 @@ struct fval *freport_add_row(struct freport *r)
 
 	if (r->nrows == r->cap) {
 		int cap = r->cap ? r->cap * 2 : 16;
-		struct fval *c = realloc(r->cells, (size_t)cap * r->ncols *
-							   sizeof(*c));
+		struct fval *c =
+			realloc(r->cells, (size_t)cap * r->ncols * sizeof(*c));
 
 		if (!c)
 			return NULL;
@@ -108,8 +108,8 @@ void fmt_thousands(int64_t v, char *buf, size_t len)
 
 void fmt_human_bytes(int64_t v, char *buf, size_t len)
 {
-	static const char *const units[] = { "KiB", "MiB", "GiB", "TiB",
-					     "PiB", "EiB" };
+	static const char *const units[] = { "KiB", "MiB", "GiB",
+					     "TiB", "PiB", "EiB" };
 	double x = (double)v;
 	int u = -1;
 
@@ -285,8 +285,9 @@ static int write_text(FILE *f, const struct freport *r)
 				least = 8;
 			if (w[widest] <= least)
 				break;
-			w[widest] -= cut < w[widest] - least ? cut
-							     : w[widest] - least;
+			w[widest] -= cut < w[widest] - least
+					     ? cut
+					     : w[widest] - least;
 		}
 	}
 	/* A time series gets a bar per line in what is left of 80. */
@@ -343,7 +344,8 @@ static int write_text(FILE *f, const struct freport *r)
 					freport_cell(r, i, r->chart_col);
 				int n = v->null ? 0
 						: (int)((double)v->i * bar /
-							(double)max + 0.5);
+								(double)max +
+							0.5);
 
 				if (n)
 					fputs("  ", f);
@@ -357,7 +359,8 @@ out:
 	return ferror(f) ? -EIO : 0;
 }
 
-/* ---- CSV ------------------------------------------------------------------ */
+/* ---- CSV ------------------------------------------------------------------
+ */
 
 static void csv_field(FILE *f, const char *s)
 {
@@ -422,7 +425,8 @@ static int write_csv(FILE *f, const struct freport *r)
 	return ferror(f) ? -EIO : 0;
 }
 
-/* ---- JSON ----------------------------------------------------------------- */
+/* ---- JSON -----------------------------------------------------------------
+ */
 
 static void json_str(FILE *f, const char *s)
 {

@@ -28,69 +28,69 @@ enum fmt_kind {
 };
 
 enum fcol_kind {
-	FK_TEXT,	/* a string, left-aligned */
-	FK_INT,		/* a count: 1,234 in text */
-	FK_BYTES,	/* a size: 1.2 MiB in text, exact elsewhere */
-	FK_TIME,	/* seconds since 1970, UTC */
-	FK_PCT,		/* a share in percent (a double) */
-	FK_DUR,		/* a duration in seconds: 1h02m in text */
+	FK_TEXT,  /* a string, left-aligned */
+	FK_INT,	  /* a count: 1,234 in text */
+	FK_BYTES, /* a size: 1.2 MiB in text, exact elsewhere */
+	FK_TIME,  /* seconds since 1970, UTC */
+	FK_PCT,	  /* a share in percent (a double) */
+	FK_DUR,	  /* a duration in seconds: 1h02m in text */
 };
 
 /* One value; text owned by the report. */
 struct fval {
-	bool null;	/* SQL NULL */
-	int64_t i;	/* FK_INT, FK_BYTES, FK_TIME, FK_DUR */
-	double d;	/* FK_PCT */
-	char *s;	/* FK_TEXT: malloc'ed */
+	bool null; /* SQL NULL */
+	int64_t i; /* FK_INT, FK_BYTES, FK_TIME, FK_DUR */
+	double d;  /* FK_PCT */
+	char *s;   /* FK_TEXT: malloc'ed */
 };
 
 struct fcol {
-	const char *key;	/* "packets": CSV header, JSON member */
-	const char *head;	/* "Packets": text and HTML header */
-	enum fcol_kind kind;	/* how to print it */
-	bool wide;		/* left out of text, to fit 80 columns */
+	const char *key;     /* "packets": CSV header, JSON member */
+	const char *head;    /* "Packets": text and HTML header */
+	enum fcol_kind kind; /* how to print it */
+	bool wide;	     /* left out of text, to fit 80 columns */
 };
 
 enum fchart {
-	FCHART_NONE,	/* a table only */
-	FCHART_BARS,	/* bars of chart_col, labelled by the first columns */
-	FCHART_LINE,	/* a time series: column 0 time, chart_col values */
+	FCHART_NONE, /* a table only */
+	FCHART_BARS, /* bars of chart_col, labelled by the first columns */
+	FCHART_LINE, /* a time series: column 0 time, chart_col values */
 };
 
-#define FREPORT_MAX_COLS 12
+#define FREPORT_MAX_COLS  12
 #define FREPORT_MAX_FACTS 12
 
 struct ffact {
-	const char *key;	/* JSON member */
-	const char *label;	/* for people */
-	enum fcol_kind kind;	/* how to print it */
-	struct fval v;		/* the value */
+	const char *key;     /* JSON member */
+	const char *label;   /* for people */
+	enum fcol_kind kind; /* how to print it */
+	struct fval v;	     /* the value */
 };
 
 struct freport {
-	const char *name;	/* "top-sources" */
-	char title[96];		/* "Top sources by packets" */
-	int64_t since, until;	/* the range asked for, UTC seconds */
-	int nfacts;		/* used facts[] */
+	const char *name;     /* "top-sources" */
+	char title[96];	      /* "Top sources by packets" */
+	int64_t since, until; /* the range asked for, UTC seconds */
+	int nfacts;	      /* used facts[] */
 	struct ffact facts[FREPORT_MAX_FACTS]; /* totals, in order */
-	int ncols;		/* used cols[] */
-	struct fcol cols[FREPORT_MAX_COLS]; /* the table's columns */
-	int nrows;		/* rows in cells */
-	int cap;		/* rows allocated */
-	struct fval *cells;	/* nrows * ncols, row by row */
-	enum fchart chart;	/* what HTML draws */
-	int chart_col;		/* the column drawn */
-	int label_cols;		/* bars: how many leading columns label */
-	int64_t interval;	/* timeline: seconds per point */
+	int ncols;			       /* used cols[] */
+	struct fcol cols[FREPORT_MAX_COLS];    /* the table's columns */
+	int nrows;			       /* rows in cells */
+	int cap;			       /* rows allocated */
+	struct fval *cells;		       /* nrows * ncols, row by row */
+	enum fchart chart;		       /* what HTML draws */
+	int chart_col;			       /* the column drawn */
+	int label_cols;	  /* bars: how many leading columns label */
+	int64_t interval; /* timeline: seconds per point */
 };
 
 /* Page-wide things only HTML and the text header use. */
 struct fmt_page {
-	const char *source;	/* the database, password masked */
-	int64_t generated;	/* when, UTC seconds */
-	const char *rrd_svg[16]; /* RRD graphs as SVG documents, or NULL */
+	const char *source;	  /* the database, password masked */
+	int64_t generated;	  /* when, UTC seconds */
+	const char *rrd_svg[16];  /* RRD graphs as SVG documents, or NULL */
 	const char *rrd_name[16]; /* and their names */
-	int nrrd;		/* used entries */
+	int nrrd;		  /* used entries */
 };
 
 /* Append a row of ncols NULL values; NULL when out of memory. */

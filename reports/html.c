@@ -22,12 +22,24 @@ static void esc(FILE *f, const char *s)
 {
 	for (; s && *s; s++) {
 		switch (*s) {
-		case '<': fputs("&lt;", f); break;
-		case '>': fputs("&gt;", f); break;
-		case '&': fputs("&amp;", f); break;
-		case '"': fputs("&quot;", f); break;
-		case '\'': fputs("&#39;", f); break;
-		default: fputc(*s, f); break;
+		case '<':
+			fputs("&lt;", f);
+			break;
+		case '>':
+			fputs("&gt;", f);
+			break;
+		case '&':
+			fputs("&amp;", f);
+			break;
+		case '"':
+			fputs("&quot;", f);
+			break;
+		case '\'':
+			fputs("&#39;", f);
+			break;
+		default:
+			fputc(*s, f);
+			break;
 		}
 	}
 }
@@ -100,8 +112,7 @@ static double cell_num(const struct freport *r, int row, int col)
 	return r->cols[col].kind == FK_PCT ? v->d : (double)v->i;
 }
 
-static void axis_label(const struct freport *r, double v, char *buf,
-		       size_t len)
+static void axis_label(const struct freport *r, double v, char *buf, size_t len)
 {
 	if (r->cols[r->chart_col].kind == FK_BYTES)
 		fmt_human_bytes((int64_t)v, buf, len);
@@ -109,9 +120,9 @@ static void axis_label(const struct freport *r, double v, char *buf,
 		fmt_thousands((int64_t)v, buf, len);
 }
 
-#define BAR_W 760
-#define BAR_LABEL 230
-#define BAR_ROW 20
+#define BAR_W	     760
+#define BAR_LABEL    230
+#define BAR_ROW	     20
 #define BAR_MAX_ROWS 20
 
 static void bars(FILE *f, const struct freport *r)
@@ -144,8 +155,8 @@ static void bars(FILE *f, const struct freport *r)
 
 			fmt_cell_text(freport_cell(r, i, j), r->cols[j].kind,
 				      part, sizeof(part));
-			o += snprintf(buf + o, sizeof(buf) > o ? sizeof(buf) - o
-							       : 0,
+			o += snprintf(buf + o,
+				      sizeof(buf) > o ? sizeof(buf) - o : 0,
 				      "%s%s", j ? " " : "", part);
 		}
 		if (strlen(buf) > 34)
@@ -153,8 +164,9 @@ static void bars(FILE *f, const struct freport *r)
 		fprintf(f, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">",
 			BAR_LABEL - 8, y + 14);
 		esc(f, buf);
-		fprintf(f, "</text><rect class=\"bar\" x=\"%d\" y=\"%d\" "
-			   "width=\"%.1f\" height=\"%d\"><title>",
+		fprintf(f,
+			"</text><rect class=\"bar\" x=\"%d\" y=\"%d\" "
+			"width=\"%.1f\" height=\"%d\"><title>",
 			BAR_LABEL, y + 2, w < 1 ? 1 : w, BAR_ROW - 4);
 		esc(f, buf);
 		fmt_cell_text(freport_cell(r, i, r->chart_col),
@@ -185,10 +197,10 @@ static double nice_max(double max)
 
 #define LINE_W 1000
 #define LINE_H 260
-#define LM 80
-#define RM 50
-#define TM 15
-#define BM 40
+#define LM     80
+#define RM     50
+#define TM     15
+#define BM     40
 
 static void line(FILE *f, const struct freport *r)
 {
@@ -259,8 +271,9 @@ static void line(FILE *f, const struct freport *r)
 				X(freport_cell(r, i, 0)->i),
 				Y(cell_num(r, i, r->chart_col)), when, val);
 		}
-	fprintf(f, "<line class=\"grid\" x1=\"%d\" x2=\"%d\" y1=\"%.1f\" "
-		   "y2=\"%.1f\" style=\"stroke:#889\"/>\n</svg>\n",
+	fprintf(f,
+		"<line class=\"grid\" x1=\"%d\" x2=\"%d\" y1=\"%.1f\" "
+		"y2=\"%.1f\" style=\"stroke:#889\"/>\n</svg>\n",
 		LM, LINE_W - RM, Y(0.0), Y(0.0));
 #undef X
 #undef Y
@@ -271,8 +284,9 @@ static void table(FILE *f, const struct freport *r)
 	char buf[512];
 	int i, j;
 
-	fprintf(f, "<div class=\"scroll\"><table class=\"sortable\" "
-		   "id=\"t-%s\"><thead><tr>",
+	fprintf(f,
+		"<div class=\"scroll\"><table class=\"sortable\" "
+		"id=\"t-%s\"><thead><tr>",
 		r->name);
 	for (j = 0; j < r->ncols; j++) {
 		fprintf(f, "<th%s data-k=\"%s\">",
@@ -425,8 +439,9 @@ int fmt_html(FILE *f, struct freport *const *r, int n,
 		}
 		fputs("</section>\n", f);
 	}
-	fprintf(f, "</main>\n<footer>nfpipe %s</footer>\n<script>%s</script>\n"
-		   "</body></html>\n",
+	fprintf(f,
+		"</main>\n<footer>nfpipe %s</footer>\n<script>%s</script>\n"
+		"</body></html>\n",
 		PACKAGE_VERSION, js);
 	return ferror(f) ? -EIO : 0;
 }

@@ -39,54 +39,55 @@
 
 /* The columns a table has, as read from the database. */
 struct table {
-	const char *name;	/* one of the fixed candidates, or NULL */
-	char *cols[MAX_COLS];	/* owned */
-	int ncols;		/* used cols[] */
+	const char *name;     /* one of the fixed candidates, or NULL */
+	char *cols[MAX_COLS]; /* owned */
+	int ncols;	      /* used cols[] */
 };
 
 /* What the database offers, mapped to expressions of fixed strings. */
 struct schema {
-	struct table pkt;	/* packets: ulog_pkt, ulog2, ulog */
-	struct table ct;	/* flows: ulog_ct, ulog2_ct */
-	struct table scan;	/* scan alerts: ulog_scan */
-	char pkt_name[64];	/* the config's table, if safe */
-	const char *saddr;	/* source address of pkt, an expression */
-	const char *daddr;	/* destination address, an expression */
-	char bytes[96];		/* bytes of a packet, an expression */
-	char dport[96];		/* destination port, an expression */
-	char dport_cols[96];	/* the port columns, for GROUP BY */
-	const char *ct_saddr;	/* flows' columns */
+	struct table pkt;     /* packets: ulog_pkt, ulog2, ulog */
+	struct table ct;      /* flows: ulog_ct, ulog2_ct */
+	struct table scan;    /* scan alerts: ulog_scan */
+	char pkt_name[64];    /* the config's table, if safe */
+	const char *saddr;    /* source address of pkt, an expression */
+	const char *daddr;    /* destination address, an expression */
+	char bytes[96];	      /* bytes of a packet, an expression */
+	char dport[96];	      /* destination port, an expression */
+	char dport_cols[96];  /* the port columns, for GROUP BY */
+	const char *ct_saddr; /* flows' columns */
 	const char *ct_daddr;
-	const char *ct_rsaddr;	/* reply direction, for NAT */
+	const char *ct_rsaddr; /* reply direction, for NAT */
 	const char *ct_rdaddr;
 };
 
 struct ctx {
-	struct rdb *db;		/* open, read-only */
-	struct schema s;	/* what it holds */
-	int64_t since, until;	/* [since, until) UTC seconds */
-	bool since_set;		/* given by the user */
+	struct rdb *db;	      /* open, read-only */
+	struct schema s;      /* what it holds */
+	int64_t since, until; /* [since, until) UTC seconds */
+	bool since_set;	      /* given by the user */
 	bool until_set;
-	int64_t limit;		/* rows per top-N */
-	bool by_bytes;		/* --by bytes */
-	int64_t interval;	/* --interval, 0 = chosen */
-	const char *current;	/* the report running, for progress */
-	bool progress_shown;	/* a progress line needs clearing */
-	bool all;		/* running `all`: skip quietly */
-	bool whole;		/* the range holds every packet stored */
-	bool tty;		/* stderr is a terminal: show progress */
+	int64_t limit;	     /* rows per top-N */
+	bool by_bytes;	     /* --by bytes */
+	int64_t interval;    /* --interval, 0 = chosen */
+	const char *current; /* the report running, for progress */
+	bool progress_shown; /* a progress line needs clearing */
+	bool all;	     /* running `all`: skip quietly */
+	bool whole;	     /* the range holds every packet stored */
+	bool tty;	     /* stderr is a terminal: show progress */
 };
 
 /* Outcome of one report. */
 enum { RPT_OK = 0, RPT_MISSING = 1, RPT_DBERR = 2 };
 
 struct report_def {
-	const char *name;	/* as typed */
-	const char *summary;	/* for --help */
+	const char *name;    /* as typed */
+	const char *summary; /* for --help */
 	int (*run)(struct ctx *c, struct freport *r, char *why, size_t len);
 };
 
-/* ---- the schema ------------------------------------------------------------ */
+/* ---- the schema ------------------------------------------------------------
+ */
 
 static bool has(const struct table *t, const char *col)
 {
@@ -109,9 +110,8 @@ static void table_free(struct table *t)
 }
 
 /* The first of @cands that exists and has column @must. */
-static int find_table(struct rdb *db, struct table *t,
-		      const char *const *cands, const char *must, char *err,
-		      size_t len)
+static int find_table(struct rdb *db, struct table *t, const char *const *cands,
+		      const char *must, char *err, size_t len)
 {
 	int i, n;
 
@@ -143,8 +143,8 @@ static const char *pick(const struct table *t, const char *const *cands)
 }
 
 /* "coalesce(a, b)" of the columns of @cands that @t has, or "NULL". */
-static void coalesce(const struct table *t, const char *const *cands,
-		     char *buf, size_t len)
+static void coalesce(const struct table *t, const char *const *cands, char *buf,
+		     size_t len)
 {
 	int i, n = 0;
 	size_t o = 0;
@@ -285,15 +285,17 @@ static bool need_pkt(struct ctx *c, char *why, size_t len)
 		  why, len))
 		return false;
 	if (!c->s.saddr || !c->s.daddr) {
-		snprintf(why, len, "%s lacks column ip_saddr_str and "
-				   "ip_daddr_str (IP2STR fills them)",
+		snprintf(why, len,
+			 "%s lacks column ip_saddr_str and "
+			 "ip_daddr_str (IP2STR fills them)",
 			 c->s.pkt.name);
 		return false;
 	}
 	return true;
 }
 
-/* ---- reading values --------------------------------------------------------- */
+/* ---- reading values ---------------------------------------------------------
+ */
 
 static void val_text(struct rdb_stmt *st, int col, struct fval *v)
 {
@@ -373,12 +375,18 @@ static void val_addr(struct rdb_stmt *st, int col, struct fval *v)
 static const char *proto_name(int64_t p)
 {
 	switch (p) {
-	case 1: return "icmp";
-	case 6: return "tcp";
-	case 17: return "udp";
-	case 58: return "icmpv6";
-	case 132: return "sctp";
-	case 136: return "udplite";
+	case 1:
+		return "icmp";
+	case 6:
+		return "tcp";
+	case 17:
+		return "udp";
+	case 58:
+		return "icmpv6";
+	case 132:
+		return "sctp";
+	case 136:
+		return "udplite";
 	}
 	return NULL;
 }
@@ -399,7 +407,8 @@ static void val_proto(struct rdb_stmt *st, int col, struct fval *v)
 	v->null = !v->s;
 }
 
-/* ---- running a query -------------------------------------------------------- */
+/* ---- running a query --------------------------------------------------------
+ */
 
 static void progress(double secs, void *arg)
 {
@@ -422,8 +431,7 @@ static void progress_clear(struct ctx *c)
  * statement is the caller's (rdb_finalize).
  */
 static struct rdb_stmt *query(struct ctx *c, const char *sql,
-			      const int64_t *args, int n, char *why,
-			      size_t len)
+			      const int64_t *args, int n, char *why, size_t len)
 {
 	static const char range[] = "oob_time_sec >= ? AND oob_time_sec < ?";
 	const char *at = strstr(sql, range);
@@ -478,10 +486,10 @@ static const char *by_name(const struct ctx *c)
 	return c->by_bytes ? "bytes" : "packets";
 }
 
-/* ---- the reports ----------------------------------------------------------- */
+/* ---- the reports -----------------------------------------------------------
+ */
 
-static int rep_summary(struct ctx *c, struct freport *r, char *why,
-		       size_t len)
+static int rep_summary(struct ctx *c, struct freport *r, char *why, size_t len)
 {
 	static const struct fcol cols[] = {
 		{ "prefix", "Log prefix", FK_TEXT },
@@ -500,8 +508,9 @@ static int rep_summary(struct ctx *c, struct freport *r, char *why,
 
 	if (!need_pkt(c, why, len))
 		return RPT_MISSING;
-	snprintf(r->title, sizeof(r->title), "Summary: packets logged, by "
-					     "log prefix");
+	snprintf(r->title, sizeof(r->title),
+		 "Summary: packets logged, by "
+		 "log prefix");
 	set_cols(r, cols, ARRAY_SIZE(cols));
 	snprintf(sql, sizeof(sql),
 		 "SELECT %s, count(*), sum(%s), min(oob_time_sec),"
@@ -643,8 +652,10 @@ static int rep_top_ports(struct ctx *c, struct freport *r, char *why,
 	if (!need(&s->pkt, "packet", need_cols, "BASE", why, len))
 		return RPT_MISSING;
 	if (!strcmp(s->dport, "NULL")) {
-		snprintf(why, len, "%s lacks columns tcp_dport, udp_dport "
-				   "(BASE fills them)", s->pkt.name);
+		snprintf(why, len,
+			 "%s lacks columns tcp_dport, udp_dport "
+			 "(BASE fills them)",
+			 s->pkt.name);
 		return RPT_MISSING;
 	}
 	/*
@@ -652,8 +663,8 @@ static int rep_top_ports(struct ctx *c, struct freport *r, char *why,
 	 * them): an index on them gives the groups in order, where
 	 * coalesce() would need every row sorted.
 	 */
-	snprintf(r->title, sizeof(r->title),
-		 "Top destination ports by %s", by_name(c));
+	snprintf(r->title, sizeof(r->title), "Top destination ports by %s",
+		 by_name(c));
 	set_cols(r, cols, ARRAY_SIZE(cols));
 	snprintf(sql, sizeof(sql),
 		 "SELECT ip_protocol, %s, count(*), sum(%s),"
@@ -684,8 +695,7 @@ static int rep_top_ports(struct ctx *c, struct freport *r, char *why,
 	return finish(c, st, rc, why, len);
 }
 
-static int rep_prefixes(struct ctx *c, struct freport *r, char *why,
-			size_t len)
+static int rep_prefixes(struct ctx *c, struct freport *r, char *why, size_t len)
 {
 	static const struct fcol cols[] = {
 		{ "prefix", "Log prefix", FK_TEXT },
@@ -747,7 +757,8 @@ static void nat_text(struct fval *nat, const struct fval *src,
 	if (!rsrc->null && !dst->null && strcmp(rsrc->s, dst->s))
 		o += snprintf(buf, sizeof(buf), "dnat %s", rsrc->s);
 	else if (!rsport->null && !dport->null && rsport->i != dport->i)
-		o += snprintf(buf, sizeof(buf), "dnat %s", dst->s ? dst->s : "");
+		o += snprintf(buf, sizeof(buf), "dnat %s",
+			      dst->s ? dst->s : "");
 	if (!rsport->null && !dport->null && rsport->i != dport->i && o)
 		o += snprintf(buf + o, sizeof(buf) - o, ":%" PRId64, rsport->i);
 	if (!rdst->null && !src->null && strcmp(rdst->s, src->s))
@@ -772,11 +783,13 @@ static int rep_flows(struct ctx *c, struct freport *r, char *why, size_t len)
 		{ "start", "Start", FK_TIME, true },
 		{ "seconds", "Time", FK_DUR },
 	};
-	static const char *const need_cols[] = {
-		"orig_l4_dport", "orig_raw_pktlen", "reply_raw_pktlen",
-		"orig_raw_pktcount", "reply_raw_pktcount", "flow_start_sec",
-		NULL
-	};
+	static const char *const need_cols[] = { "orig_l4_dport",
+						 "orig_raw_pktlen",
+						 "reply_raw_pktlen",
+						 "orig_raw_pktcount",
+						 "reply_raw_pktcount",
+						 "flow_start_sec",
+						 NULL };
 	const struct schema *s = &c->s;
 	int64_t args[] = { c->since, c->until, c->limit };
 	struct rdb_stmt *st;
@@ -788,8 +801,10 @@ static int rep_flows(struct ctx *c, struct freport *r, char *why, size_t len)
 		  len))
 		return RPT_MISSING;
 	if (!s->ct_saddr || !s->ct_daddr) {
-		snprintf(why, len, "%s lacks column orig_ip_saddr_str (IP2STR "
-				   "fills it)", s->ct.name);
+		snprintf(why, len,
+			 "%s lacks column orig_ip_saddr_str (IP2STR "
+			 "fills it)",
+			 s->ct.name);
 		return RPT_MISSING;
 	}
 	if (has(&s->ct, "flow_end_sec"))
@@ -800,21 +815,22 @@ static int rep_flows(struct ctx *c, struct freport *r, char *why, size_t len)
 	snprintf(r->title, sizeof(r->title),
 		 "Top conntrack flows by bytes (both directions)");
 	set_cols(r, cols, ARRAY_SIZE(cols));
-	snprintf(sql, sizeof(sql),
-		 "SELECT %s, %s, orig_ip_protocol, orig_l4_dport, %s, %s, %s,"
-		 " coalesce(orig_raw_pktlen, 0) + coalesce(reply_raw_pktlen, 0),"
-		 " coalesce(orig_raw_pktcount, 0) +"
-		 " coalesce(reply_raw_pktcount, 0),"
-		 " flow_start_sec, %s - flow_start_sec FROM %s"
-		 " WHERE %s >= ? AND %s < ?%s ORDER BY 8 DESC, 10, 1 LIMIT ?",
-		 s->ct_saddr, s->ct_daddr, s->ct_rsaddr ? s->ct_rsaddr : "NULL",
-		 s->ct_rdaddr ? s->ct_rdaddr : "NULL",
-		 has(&s->ct, "reply_l4_sport") ? "reply_l4_sport" : "NULL",
-		 has(&s->ct, "flow_end_sec") ? "flow_end_sec" : "NULL",
-		 s->ct.name, tcol, tcol,
-		 has(&s->ct, "ct_event")
-			 ? " AND (ct_event IS NULL OR ct_event = 4)"
-			 : "");
+	snprintf(
+		sql, sizeof(sql),
+		"SELECT %s, %s, orig_ip_protocol, orig_l4_dport, %s, %s, %s,"
+		" coalesce(orig_raw_pktlen, 0) + coalesce(reply_raw_pktlen, 0),"
+		" coalesce(orig_raw_pktcount, 0) +"
+		" coalesce(reply_raw_pktcount, 0),"
+		" flow_start_sec, %s - flow_start_sec FROM %s"
+		" WHERE %s >= ? AND %s < ?%s ORDER BY 8 DESC, 10, 1 LIMIT ?",
+		s->ct_saddr, s->ct_daddr, s->ct_rsaddr ? s->ct_rsaddr : "NULL",
+		s->ct_rdaddr ? s->ct_rdaddr : "NULL",
+		has(&s->ct, "reply_l4_sport") ? "reply_l4_sport" : "NULL",
+		has(&s->ct, "flow_end_sec") ? "flow_end_sec" : "NULL",
+		s->ct.name, tcol, tcol,
+		has(&s->ct, "ct_event")
+			? " AND (ct_event IS NULL OR ct_event = 4)"
+			: "");
 	st = query(c, sql, args, 3, why, len);
 	if (!st)
 		return RPT_DBERR;
@@ -851,9 +867,9 @@ static int rep_flows(struct ctx *c, struct freport *r, char *why, size_t len)
 /* The interval for a range: at most ~100 points, on a round step. */
 static int64_t pick_interval(int64_t span)
 {
-	static const int64_t steps[] = { 60,	 300,	600,   900,   1800,
-					 3600,	 7200,	10800, 21600, 43200,
-					 86400,	 604800 };
+	static const int64_t steps[] = { 60,	300,   600,   900,
+					 1800,	3600,  7200,  10800,
+					 21600, 43200, 86400, 604800 };
 	size_t i;
 
 	for (i = 0; i < ARRAY_SIZE(steps); i++)
@@ -862,8 +878,7 @@ static int64_t pick_interval(int64_t span)
 	return 2592000;
 }
 
-static int rep_timeline(struct ctx *c, struct freport *r, char *why,
-			size_t len)
+static int rep_timeline(struct ctx *c, struct freport *r, char *why, size_t len)
 {
 	static const struct fcol cols[] = {
 		{ "time", "Time", FK_TIME },
@@ -871,8 +886,8 @@ static int rep_timeline(struct ctx *c, struct freport *r, char *why,
 		{ "bytes", "Bytes", FK_BYTES },
 	};
 	const struct schema *s = &c->s;
-	int64_t iv = c->interval ? c->interval
-				 : pick_interval(c->until - c->since);
+	int64_t iv =
+		c->interval ? c->interval : pick_interval(c->until - c->since);
 	int64_t args[] = { iv, c->since, c->until };
 	struct rdb_stmt *st;
 	struct freport tmp = { 0 };
@@ -969,10 +984,10 @@ static int rep_scans(struct ctx *c, struct freport *r, char *why, size_t len)
 		{ "first", "First", FK_TIME, true },
 		{ "last", "Last", FK_TIME },
 	};
-	static const char *const need_cols[] = {
-		"ip_saddr_str", "scan_type", "scan_dl", "scan_packets",
-		"scan_ports", "scan_hosts", "oob_time_sec", NULL
-	};
+	static const char *const need_cols[] = { "ip_saddr_str", "scan_type",
+						 "scan_dl",	 "scan_packets",
+						 "scan_ports",	 "scan_hosts",
+						 "oob_time_sec", NULL };
 	int64_t args[] = { c->since, c->until, c->limit };
 	struct rdb_stmt *st;
 	char sql[768];
@@ -982,8 +997,7 @@ static int rep_scans(struct ctx *c, struct freport *r, char *why, size_t len)
 		  "SCAN, then SQLITE3/PGSQL/MYSQL with table=ulog_scan", why,
 		  len))
 		return RPT_MISSING;
-	snprintf(r->title, sizeof(r->title),
-		 "Scans: sources by danger level");
+	snprintf(r->title, sizeof(r->title), "Scans: sources by danger level");
 	set_cols(r, cols, ARRAY_SIZE(cols));
 	snprintf(sql, sizeof(sql),
 		 "SELECT ip_saddr_str, scan_type, max(scan_dl), count(*),"
@@ -1060,8 +1074,8 @@ static int rep_l7(struct ctx *c, struct freport *r, char *why, size_t len)
 		     "L7 (nDPI) before the SQL output", why, len);
 		return RPT_MISSING;
 	}
-	snprintf(r->title, sizeof(r->title),
-		 "Application protocols (L7) by %s", by_name(c));
+	snprintf(r->title, sizeof(r->title), "Application protocols (L7) by %s",
+		 by_name(c));
 	set_cols(r, cols, ARRAY_SIZE(cols));
 	st = query(c, sql, args, 3, why, len);
 	if (!st)
@@ -1140,8 +1154,9 @@ static int two_sided(struct ctx *c, struct freport *r, const char *a,
 		int i;
 
 		/* ulogd2-style flags: 0 is "not listed" */
-		k = rdb_col_type(st, 0) == RDB_NULL ? NULL
-						    : rdb_col_text(st, 0, &klen);
+		k = rdb_col_type(st, 0) == RDB_NULL
+			    ? NULL
+			    : rdb_col_text(st, 0, &klen);
 		if (!k || !klen || (klen == 1 && k[0] == '0'))
 			continue;
 		row = freport_add_row(r);
@@ -1218,15 +1233,13 @@ static int rep_blacklist(struct ctx *c, struct freport *r, char *why,
 }
 
 static const struct report_def reports[] = {
-	{ "summary", "time range, packets, bytes, by log prefix",
-	  rep_summary },
+	{ "summary", "time range, packets, bytes, by log prefix", rep_summary },
 	{ "top-sources", "source addresses by packets or bytes",
 	  rep_top_sources },
 	{ "top-destinations", "destination addresses by packets or bytes",
 	  rep_top_destinations },
-	{ "top-ports", "destination ports (protocol and port)",
-	  rep_top_ports },
-	{ "prefixes", "log prefixes (rules) with sources and times",
+	{ "top-ports", "destination ports (protocol and port)", rep_top_ports },
+	{ "prefixes", "log prefixes (rules) with bytes and times",
 	  rep_prefixes },
 	{ "flows", "top conntrack flows by bytes, with NAT", rep_flows },
 	{ "timeline", "packets and bytes per interval", rep_timeline },
@@ -1236,17 +1249,17 @@ static const struct report_def reports[] = {
 	{ "blacklist", "hits per blocklist (BLACKLIST)", rep_blacklist },
 };
 
-/* ---- the command ------------------------------------------------------------ */
+/* ---- the command ------------------------------------------------------------
+ */
 
 static void report_usage(FILE *f)
 {
 	size_t i;
 
-	fprintf(f,
-		"Usage: nfpipe report REPORT... [OPTIONS]\n"
-		"Reports from what nfpiped stored in SQLite, PostgreSQL or "
-		"MySQL.\n\n"
-		"Reports:\n");
+	fprintf(f, "Usage: nfpipe report REPORT... [OPTIONS]\n"
+		   "Reports from what nfpiped stored in SQLite, PostgreSQL or "
+		   "MySQL.\n\n"
+		   "Reports:\n");
 	for (i = 0; i < ARRAY_SIZE(reports); i++)
 		fprintf(f, "  %-17s %s\n", reports[i].name, reports[i].summary);
 	fprintf(f,
@@ -1259,7 +1272,8 @@ static void report_usage(FILE *f)
 		"\n                      (default %s)\n"
 		"  -s, --since T       from T: 2026-12-07, 2026-12-07T14:00, "
 		"-1h, -7d, now\n"
-		"  -u, --until T       up to T (not included); default now\n"
+		"  -u, --until T       up to T (not included); default: the last\n"
+		"                      packet stored\n"
 		"  -n, --limit N       rows of a top-N report (default 10)\n"
 		"  -b, --by WHAT       packets or bytes (default packets)\n"
 		"  -i, --interval D    timeline step: 5m, 1h, 1d (default: "
@@ -1306,8 +1320,8 @@ static void pct(const char *s, char *buf, size_t len)
  * The first SQL output of the daemon's config as a URI in @uri, and its
  * table in @table. Returns 0, or -1 after saying why.
  */
-static int uri_from_conf(const char *path, char *uri, size_t len,
-			 char *table, size_t tlen)
+static int uri_from_conf(const char *path, char *uri, size_t len, char *table,
+			 size_t tlen)
 {
 	static const char *const plugins[] = { "SQLITE3", "PGSQL", "MYSQL" };
 	struct nfp_conf *conf = cli_conf_load(path);
@@ -1344,10 +1358,10 @@ static int uri_from_conf(const char *path, char *uri, size_t len,
 					 db[0] == '/' ? "" : "/", db);
 			ret = db ? 0 : -1;
 		} else if (p == 1) {
-			snprintf(uri, len,
-				 "postgresql:///%s?%s%s%s%s%s%s%s%s", e[0],
-				 host ? "host=" : "", e[1], user ? "&user=" : "",
-				 e[2], pass ? "&password=" : "", e[3],
+			snprintf(uri, len, "postgresql:///%s?%s%s%s%s%s%s%s%s",
+				 e[0], host ? "host=" : "", e[1],
+				 user ? "&user=" : "", e[2],
+				 pass ? "&password=" : "", e[3],
 				 port ? "&port=" : "", port ? port : "");
 			/* "?&user=" is fine for libpq, "?" alone too */
 			ret = 0;
@@ -1463,19 +1477,19 @@ static int write_out(const char *path, enum fmt_kind k,
 
 /* One report to run, and what came of it. */
 struct job {
-	const struct report_def *def;	/* which */
-	struct freport *r;		/* the result; owned until taken */
-	int rc;				/* RPT_OK, RPT_MISSING, RPT_DBERR */
-	char err[512];			/* why not */
+	const struct report_def *def; /* which */
+	struct freport *r;	      /* the result; owned until taken */
+	int rc;			      /* RPT_OK, RPT_MISSING, RPT_DBERR */
+	char err[512];		      /* why not */
 };
 
 struct pool {
-	const struct ctx *base;		/* settings and the main connection */
-	const char *uri;		/* for the other connections */
-	struct job *jobs;		/* the reports, in order */
-	int n;				/* how many */
-	int next;			/* the next one nobody took */
-	pthread_mutex_t mu;		/* guards next */
+	const struct ctx *base; /* settings and the main connection */
+	const char *uri;	/* for the other connections */
+	struct job *jobs;	/* the reports, in order */
+	int n;			/* how many */
+	int next;		/* the next one nobody took */
+	pthread_mutex_t mu;	/* guards next */
 };
 
 static void run_job(struct ctx *c, struct job *j)
@@ -1542,8 +1556,7 @@ static void *worker(void *arg)
  * Results keep their order. Returns 0 or -ENOMEM.
  */
 static int run_all(const struct ctx *c, const char *uri,
-		   const struct report_def *const *run, int n,
-		   struct job *jobs)
+		   const struct report_def *const *run, int n, struct job *jobs)
 {
 	struct pool p = { .base = c, .uri = uri, .jobs = jobs, .n = n };
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
@@ -1620,7 +1633,8 @@ int report_args(int argc, char **argv, int64_t now, struct report_args *a)
 			if (errno || *end || end == optarg || v < 1 ||
 			    v > 100000) {
 				cli_usage_err("--limit wants 1..100000, not "
-					      "\"%s\"", optarg);
+					      "\"%s\"",
+					      optarg);
 				return -1;
 			}
 			a->limit = v;
@@ -1629,8 +1643,10 @@ int report_args(int argc, char **argv, int64_t now, struct report_args *a)
 		case 'b':
 			if (strcmp(optarg, "packets") &&
 			    strcmp(optarg, "bytes")) {
-				cli_usage_err("--by wants packets or bytes, not "
-					      "\"%s\"", optarg);
+				cli_usage_err(
+					"--by wants packets or bytes, not "
+					"\"%s\"",
+					optarg);
 				return -1;
 			}
 			a->by_bytes = !strcmp(optarg, "bytes");
@@ -1638,14 +1654,16 @@ int report_args(int argc, char **argv, int64_t now, struct report_args *a)
 		case 'i':
 			if (ts_parse_duration(optarg, &a->interval) < 0) {
 				cli_usage_err("bad --interval \"%s\" (5m, 1h, "
-					      "1d)", optarg);
+					      "1d)",
+					      optarg);
 				return -1;
 			}
 			break;
 		case 'f':
 			if (fmt_parse(optarg, &a->fmt) < 0) {
 				cli_usage_err("--format wants text, csv, json "
-					      "or html, not \"%s\"", optarg);
+					      "or html, not \"%s\"",
+					      optarg);
 				return -1;
 			}
 			break;
@@ -1694,7 +1712,8 @@ int report_args(int argc, char **argv, int64_t now, struct report_args *a)
 			near = nfp_suggest(argv[i], names);
 			if (near)
 				cli_usage_err("no report \"%s\"; did you mean "
-					      "\"%s\"?", argv[i], near);
+					      "\"%s\"?",
+					      argv[i], near);
 			else
 				cli_usage_err("no report \"%s\"", argv[i]);
 			return -1;
@@ -1712,12 +1731,14 @@ int report_args(int argc, char **argv, int64_t now, struct report_args *a)
 	a->until = NO_END;
 	if (since && ts_parse(since, now, &a->since) < 0) {
 		cli_usage_err("bad --since \"%s\" (2026-12-07, "
-			      "2026-12-07T14:00, -1h, -7d, now)", since);
+			      "2026-12-07T14:00, -1h, -7d, now)",
+			      since);
 		return -1;
 	}
 	if (until && ts_parse(until, now, &a->until) < 0) {
 		cli_usage_err("bad --until \"%s\" (2026-12-07, "
-			      "2026-12-07T14:00, -1h, -7d, now)", until);
+			      "2026-12-07T14:00, -1h, -7d, now)",
+			      until);
 		return -1;
 	}
 	if (a->since >= a->until) {
@@ -1846,9 +1867,10 @@ int cmd_report(int argc, char **argv)
 	}
 	page.source = masked;
 	/* reproducible pages: the build convention for "now" */
-	page.generated = getenv("SOURCE_DATE_EPOCH")
-				 ? strtoll(getenv("SOURCE_DATE_EPOCH"), NULL, 10)
-				 : now;
+	page.generated =
+		getenv("SOURCE_DATE_EPOCH")
+			? strtoll(getenv("SOURCE_DATE_EPOCH"), NULL, 10)
+			: now;
 	if (rrd && report_rrd_graphs(rrd, c.since, c.until, &page, err,
 				     sizeof(err)) < 0) {
 		cli_err("--rrd %s: %s", rrd, err);

@@ -19,20 +19,20 @@
 #define NO_END (INT64_C(1) << 40)
 
 struct report_args {
-	const char *uri;	/* --db, or NULL */
-	const char *conf;	/* -c, or NULL for the installed config */
-	const char *out;	/* -o, or NULL for stdout */
-	const char *rrd;	/* --rrd, or NULL */
-	enum fmt_kind fmt;	/* --format */
-	int64_t since, until;	/* [since, until) UTC seconds */
-	bool since_set;		/* given on the command line */
+	const char *uri;      /* --db, or NULL */
+	const char *conf;     /* -c, or NULL for the installed config */
+	const char *out;      /* -o, or NULL for stdout */
+	const char *rrd;      /* --rrd, or NULL */
+	enum fmt_kind fmt;    /* --format */
+	int64_t since, until; /* [since, until) UTC seconds */
+	bool since_set;	      /* given on the command line */
 	bool until_set;
-	int64_t limit;		/* --limit */
-	bool by_bytes;		/* --by bytes */
-	int64_t interval;	/* --interval, 0 to choose */
-	bool all;		/* `all` was named */
-	int run[REPORT_MAX];	/* indexes of the reports, in order */
-	int nrun;		/* used run[] */
+	int64_t limit;	     /* --limit */
+	bool by_bytes;	     /* --by bytes */
+	int64_t interval;    /* --interval, 0 to choose */
+	bool all;	     /* `all` was named */
+	int run[REPORT_MAX]; /* indexes of the reports, in order */
+	int nrun;	     /* used run[] */
 };
 
 /*

@@ -50,11 +50,21 @@ static bool digits(const char **p, int n, int *v)
 static int unit_seconds(char c, int64_t *mul)
 {
 	switch (c) {
-	case 's': *mul = 1; return 0;
-	case 'm': *mul = 60; return 0;
-	case 'h': *mul = 3600; return 0;
-	case 'd': *mul = 86400; return 0;
-	case 'w': *mul = 7 * 86400; return 0;
+	case 's':
+		*mul = 1;
+		return 0;
+	case 'm':
+		*mul = 60;
+		return 0;
+	case 'h':
+		*mul = 3600;
+		return 0;
+	case 'd':
+		*mul = 86400;
+		return 0;
+	case 'w':
+		*mul = 7 * 86400;
+		return 0;
 	}
 	return -EINVAL;
 }
@@ -114,8 +124,8 @@ int ts_parse(const char *s, int64_t now, int64_t *out)
 		return 0;
 	}
 	if (*s == '@') {
-		if (parse_amount(s + 1, true, &v) < 0 || s[strlen(s) - 1] < '0'
-		    || s[strlen(s) - 1] > '9')
+		if (parse_amount(s + 1, true, &v) < 0 ||
+		    s[strlen(s) - 1] < '0' || s[strlen(s) - 1] > '9')
 			return -EINVAL;
 		*out = v;
 		return 0;
@@ -170,6 +180,7 @@ void ts_human(int64_t t, char *buf, size_t len)
 	time_t tt = (time_t)t;
 	struct tm tm;
 
-	if (!gmtime_r(&tt, &tm) || !strftime(buf, len, "%Y-%m-%d %H:%M:%S", &tm))
+	if (!gmtime_r(&tt, &tm) ||
+	    !strftime(buf, len, "%Y-%m-%d %H:%M:%S", &tm))
 		snprintf(buf, len, "%" PRId64, t);
 }

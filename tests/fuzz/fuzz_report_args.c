@@ -130,6 +130,5 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	return 0;
 }
 
-static const char *const NFP_FUZZ_CORPUS[] = { "tests/data/fuzz-report",
-						NULL };
+static const char *const NFP_FUZZ_CORPUS[] = { "tests/data/fuzz-report", NULL };
 #include "replay.h"
