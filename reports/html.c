@@ -195,6 +195,20 @@ static double nice_max(double max)
 	return step * 4;
 }
 
+/* A round step for time ticks over @span seconds: about six ticks. */
+static int64_t tick_step(int64_t span)
+{
+	static const int64_t steps[] = { 60,	300,	600,	900,	1800,
+					 3600,	7200,	10800,	21600,	43200,
+					 86400, 172800, 604800, 2592000 };
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(steps); i++)
+		if (span / steps[i] <= 6)
+			return steps[i];
+	return span / 6 + 1;
+}
+
 #define LINE_W 1000
 #define LINE_H 260
 #define LM     80
@@ -207,6 +221,7 @@ static void line(FILE *f, const struct freport *r)
 	int64_t t0 = freport_cell(r, 0, 0)->i;
 	int64_t t1 = freport_cell(r, r->nrows - 1, 0)->i;
 	double max = 0, pw = LINE_W - LM - RM, ph = LINE_H - TM - BM;
+	int64_t t, step;
 	char buf[64];
 	int i;
 
@@ -234,17 +249,21 @@ static void line(FILE *f, const struct freport *r)
 			"text-anchor=\"end\">%s</text>\n",
 			LM, LINE_W - RM, Y(v), Y(v), LM - 6, Y(v) + 4, buf);
 	}
-	for (i = 0; i <= 4; i++) {
-		int64_t t = t0 + (t1 - t0) * i / 4;
+	/* time ticks on round UTC times, at most about six */
+	step = tick_step(t1 - t0);
+	for (t = (t0 + step - 1) / step * step; t <= t1; t += step) {
 		time_t tt = (time_t)t;
 		struct tm tm;
 
 		gmtime_r(&tt, &tm);
-		strftime(buf, sizeof(buf), "%m-%d %H:%M", &tm);
+		strftime(buf, sizeof(buf),
+			 step % 86400 ? "%m-%d %H:%M" : "%Y-%m-%d", &tm);
 		fprintf(f,
-			"<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%s"
-			"</text>\n",
-			X(t), LINE_H - BM + 18, buf);
+			"<line class=\"grid\" x1=\"%.1f\" x2=\"%.1f\" "
+			"y1=\"%d\" y2=\"%d\"/><text x=\"%.1f\" y=\"%d\" "
+			"text-anchor=\"middle\">%s</text>\n",
+			X(t), X(t), TM, LINE_H - BM, X(t), LINE_H - BM + 18,
+			buf);
 	}
 	fprintf(f, "<path class=\"area\" d=\"M%.1f %.1f", X(t0), Y(0.0));
 	for (i = 0; i < r->nrows; i++)
