@@ -83,5 +83,6 @@ int cmd_check(int argc, char **argv);
 int cmd_status(int argc, char **argv);
 int cmd_reload(int argc, char **argv);
 int cmd_blocklist(int argc, char **argv);
+int cmd_report(int argc, char **argv);
 
 #endif /* NFP_CLI_H */

@@ -20,11 +20,12 @@
 static int cmd_help(int argc, char **argv);
 
 static const struct cli_cmd cmds[] = {
+	{ "report", "reports from the stored packets and flows", cmd_report },
+	{ "status", "the daemon's live counters, sinks and losses", cmd_status },
+	{ "reload", "have the daemon reload its config", cmd_reload },
 	{ "check", "check a config the way nfpiped reads it", cmd_check },
 	{ "blocklist", "convert, load and look up blocklists", cmd_blocklist },
 	{ "help", "show the manual of a subcommand", cmd_help },
-	{ "status", "the daemon's live counters, sinks and losses", cmd_status },
-	{ "reload", "have the daemon reload its config", cmd_reload },
 };
 
 #define NCMDS (sizeof(cmds) / sizeof(cmds[0]))

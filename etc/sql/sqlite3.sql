@@ -133,6 +133,21 @@ CREATE TABLE IF NOT EXISTS ulog_pkt (
 CREATE INDEX IF NOT EXISTS ulog_pkt_by_time ON ulog_pkt (oob_time_sec);
 CREATE INDEX IF NOT EXISTS ulog_pkt_by_saddr ON ulog_pkt (ip_saddr_str);
 CREATE INDEX IF NOT EXISTS ulog_pkt_by_daddr ON ulog_pkt (ip_daddr_str);
+-- For `nfpipe report` (bench/RESULTS.md has the figures): each holds every
+-- column its report reads, in GROUP BY order, so a report over millions of
+-- rows reads one index front to back and sorts nothing. They cost the
+-- daemon some insert speed; drop those whose report you never run.
+CREATE INDEX IF NOT EXISTS ulog_pkt_rep_time ON ulog_pkt
+	(oob_time_sec, raw_pktlen);			-- timeline
+CREATE INDEX IF NOT EXISTS ulog_pkt_rep_prefix ON ulog_pkt
+	(oob_prefix, oob_time_sec, raw_pktlen);		-- summary, prefixes
+CREATE INDEX IF NOT EXISTS ulog_pkt_rep_saddr ON ulog_pkt
+	(ip_saddr_str, oob_time_sec, raw_pktlen);	-- top-sources
+CREATE INDEX IF NOT EXISTS ulog_pkt_rep_daddr ON ulog_pkt
+	(ip_daddr_str, oob_time_sec, raw_pktlen);	-- top-destinations
+CREATE INDEX IF NOT EXISTS ulog_pkt_rep_port ON ulog_pkt
+	(ip_protocol, tcp_dport, udp_dport, sctp_dport, oob_time_sec,
+	 raw_pktlen);					-- top-ports
 
 -- ---- connection-tracking flows (NFCT) --------------------------------------
 --
