@@ -9,7 +9,15 @@
  * error text must name the refusal and carry the verifier's own words
  * (libbpf's "PROG LOAD LOG" block, "invalid bpf_context access", the
  * offending offset). The same object with too_far left out must load,
- * with an empty message. Loading needs CAP_BPF: skipped (TAP 1..0) without it.
+ * with an empty message. Loading needs root: those checks are skipped
+ * without it.
+ *
+ * And what a kernel lacks, from a BTF file: nfhook_kernel_lacks() (what
+ * configure and `nfpiped --check` report) given a missing file must name
+ * the file and CONFIG_DEBUG_INFO_BTF; given the test object's own BTF
+ * (no struct bpf_nf_ctx in it) must name netfilter programs; given this
+ * kernel's BTF (6.4+ with netfilter links, which the other NFHOOK tests
+ * need too) must find nothing missing.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -27,15 +35,36 @@ static int load_obj(void *arg)
 	return nfhook_bad_bpf__load(arg);
 }
 
+static void test_lacks(void)
+{
+	char buf[256];
+	const char *why;
+
+	why = nfhook_kernel_lacks("/nonexistent/btf/vmlinux", buf, sizeof(buf));
+	ok(why && strstr(why, "/nonexistent/btf/vmlinux missing") != NULL,
+	   "a missing BTF file is named");
+	ok(why && strstr(why, "CONFIG_DEBUG_INFO_BTF") != NULL,
+	   "and the kernel option it needs");
+	why = nfhook_kernel_lacks(NFHOOK_BAD_OBJ, buf, sizeof(buf));
+	ok(why && strstr(why, "BPF netfilter programs") != NULL,
+	   "BTF without struct bpf_nf_ctx: netfilter programs are missing");
+	if (why)
+		diag("%s: %s", NFHOOK_BAD_OBJ, why);
+	why = nfhook_kernel_lacks("/sys/kernel/btf/vmlinux", buf, sizeof(buf));
+	ok(why == NULL, "this kernel lacks nothing%s%s", why ? ": " : "",
+	   why ? why : "");
+}
+
 int main(void)
 {
 	struct nfhook_bad_bpf *skel;
 	char msg[17000];
 	int err;
 
+	test_lacks();
 	if (geteuid() != 0) {
-		printf("1..0 # SKIP loading BPF programs needs root\n");
-		return 0;
+		ok(1, "# SKIP loading BPF programs needs root");
+		return done_testing();
 	}
 
 	skel = nfhook_bad_bpf__open();

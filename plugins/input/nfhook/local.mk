@@ -63,7 +63,8 @@ $(input_nfhook_la_OBJECTS): plugins/input/nfhook/nfhook.skel.h
 TESTS += $(NFHOOK_INTEGRATION)
 
 # A refused program's error carries the verifier's log: the loader's
-# nfhook_load_logged() with an object the verifier must refuse.
+# nfhook_load_logged() with an object the verifier must refuse; and
+# nfhook_kernel_lacks() with a missing BTF file and one without netfilter.
 tests/unit/nfhook_bad.bpf.o: $(top_srcdir)/tests/unit/nfhook_bad.bpf.c
 	@$(MKDIR_P) tests/unit
 	$(AM_V_GEN)$(CLANG) -O2 -g -target bpf -Wall -Werror \
@@ -80,7 +81,8 @@ tests_unit_test_nfhook_verifier_SOURCES = tests/unit/test_nfhook_verifier.c \
 	plugins/input/nfhook/nfhook_load.c plugins/input/nfhook/nfhook_load.h \
 	tests/unit/tap.h
 tests_unit_test_nfhook_verifier_CPPFLAGS = $(AM_CPPFLAGS) $(LIBBPF_CFLAGS) \
-	-Itests/unit -I$(top_srcdir)/plugins/input/nfhook
+	-Itests/unit -I$(top_srcdir)/plugins/input/nfhook \
+	-DNFHOOK_BAD_OBJ='"$(abs_builddir)/tests/unit/nfhook_bad.bpf.o"'
 tests_unit_test_nfhook_verifier_LDADD = $(LIBBPF_LIBS)
 $(tests_unit_test_nfhook_verifier_OBJECTS): tests/unit/nfhook_bad.skel.h
 TESTS += tests/unit/test_nfhook_verifier

@@ -216,34 +216,6 @@ static const struct nfp_option nfhook_options[] = {
 	{ 0 }
 };
 
-/* ---- what the kernel must have ----------------------------------------- */
-
-/*
- * NULL when the running kernel has what the program needs, else what is
- * missing: BTF (for CO-RE), netfilter programs (6.4+: struct bpf_nf_ctx
- * in its BTF) and netfilter links (CONFIG_NETFILTER_BPF_LINK: struct
- * bpf_nf_link).
- */
-static const char *kernel_lacks(void)
-{
-	const char *why = NULL;
-	struct btf *btf;
-
-	if (access(NFHOOK_BTF, R_OK))
-		return "kernel BTF (" NFHOOK_BTF
-		       " missing: CONFIG_DEBUG_INFO_BTF=y is needed for the program's CO-RE reads)";
-	btf = btf__load_vmlinux_btf();
-	if (!btf)
-		return "readable kernel BTF (" NFHOOK_BTF " does not parse)";
-	if (btf__find_by_name_kind(btf, "bpf_nf_ctx", BTF_KIND_STRUCT) < 0)
-		why = "BPF netfilter programs (BPF_PROG_TYPE_NETFILTER, kernel 6.4+)";
-	else if (btf__find_by_name_kind(btf, "bpf_nf_link", BTF_KIND_STRUCT) <
-		 0)
-		why = "netfilter bpf links (CONFIG_NETFILTER_BPF_LINK=y)";
-	btf__free(btf);
-	return why;
-}
-
 /* ---- records ----------------------------------------------------------- */
 
 static int64_t mono_to_real(void)
@@ -529,9 +501,10 @@ static void nfhook_stop(struct nfp_inst *inst)
 
 static int nfhook_configure(struct nfp_inst *inst)
 {
+	char buf[256];
 	const char *why;
 
-	why = kernel_lacks();
+	why = nfhook_kernel_lacks(NFHOOK_BTF, buf, sizeof(buf));
 	if (why) {
 		nfp_err(inst, "this kernel lacks %s", why);
 		return -EOPNOTSUPP;

@@ -7,13 +7,18 @@
  * hook at a buffer for the length of a load and turns a failed load into
  * an error text that carries the log. Used by the plugin for its own
  * program and by tests/unit/test_nfhook_verifier with a program the
- * verifier must refuse.
+ * verifier must refuse. Also what the running kernel must have, checked
+ * against a BTF file the caller names (the plugin: the kernel's; the
+ * test: a missing one).
  */
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
+#include <unistd.h>
+
+#include <bpf/btf.h>
 #include <bpf/libbpf.h>
 
 #include "nfhook_load.h"
@@ -75,4 +80,32 @@ int nfhook_load_logged(int (*load)(void *arg), void *arg, char *msg,
 			 "the kernel refused the BPF program (%s); libbpf and the verifier said:\n%s",
 			 strerror(-err), bpf_log);
 	return err;
+}
+
+const char *nfhook_kernel_lacks(const char *btf_path, char *buf, size_t size)
+{
+	const char *why = NULL;
+	struct btf *btf;
+
+	if (access(btf_path, R_OK)) {
+		snprintf(buf, size,
+			 "kernel BTF (%s missing: CONFIG_DEBUG_INFO_BTF=y is needed for the program's CO-RE reads)",
+			 btf_path);
+		return buf;
+	}
+	btf = btf__parse(btf_path, NULL);
+	if (!btf) {
+		snprintf(buf, size, "readable kernel BTF (%s does not parse)",
+			 btf_path);
+		return buf;
+	}
+	if (btf__find_by_name_kind(btf, "bpf_nf_ctx", BTF_KIND_STRUCT) < 0)
+		why = "BPF netfilter programs (BPF_PROG_TYPE_NETFILTER, kernel 6.4+)";
+	else if (btf__find_by_name_kind(btf, "bpf_nf_link", BTF_KIND_STRUCT) <
+		 0)
+		why = "netfilter bpf links (CONFIG_NETFILTER_BPF_LINK=y)";
+	btf__free(btf);
+	if (why)
+		snprintf(buf, size, "%s", why);
+	return why ? buf : NULL;
 }

@@ -6,7 +6,8 @@
  * object a test hands it) with libbpf's warnings captured; when the load
  * fails, @msg gets one error text naming the errno and carrying what
  * libbpf and the verifier said (the verifier's log comes through libbpf's
- * warnings). Not thread-safe: libbpf's print hook is process-wide.
+ * warnings). nfhook_kernel_lacks() says what a kernel lacks for the
+ * program, from its BTF. Not thread-safe: libbpf's print hook is process-wide.
  */
 #ifndef NFHOOK_LOAD_H
 #define NFHOOK_LOAD_H
@@ -32,5 +33,14 @@ const char *nfhook_libbpf_log(void);
 /* Keep libbpf's messages from now on; nfhook_log_end() stops it. */
 void nfhook_log_begin(void);
 void nfhook_log_end(void);
+
+/*
+ * NULL when the kernel whose BTF is at @btf_path has what the program
+ * needs, else @buf (@size bytes) naming what is missing: the BTF file
+ * (for CO-RE), netfilter programs (6.4+: struct bpf_nf_ctx in its BTF) or
+ * netfilter links (CONFIG_NETFILTER_BPF_LINK: struct bpf_nf_link).
+ */
+const char *nfhook_kernel_lacks(const char *btf_path, char *buf,
+				size_t size);
 
 #endif
