@@ -379,14 +379,20 @@ int nfhook_flows(struct bpf_nf_ctx *ctx)
 		n->ifindex_out = ifout;
 		n->fin = (p.tcp_flags & T_FIN) ? 1 : 0;
 		if (!bpf_map_update_elem(&flows, &k, n, BPF_NOEXIST)) {
+			/*
+			 * Made: no second lookup, the scratch copy holds what
+			 * the map does (read only, by end_flow on a RST).
+			 */
 			count(NFHOOK_KC_CREATED);
 			created = 1;
-		}
-		/* Made, or another CPU made it first: count into theirs. */
-		f = bpf_map_lookup_elem(&flows, &k);
-		if (!f) {
-			count(NFHOOK_KC_UPDATE_FAIL);
-			return NF_ACCEPT;
+			f = n;
+		} else {
+			/* Another CPU made it first: count into theirs. */
+			f = bpf_map_lookup_elem(&flows, &k);
+			if (!f) {
+				count(NFHOOK_KC_UPDATE_FAIL);
+				return NF_ACCEPT;
+			}
 		}
 	}
 
