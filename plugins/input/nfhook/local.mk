@@ -23,7 +23,9 @@ TESTS += tests/unit/test_nfhook
 
 # Generated at build time (the kernel's types come from this machine).
 CLEANFILES = plugins/input/nfhook/vmlinux.h \
-	plugins/input/nfhook/nfhook.bpf.o plugins/input/nfhook/nfhook.skel.h
+	plugins/input/nfhook/nfhook.bpf.o plugins/input/nfhook/nfhook.skel.h \
+	tests/unit/nfhook_bad.bpf.o tests/unit/nfhook_bad.skel.h
+EXTRA_DIST += tests/unit/nfhook_bad.bpf.c
 
 if BUILD_NFHOOK
 
@@ -48,6 +50,7 @@ plugins/input/nfhook/nfhook.skel.h: plugins/input/nfhook/nfhook.bpf.o
 pkglib_LTLIBRARIES += input_nfhook.la
 nodist_input_nfhook_la_SOURCES = plugins/input/nfhook/nfhook.skel.h
 input_nfhook_la_SOURCES = plugins/input/nfhook/nfhook.c \
+	plugins/input/nfhook/nfhook_load.c plugins/input/nfhook/nfhook_load.h \
 	plugins/input/nfhook/nfhook_rec.c plugins/input/nfhook/nfhook_rec.h \
 	plugins/input/nfhook/nfhook_shared.h
 input_nfhook_la_CPPFLAGS = $(AM_CPPFLAGS) $(LIBBPF_CFLAGS) \
@@ -58,4 +61,29 @@ input_nfhook_la_LDFLAGS = $(PLUGIN_LDFLAGS)
 $(input_nfhook_la_OBJECTS): plugins/input/nfhook/nfhook.skel.h
 
 TESTS += $(NFHOOK_INTEGRATION)
+
+# A refused program's error carries the verifier's log: the loader's
+# nfhook_load_logged() with an object the verifier must refuse; and
+# nfhook_kernel_lacks() with a missing BTF file and one without netfilter.
+tests/unit/nfhook_bad.bpf.o: $(top_srcdir)/tests/unit/nfhook_bad.bpf.c
+	@$(MKDIR_P) tests/unit
+	$(AM_V_GEN)$(CLANG) -O2 -g -target bpf -Wall -Werror \
+		-Wno-unused-parameter \
+		-c $(top_srcdir)/tests/unit/nfhook_bad.bpf.c -o $@
+
+tests/unit/nfhook_bad.skel.h: tests/unit/nfhook_bad.bpf.o
+	$(AM_V_GEN)$(BPFTOOL) gen skeleton $< name nfhook_bad_bpf >$@.tmp && \
+		mv $@.tmp $@
+
+check_PROGRAMS += tests/unit/test_nfhook_verifier
+nodist_tests_unit_test_nfhook_verifier_SOURCES = tests/unit/nfhook_bad.skel.h
+tests_unit_test_nfhook_verifier_SOURCES = tests/unit/test_nfhook_verifier.c \
+	plugins/input/nfhook/nfhook_load.c plugins/input/nfhook/nfhook_load.h \
+	tests/unit/tap.h
+tests_unit_test_nfhook_verifier_CPPFLAGS = $(AM_CPPFLAGS) $(LIBBPF_CFLAGS) \
+	-Itests/unit -I$(top_srcdir)/plugins/input/nfhook \
+	-DNFHOOK_BAD_OBJ='"$(abs_builddir)/tests/unit/nfhook_bad.bpf.o"'
+tests_unit_test_nfhook_verifier_LDADD = $(LIBBPF_LIBS)
+$(tests_unit_test_nfhook_verifier_OBJECTS): tests/unit/nfhook_bad.skel.h
+TESTS += tests/unit/test_nfhook_verifier
 endif

@@ -43,6 +43,7 @@
 
 #include <nfpipe/plugin.h>
 
+#include "nfhook_load.h"
 #include "nfhook_rec.h"
 #include "nfhook.skel.h"
 
@@ -138,6 +139,8 @@ struct nfhook_priv {
 	struct nfp_timer *timer; /* the timeout scans */
 	struct nfhook_key *keys; /* max_flows keys, for a scan */
 	uint8_t *why;		 /* max_flows end reasons, for a scan */
+	struct nfhook_key *bkeys;  /* SCAN_BATCH keys read at once */
+	struct nfhook_flow *bvals; /* and their flows */
 	uint64_t removed_user;	 /* flows user space took out */
 	uint64_t live;		 /* entries seen by the last scan */
 };
@@ -212,55 +215,6 @@ static const struct nfp_option nfhook_options[] = {
 	  .help = "mode=packets: also hand up one packet in N at random (0: none)." },
 	{ 0 }
 };
-
-/* ---- libbpf's messages, kept for the error that needs them ------------ */
-
-static char bpf_log[16384];
-static size_t bpf_log_len;
-
-static int keep_libbpf_msg(enum libbpf_print_level level, const char *fmt,
-			   va_list ap)
-{
-	int n;
-
-	if (level == LIBBPF_DEBUG || bpf_log_len >= sizeof(bpf_log) - 1)
-		return 0;
-	n = vsnprintf(bpf_log + bpf_log_len, sizeof(bpf_log) - bpf_log_len, fmt,
-		      ap);
-	if (n > 0)
-		bpf_log_len += (size_t)n;
-	if (bpf_log_len > sizeof(bpf_log) - 1)
-		bpf_log_len = sizeof(bpf_log) - 1;
-	return 0;
-}
-
-/* ---- what the kernel must have ----------------------------------------- */
-
-/*
- * NULL when the running kernel has what the program needs, else what is
- * missing: BTF (for CO-RE), netfilter programs (6.4+: struct bpf_nf_ctx
- * in its BTF) and netfilter links (CONFIG_NETFILTER_BPF_LINK: struct
- * bpf_nf_link).
- */
-static const char *kernel_lacks(void)
-{
-	const char *why = NULL;
-	struct btf *btf;
-
-	if (access(NFHOOK_BTF, R_OK))
-		return "kernel BTF (" NFHOOK_BTF
-		       " missing: CONFIG_DEBUG_INFO_BTF=y is needed for the program's CO-RE reads)";
-	btf = btf__load_vmlinux_btf();
-	if (!btf)
-		return "readable kernel BTF (" NFHOOK_BTF " does not parse)";
-	if (btf__find_by_name_kind(btf, "bpf_nf_ctx", BTF_KIND_STRUCT) < 0)
-		why = "BPF netfilter programs (BPF_PROG_TYPE_NETFILTER, kernel 6.4+)";
-	else if (btf__find_by_name_kind(btf, "bpf_nf_link", BTF_KIND_STRUCT) <
-		 0)
-		why = "netfilter bpf links (CONFIG_NETFILTER_BPF_LINK=y)";
-	btf__free(btf);
-	return why;
-}
 
 /* ---- records ----------------------------------------------------------- */
 
@@ -397,10 +351,15 @@ static void take(struct nfp_inst *inst, const struct nfhook_key *k, uint8_t why)
 		emit(inst, k, &f, why);
 }
 
+/* Flows read from the map by one BPF_MAP_LOOKUP_BATCH call. */
+#define SCAN_BATCH 4096
+
 /*
  * One pass over the map: flows past a timeout (or, with @all, every
- * flow) are ended. Keys are collected first: deleting while walking a
- * hash map restarts the walk.
+ * flow) are ended. The map is read SCAN_BATCH flows a system call (one
+ * call a flow made a scan of 50000 live flows cost 100 ms); the keys of
+ * the ended flows are collected first, then each is taken out with its
+ * last counts.
  */
 static void scan(struct nfp_inst *inst, bool all)
 {
@@ -409,34 +368,40 @@ static void scan(struct nfp_inst *inst, bool all)
 	uint64_t now, idle = p->idle_timeout * 1000000ULL;
 	uint64_t active = p->active_timeout * 1000000ULL;
 	uint64_t linger = idle < 2000000000ULL ? idle : 2000000000ULL;
-	struct nfhook_key cur, next;
-	struct nfhook_flow f;
+	const struct nfhook_flow *f;
 	struct timespec ts;
 	uint8_t *why = p->why;
 	size_t n = 0, i, live = 0;
-	void *prev = NULL;
+	__u32 token, cnt, j;
+	void *in = NULL;
+	int err = 0;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	now = (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
-	while (n < p->max_flows && live < 2 * p->max_flows &&
-	       !bpf_map_get_next_key(fd, prev, &next)) {
-		cur = next;
-		prev = &cur;
-		live++;
-		if (bpf_map_lookup_elem(fd, &cur, &f))
-			continue;
-		if (all)
-			why[n] = NFHOOK_END_STOP;
-		else if (now > f.first_ns && now - f.first_ns >= active)
-			why[n] = NFHOOK_END_ACTIVE;
-		else if (now > f.last_ns && now - f.last_ns >= idle)
-			why[n] = NFHOOK_END_IDLE;
-		else if (f.fin == 3 && now > f.last_ns &&
-			 now - f.last_ns >= linger)
-			why[n] = NFHOOK_END_FIN;
-		else
-			continue;
-		p->keys[n++] = cur;
+	while (err == 0 && n < p->max_flows && live < 2 * p->max_flows) {
+		cnt = SCAN_BATCH;
+		err = bpf_map_lookup_batch(fd, in, &token, p->bkeys, p->bvals,
+					   &cnt, NULL);
+		if (err && err != -ENOENT)
+			break;
+		in = &token;
+		for (j = 0; j < cnt && n < p->max_flows; j++) {
+			f = &p->bvals[j];
+			live++;
+			if (all)
+				why[n] = NFHOOK_END_STOP;
+			else if (now > f->first_ns &&
+				 now - f->first_ns >= active)
+				why[n] = NFHOOK_END_ACTIVE;
+			else if (now > f->last_ns && now - f->last_ns >= idle)
+				why[n] = NFHOOK_END_IDLE;
+			else if (f->fin == 3 && now > f->last_ns &&
+				 now - f->last_ns >= linger)
+				why[n] = NFHOOK_END_FIN;
+			else
+				continue;
+			p->keys[n++] = p->bkeys[j];
+		}
 	}
 	for (i = 0; i < n; i++)
 		take(inst, &p->keys[i], why[i]);
@@ -528,13 +493,18 @@ static void nfhook_stop(struct nfp_inst *inst)
 	p->keys = NULL;
 	free(p->why);
 	p->why = NULL;
+	free(p->bkeys);
+	p->bkeys = NULL;
+	free(p->bvals);
+	p->bvals = NULL;
 }
 
 static int nfhook_configure(struct nfp_inst *inst)
 {
+	char buf[256];
 	const char *why;
 
-	why = kernel_lacks();
+	why = nfhook_kernel_lacks(NFHOOK_BTF, buf, sizeof(buf));
 	if (why) {
 		nfp_err(inst, "this kernel lacks %s", why);
 		return -EOPNOTSUPP;
@@ -542,21 +512,26 @@ static int nfhook_configure(struct nfp_inst *inst)
 	return 0;
 }
 
+static int skel_load(void *arg)
+{
+	return nfhook_bpf__load(arg);
+}
+
 static int load(struct nfp_inst *inst)
 {
 	struct nfhook_priv *p = inst->priv;
-	libbpf_print_fn_t old;
+	char msg[17000];
 	int err;
 
-	bpf_log_len = 0;
-	bpf_log[0] = '\0';
-	old = libbpf_set_print(keep_libbpf_msg);
+	nfhook_log_begin();
 	p->skel = nfhook_bpf__open();
+	nfhook_log_end();
 	if (!p->skel) {
 		err = -errno;
 		nfp_err(inst, "cannot open the embedded BPF object: %s%s%s",
-			strerror(-err), bpf_log_len ? ": " : "", bpf_log);
-		goto out;
+			strerror(-err), *nfhook_libbpf_log() ? ": " : "",
+			nfhook_libbpf_log());
+		return err;
 	}
 	bpf_program__set_type(p->skel->progs.nfhook_flows,
 			      (enum bpf_prog_type)NFHOOK_PROG_TYPE_NETFILTER);
@@ -568,17 +543,9 @@ static int load(struct nfp_inst *inst)
 	p->skel->rodata->cfg_first = (__u32)p->first;
 	p->skel->rodata->cfg_snaplen = (__u32)p->snaplen;
 	p->skel->rodata->cfg_sample = (__u32)p->sample;
-	err = nfhook_bpf__load(p->skel);
-	if (err) {
-		nfp_err(inst,
-			"the kernel refused the BPF program (%s); libbpf and the verifier said:\n%s",
-			strerror(err < 0 ? -err : err), bpf_log);
-		if (!err)
-			err = -EINVAL;
-		err = err < 0 ? err : -err;
-	}
-out:
-	libbpf_set_print(old);
+	err = nfhook_load_logged(skel_load, p->skel, msg, sizeof(msg));
+	if (err)
+		nfp_err(inst, "%s", msg);
 	return err;
 }
 
@@ -610,10 +577,13 @@ static int nfhook_start(struct nfp_inst *inst)
 	}
 	p->keys = calloc(p->max_flows, sizeof(*p->keys));
 	p->why = malloc(p->max_flows);
+	p->bkeys = calloc(SCAN_BATCH, sizeof(*p->bkeys));
+	p->bvals = calloc(SCAN_BATCH, sizeof(*p->bvals));
 	p->rb = ring_buffer__new(bpf_map__fd(p->skel->maps.ended), on_ended,
 				 inst, NULL);
 	p->timer = nfp_timer_new(inst, nfhook_tick, NULL);
-	if (!p->keys || !p->why || !p->rb || !p->timer) {
+	if (!p->keys || !p->why || !p->bkeys || !p->bvals || !p->rb ||
+	    !p->timer) {
 		err = -ENOMEM;
 		goto fail;
 	}
