@@ -486,6 +486,55 @@ static const char *by_name(const struct ctx *c)
 	return c->by_bytes ? "bytes" : "packets";
 }
 
+/*
+ * Run @sql with @n bound integers and add a row to @r per result row.
+ * @kinds has a letter per column of @r: 't' text, 'i' integer, 'a'
+ * address, 'p' protocol, each reading the next result column, or '-'
+ * for a column the report fills itself (reads none).
+ */
+static int rows(struct ctx *c, struct freport *r, const char *sql,
+		const int64_t *args, int n, const char *kinds, char *why,
+		size_t len)
+{
+	struct rdb_stmt *st = query(c, sql, args, n, why, len);
+	int rc;
+
+	if (!st)
+		return RPT_DBERR;
+	while ((rc = rdb_step(st)) == 1) {
+		struct fval *row = freport_add_row(r);
+		int i, col = 0;
+
+		if (!row) {
+			rc = -1;
+			break;
+		}
+		for (i = 0; kinds[i]; i++)
+			switch (kinds[i]) {
+			case 't':
+				val_text(st, col++, &row[i]);
+				break;
+			case 'i':
+				val_int(st, col++, &row[i]);
+				break;
+			case 'a':
+				val_addr(st, col++, &row[i]);
+				break;
+			case 'p':
+				val_proto(st, col++, &row[i]);
+				break;
+			}
+	}
+	return finish(c, st, rc, why, len);
+}
+
+static void bars(struct freport *r, int chart_col, int label_cols)
+{
+	r->chart = FCHART_BARS;
+	r->chart_col = chart_col;
+	r->label_cols = label_cols;
+}
+
 /* ---- the reports -----------------------------------------------------------
  */
 
@@ -502,7 +551,6 @@ static int rep_summary(struct ctx *c, struct freport *r, char *why, size_t len)
 	const struct schema *s = &c->s;
 	int64_t args[] = { c->since, c->until };
 	int64_t pk = 0, by = 0, first = INT64_MAX, last = INT64_MIN;
-	struct rdb_stmt *st;
 	char sql[512];
 	int rc, i;
 
@@ -519,21 +567,12 @@ static int rep_summary(struct ctx *c, struct freport *r, char *why, size_t len)
 		 " GROUP BY %s ORDER BY 2 DESC, 1",
 		 has(&s->pkt, "oob_prefix") ? "oob_prefix" : "NULL", s->bytes,
 		 s->pkt.name, has(&s->pkt, "oob_prefix") ? "oob_prefix" : "1");
-	st = query(c, sql, args, 2, why, len);
-	if (!st)
-		return RPT_DBERR;
-	while ((rc = rdb_step(st)) == 1) {
-		struct fval *row = freport_add_row(r);
+	rc = rows(c, r, sql, args, 2, "tii-ii", why, len);
+	if (rc)
+		return rc;
+	for (i = 0; i < r->nrows; i++) {
+		const struct fval *row = freport_cell(r, i, 0);
 
-		if (!row) {
-			rc = -1;
-			break;
-		}
-		val_text(st, 0, &row[0]);
-		val_int(st, 1, &row[1]);
-		val_int(st, 2, &row[2]);
-		val_int(st, 3, &row[4]);
-		val_int(st, 4, &row[5]);
 		pk += row[1].i;
 		by += row[2].i;
 		if (!row[4].null && row[4].i < first)
@@ -541,9 +580,6 @@ static int rep_summary(struct ctx *c, struct freport *r, char *why, size_t len)
 		if (!row[5].null && row[5].i > last)
 			last = row[5].i;
 	}
-	rc = finish(c, st, rc, why, len);
-	if (rc)
-		return rc;
 	for (i = 0; i < r->nrows; i++) {
 		struct fval *v = freport_cell(r, i, 3);
 
@@ -558,9 +594,7 @@ static int rep_summary(struct ctx *c, struct freport *r, char *why, size_t len)
 	freport_fact(r, "bytes", "Bytes", FK_BYTES, by, NULL);
 	freport_fact(r, "prefixes", "Log prefixes", FK_INT, r->nrows, NULL);
 	freport_fact(r, "table", "Table", FK_TEXT, 0, s->pkt.name);
-	r->chart = FCHART_BARS;
-	r->chart_col = 1;
-	r->label_cols = 1;
+	bars(r, 1, 1);
 	return RPT_OK;
 }
 
@@ -579,9 +613,7 @@ static int top_addr(struct ctx *c, struct freport *r, bool src, char *why,
 	const struct schema *s = &c->s;
 	int64_t args[] = { c->since, c->until, c->limit };
 	const char *key;
-	struct rdb_stmt *st;
 	char sql[768];
-	int rc;
 
 	if (!need_pkt(c, why, len))
 		return RPT_MISSING;
@@ -596,25 +628,8 @@ static int top_addr(struct ctx *c, struct freport *r, bool src, char *why,
 		 " AND %s IS NOT NULL GROUP BY %s ORDER BY %d DESC, 1"
 		 " LIMIT ?",
 		 key, s->bytes, s->pkt.name, key, key, c->by_bytes ? 3 : 2);
-	st = query(c, sql, args, 3, why, len);
-	if (!st)
-		return RPT_DBERR;
-	while ((rc = rdb_step(st)) == 1) {
-		struct fval *row = freport_add_row(r);
-		int i;
-
-		if (!row) {
-			rc = -1;
-			break;
-		}
-		val_addr(st, 0, &row[0]);
-		for (i = 1; i < 5; i++)
-			val_int(st, i, &row[i]);
-	}
-	r->chart = FCHART_BARS;
-	r->chart_col = c->by_bytes ? 2 : 1;
-	r->label_cols = 1;
-	return finish(c, st, rc, why, len);
+	bars(r, c->by_bytes ? 2 : 1, 1);
+	return rows(c, r, sql, args, 3, "aiiii", why, len);
 }
 
 static int rep_top_sources(struct ctx *c, struct freport *r, char *why,
@@ -643,9 +658,7 @@ static int rep_top_ports(struct ctx *c, struct freport *r, char *why,
 	static const char *const need_cols[] = { "ip_protocol", NULL };
 	const struct schema *s = &c->s;
 	int64_t args[] = { c->since, c->until, c->limit };
-	struct rdb_stmt *st;
 	char sql[768];
-	int rc;
 
 	if (!need_pkt(c, why, len))
 		return RPT_MISSING;
@@ -674,25 +687,8 @@ static int rep_top_ports(struct ctx *c, struct freport *r, char *why,
 		 " ORDER BY %d DESC, 1, 2 LIMIT ?",
 		 s->dport, s->bytes, s->pkt.name, s->dport, s->dport_cols,
 		 c->by_bytes ? 4 : 3);
-	st = query(c, sql, args, 3, why, len);
-	if (!st)
-		return RPT_DBERR;
-	while ((rc = rdb_step(st)) == 1) {
-		struct fval *row = freport_add_row(r);
-		int i;
-
-		if (!row) {
-			rc = -1;
-			break;
-		}
-		val_proto(st, 0, &row[0]);
-		for (i = 1; i < 6; i++)
-			val_int(st, i, &row[i]);
-	}
-	r->chart = FCHART_BARS;
-	r->chart_col = c->by_bytes ? 3 : 2;
-	r->label_cols = 2;
-	return finish(c, st, rc, why, len);
+	bars(r, c->by_bytes ? 3 : 2, 2);
+	return rows(c, r, sql, args, 3, "piiiii", why, len);
 }
 
 static int rep_prefixes(struct ctx *c, struct freport *r, char *why, size_t len)
@@ -707,9 +703,7 @@ static int rep_prefixes(struct ctx *c, struct freport *r, char *why, size_t len)
 	static const char *const need_cols[] = { "oob_prefix", NULL };
 	const struct schema *s = &c->s;
 	int64_t args[] = { c->since, c->until, c->limit };
-	struct rdb_stmt *st;
 	char sql[768];
-	int rc;
 
 	if (!need_pkt(c, why, len))
 		return RPT_MISSING;
@@ -724,25 +718,8 @@ static int rep_prefixes(struct ctx *c, struct freport *r, char *why, size_t len)
 		 " WHERE oob_time_sec >= ? AND oob_time_sec < ?"
 		 " GROUP BY oob_prefix ORDER BY %d DESC, 1 LIMIT ?",
 		 s->bytes, s->pkt.name, c->by_bytes ? 3 : 2);
-	st = query(c, sql, args, 3, why, len);
-	if (!st)
-		return RPT_DBERR;
-	while ((rc = rdb_step(st)) == 1) {
-		struct fval *row = freport_add_row(r);
-		int i;
-
-		if (!row) {
-			rc = -1;
-			break;
-		}
-		val_text(st, 0, &row[0]);
-		for (i = 1; i < 5; i++)
-			val_int(st, i, &row[i]);
-	}
-	r->chart = FCHART_BARS;
-	r->chart_col = c->by_bytes ? 2 : 1;
-	r->label_cols = 1;
-	return finish(c, st, rc, why, len);
+	bars(r, c->by_bytes ? 2 : 1, 1);
+	return rows(c, r, sql, args, 3, "tiiii", why, len);
 }
 
 /* "dnat 10.0.0.5:8080", "snat 203.0.113.1" or NULL, from the reply tuple. */
@@ -858,9 +835,7 @@ static int rep_flows(struct ctx *c, struct freport *r, char *why, size_t len)
 		val_int(st, 9, &row[7]);
 		val_int(st, 10, &row[8]);
 	}
-	r->chart = FCHART_BARS;
-	r->chart_col = 5;
-	r->label_cols = 2;
+	bars(r, 5, 2);
 	return finish(c, st, rc, why, len);
 }
 
@@ -889,7 +864,6 @@ static int rep_timeline(struct ctx *c, struct freport *r, char *why, size_t len)
 	int64_t iv =
 		c->interval ? c->interval : pick_interval(c->until - c->since);
 	int64_t args[] = { iv, c->since, c->until };
-	struct rdb_stmt *st;
 	struct freport tmp = { 0 };
 	char sql[512], ivs[32];
 	int rc, i;
@@ -914,9 +888,6 @@ static int rep_timeline(struct ctx *c, struct freport *r, char *why, size_t len)
 		 " FROM %s WHERE oob_time_sec >= ? AND oob_time_sec < ?"
 		 " GROUP BY oob_time_sec) x GROUP BY 1 ORDER BY 1",
 		 s->bytes, s->pkt.name);
-	st = query(c, sql, args, 3, why, len);
-	if (!st)
-		return RPT_DBERR;
 	/*
 	 * Per second first (the time index gives those in order, no sort),
 	 * then per interval over the few seconds' rows: one query either
@@ -924,17 +895,7 @@ static int rep_timeline(struct ctx *c, struct freport *r, char *why, size_t len)
 	 */
 	/* Rows as stored, then every interval of the range, empty ones 0. */
 	set_cols(&tmp, cols, ARRAY_SIZE(cols));
-	while ((rc = rdb_step(st)) == 1) {
-		struct fval *row = freport_add_row(&tmp);
-
-		if (!row) {
-			rc = -1;
-			break;
-		}
-		for (i = 0; i < 3; i++)
-			val_int(st, i, &row[i]);
-	}
-	rc = finish(c, st, rc, why, len);
+	rc = rows(c, &tmp, sql, args, 3, "iii", why, len);
 	if (rc || !tmp.nrows) {
 		free(tmp.cells);
 		return rc;
@@ -989,9 +950,7 @@ static int rep_scans(struct ctx *c, struct freport *r, char *why, size_t len)
 						 "scan_ports",	 "scan_hosts",
 						 "oob_time_sec", NULL };
 	int64_t args[] = { c->since, c->until, c->limit };
-	struct rdb_stmt *st;
 	char sql[768];
-	int rc;
 
 	if (!need(&c->s.scan, "scan alert (ulog_scan)", need_cols,
 		  "SCAN, then SQLITE3/PGSQL/MYSQL with table=ulog_scan", why,
@@ -1005,26 +964,8 @@ static int rep_scans(struct ctx *c, struct freport *r, char *why, size_t len)
 		 " min(oob_time_sec), max(oob_time_sec) FROM ulog_scan"
 		 " WHERE oob_time_sec >= ? AND oob_time_sec < ?"
 		 " GROUP BY 1, 2 ORDER BY 3 DESC, 5 DESC, 1, 2 LIMIT ?");
-	st = query(c, sql, args, 3, why, len);
-	if (!st)
-		return RPT_DBERR;
-	while ((rc = rdb_step(st)) == 1) {
-		struct fval *row = freport_add_row(r);
-		int i;
-
-		if (!row) {
-			rc = -1;
-			break;
-		}
-		val_addr(st, 0, &row[0]);
-		val_text(st, 1, &row[1]);
-		for (i = 2; i < 9; i++)
-			val_int(st, i, &row[i]);
-	}
-	r->chart = FCHART_BARS;
-	r->chart_col = 4;
-	r->label_cols = 2;
-	return finish(c, st, rc, why, len);
+	bars(r, 4, 2);
+	return rows(c, r, sql, args, 3, "atiiiiiii", why, len);
 }
 
 static int rep_l7(struct ctx *c, struct freport *r, char *why, size_t len)
@@ -1040,9 +981,7 @@ static int rep_l7(struct ctx *c, struct freport *r, char *why, size_t len)
 	static const char *const need_cols[] = { "l7_proto", NULL };
 	const struct schema *s = &c->s;
 	int64_t args[] = { c->since, c->until, c->limit };
-	struct rdb_stmt *st;
 	char sql[1024];
-	int rc;
 
 	if (s->pkt.name && has(&s->pkt, "l7_proto") && s->saddr) {
 		snprintf(sql, sizeof(sql),
@@ -1077,26 +1016,8 @@ static int rep_l7(struct ctx *c, struct freport *r, char *why, size_t len)
 	snprintf(r->title, sizeof(r->title), "Application protocols (L7) by %s",
 		 by_name(c));
 	set_cols(r, cols, ARRAY_SIZE(cols));
-	st = query(c, sql, args, 3, why, len);
-	if (!st)
-		return RPT_DBERR;
-	while ((rc = rdb_step(st)) == 1) {
-		struct fval *row = freport_add_row(r);
-		int i;
-
-		if (!row) {
-			rc = -1;
-			break;
-		}
-		val_text(st, 0, &row[0]);
-		val_text(st, 1, &row[1]);
-		for (i = 2; i < 6; i++)
-			val_int(st, i, &row[i]);
-	}
-	r->chart = FCHART_BARS;
-	r->chart_col = c->by_bytes ? 3 : 2;
-	r->label_cols = 2;
-	return finish(c, st, rc, why, len);
+	bars(r, c->by_bytes ? 3 : 2, 2);
+	return rows(c, r, sql, args, 3, "ttiiii", why, len);
 }
 
 /*
@@ -1104,8 +1025,8 @@ static int rep_l7(struct ctx *c, struct freport *r, char *why, size_t len)
  * present), packets and bytes in each role: one query, a UNION ALL under
  * one GROUP BY. Countries and blacklists read the same.
  */
-static int two_sided(struct ctx *c, struct freport *r, const char *a,
-		     const char *b, char *why, size_t len)
+static int two_sided_query(struct ctx *c, struct freport *r, const char *a,
+			   const char *b, char *why, size_t len)
 {
 	const struct schema *s = &c->s;
 	int64_t args[] = { c->since, c->until, c->since, c->until, c->limit };
@@ -1168,68 +1089,68 @@ static int two_sided(struct ctx *c, struct freport *r, const char *a,
 		for (i = 1; i < 6; i++)
 			val_int(st, i, &row[i]);
 	}
-	r->chart = FCHART_BARS;
-	r->chart_col = 1;
-	r->label_cols = 1;
+	bars(r, 1, 1);
 	return finish(c, st, rc, why, len);
+}
+
+/* What a two-sided report has of its own. */
+struct two_sided_def {
+	const char *key;   /* first column: name and heading */
+	const char *head;
+	const char *cols[3]; /* source and destination key, NULL */
+	const char *filler;  /* the plugin that fills them */
+	const char *title;
+};
+
+static int two_sided(struct ctx *c, struct freport *r,
+		     const struct two_sided_def *d, char *why, size_t len)
+{
+	const struct fcol cols[] = {
+		{ d->key, d->head, FK_TEXT },
+		{ "packets_from", "Pkts from", FK_INT },
+		{ "packets_to", "Pkts to", FK_INT },
+		{ "bytes_from", "Bytes from", FK_BYTES },
+		{ "bytes_to", "Bytes to", FK_BYTES },
+		{ "sources", "Sources", FK_INT },
+	};
+	const struct schema *s = &c->s;
+	const char *a, *b;
+
+	if (!need_pkt(c, why, len))
+		return RPT_MISSING;
+	a = has(&s->pkt, d->cols[0]) ? d->cols[0] : NULL;
+	b = has(&s->pkt, d->cols[1]) ? d->cols[1] : NULL;
+	if (!a && !b) {
+		need(&s->pkt, "packet", d->cols, d->filler, why, len);
+		return RPT_MISSING;
+	}
+	snprintf(r->title, sizeof(r->title), "%s", d->title);
+	set_cols(r, cols, ARRAY_SIZE(cols));
+	return two_sided_query(c, r, a, b, why, len);
 }
 
 static int rep_countries(struct ctx *c, struct freport *r, char *why,
 			 size_t len)
 {
-	static const struct fcol cols[] = {
-		{ "country", "Country", FK_TEXT },
-		{ "packets_from", "Pkts from", FK_INT },
-		{ "packets_to", "Pkts to", FK_INT },
-		{ "bytes_from", "Bytes from", FK_BYTES },
-		{ "bytes_to", "Bytes to", FK_BYTES },
-		{ "sources", "Sources", FK_INT },
+	static const struct two_sided_def d = {
+		"country", "Country",
+		{ "geoip_src_country", "geoip_dst_country", NULL },
+		"GEOIP", "Countries by packets",
 	};
-	static const char *const need_cols[] = { "geoip_src_country",
-						 "geoip_dst_country", NULL };
-	const struct schema *s = &c->s;
-	const char *a, *b;
 
-	if (!need_pkt(c, why, len))
-		return RPT_MISSING;
-	a = has(&s->pkt, need_cols[0]) ? need_cols[0] : NULL;
-	b = has(&s->pkt, need_cols[1]) ? need_cols[1] : NULL;
-	if (!a && !b) {
-		need(&s->pkt, "packet", need_cols, "GEOIP", why, len);
-		return RPT_MISSING;
-	}
-	snprintf(r->title, sizeof(r->title), "Countries by packets");
-	set_cols(r, cols, ARRAY_SIZE(cols));
-	return two_sided(c, r, a, b, why, len);
+	return two_sided(c, r, &d, why, len);
 }
 
 static int rep_blacklist(struct ctx *c, struct freport *r, char *why,
 			 size_t len)
 {
-	static const struct fcol cols[] = {
-		{ "list", "Blocklist", FK_TEXT },
-		{ "packets_from", "Pkts from", FK_INT },
-		{ "packets_to", "Pkts to", FK_INT },
-		{ "bytes_from", "Bytes from", FK_BYTES },
-		{ "bytes_to", "Bytes to", FK_BYTES },
-		{ "sources", "Sources", FK_INT },
+	static const struct two_sided_def d = {
+		"list", "Blocklist",
+		{ "blacklist_src", "blacklist_dst", NULL },
+		"BLACKLIST", "Blocklist hits per list",
 	};
-	static const char *const need_cols[] = { "blacklist_src",
-						 "blacklist_dst", NULL };
-	const struct schema *s = &c->s;
-	const char *a, *b;
 
-	if (!need_pkt(c, why, len))
-		return RPT_MISSING;
-	a = has(&s->pkt, need_cols[0]) ? need_cols[0] : NULL;
-	b = has(&s->pkt, need_cols[1]) ? need_cols[1] : NULL;
-	if (!a && !b) {
-		need(&s->pkt, "packet", need_cols, "BLACKLIST", why, len);
-		return RPT_MISSING;
-	}
-	snprintf(r->title, sizeof(r->title), "Blocklist hits per list");
-	set_cols(r, cols, ARRAY_SIZE(cols));
-	return two_sided(c, r, a, b, why, len);
+	return two_sided(c, r, &d, why, len);
 }
 
 static const struct report_def reports[] = {
