@@ -1095,8 +1095,8 @@ static int two_sided_query(struct ctx *c, struct freport *r, const char *a,
 
 /* What a two-sided report has of its own. */
 struct two_sided_def {
-	const char *key;   /* first column: name and heading */
-	const char *head;
+	const char *key;     /* the first column's name */
+	const char *head;    /* and its heading */
 	const char *cols[3]; /* source and destination key, NULL */
 	const char *filler;  /* the plugin that fills them */
 	const char *title;
@@ -1133,9 +1133,11 @@ static int rep_countries(struct ctx *c, struct freport *r, char *why,
 			 size_t len)
 {
 	static const struct two_sided_def d = {
-		"country", "Country",
-		{ "geoip_src_country", "geoip_dst_country", NULL },
-		"GEOIP", "Countries by packets",
+		.key = "country",
+		.head = "Country",
+		.cols = { "geoip_src_country", "geoip_dst_country", NULL },
+		.filler = "GEOIP",
+		.title = "Countries by packets",
 	};
 
 	return two_sided(c, r, &d, why, len);
@@ -1145,9 +1147,11 @@ static int rep_blacklist(struct ctx *c, struct freport *r, char *why,
 			 size_t len)
 {
 	static const struct two_sided_def d = {
-		"list", "Blocklist",
-		{ "blacklist_src", "blacklist_dst", NULL },
-		"BLACKLIST", "Blocklist hits per list",
+		.key = "list",
+		.head = "Blocklist",
+		.cols = { "blacklist_src", "blacklist_dst", NULL },
+		.filler = "BLACKLIST",
+		.title = "Blocklist hits per list",
 	};
 
 	return two_sided(c, r, &d, why, len);
