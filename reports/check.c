@@ -41,18 +41,12 @@ int cmd_check(int argc, char **argv)
 		case 'c':
 			conf = optarg;
 			break;
-		case 'h':
-			check_usage(stdout);
-			return CLI_OK;
-		default:
-			fprintf(stderr, "Try '%s --help'.\n", cli_prog);
-			return CLI_FAIL;
+		default: /* -h, or a bad option */
+			return cli_opt_other(c, check_usage);
 		}
 	}
-	if (optind < argc) {
-		cli_usage_err("unexpected argument \"%s\"", argv[optind]);
+	if (cli_extra_operand(argc, argv))
 		return CLI_FAIL;
-	}
 	if (!daemon || !*daemon)
 		daemon = SBINDIR "/nfpiped";
 	execl(daemon, "nfpiped", "--check", "-c", conf, (char *)NULL);

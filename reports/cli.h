@@ -53,6 +53,19 @@ void cli_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void cli_usage_err(const char *fmt, ...)
 	__attribute__((format(printf, 1, 2)));
 
+/*
+ * The end of a subcommand's getopt_long switch, for what it does not
+ * handle itself: -h (@opt 'h') prints @usage on stdout and gives CLI_OK;
+ * a bad option (getopt_long said which) adds "Try 'nfpipe CMD --help'."
+ * and gives CLI_FAIL. The subcommand returns the result.
+ */
+int cli_opt_other(int opt, void (*usage)(FILE *f));
+/*
+ * For subcommands that take no operands: true after saying which
+ * argument at argv[optind] is one too many, false when none is left.
+ */
+bool cli_extra_operand(int argc, char **argv);
+
 struct nfp_conf;
 
 /*

@@ -58,6 +58,24 @@ void cli_usage_err(const char *fmt, ...)
 	fprintf(stderr, "Try '%s --help'.\n", cli_prog);
 }
 
+int cli_opt_other(int opt, void (*usage)(FILE *f))
+{
+	if (opt == 'h') {
+		usage(stdout);
+		return CLI_OK;
+	}
+	fprintf(stderr, "Try '%s --help'.\n", cli_prog);
+	return CLI_FAIL;
+}
+
+bool cli_extra_operand(int argc, char **argv)
+{
+	if (optind >= argc)
+		return false;
+	cli_usage_err("unexpected argument \"%s\"", argv[optind]);
+	return true;
+}
+
 static void usage(FILE *f)
 {
 	size_t i;

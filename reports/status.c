@@ -723,18 +723,12 @@ int cmd_status(int argc, char **argv)
 				return CLI_FAIL;
 			}
 			break;
-		case 'h':
-			status_usage(stdout);
-			return CLI_OK;
-		default:
-			fprintf(stderr, "Try '%s --help'.\n", cli_prog);
-			return CLI_FAIL;
+		default: /* -h, or a bad option */
+			return cli_opt_other(c, status_usage);
 		}
 	}
-	if (optind < argc) {
-		cli_usage_err("unexpected argument \"%s\"", argv[optind]);
+	if (cli_extra_operand(argc, argv))
 		return CLI_FAIL;
-	}
 	ret = find_socket(opt_s, opt_c, &t);
 	if (ret != CLI_OK)
 		return ret;
@@ -789,18 +783,12 @@ int cmd_reload(int argc, char **argv)
 		case 'c':
 			opt_c = optarg;
 			break;
-		case 'h':
-			reload_usage(stdout);
-			return CLI_OK;
-		default:
-			fprintf(stderr, "Try '%s --help'.\n", cli_prog);
-			return CLI_FAIL;
+		default: /* -h, or a bad option */
+			return cli_opt_other(c, reload_usage);
 		}
 	}
-	if (optind < argc) {
-		cli_usage_err("unexpected argument \"%s\"", argv[optind]);
+	if (cli_extra_operand(argc, argv))
 		return CLI_FAIL;
-	}
 	ret = find_socket(opt_s, opt_c, &t);
 	if (ret != CLI_OK)
 		return ret;
