@@ -699,6 +699,17 @@ static void file_update(struct rrd_shared *sh, struct rrd_file *f,
 		rc = rrdc_update(f->path, 1, argv);
 	else
 		rc = rrd_update_r(f->path, NULL, 1, argv);
+	/*
+	 * Another program holding the file's lock (rrdtool tune, a second
+	 * updater) is a moment's wait, not a lost point: this is the
+	 * worker thread, so try again for up to 100 ms.
+	 */
+	for (i = 0; rc != 0 && !sh->daemon && i < 10 &&
+		    strstr(rrd_get_error(), "could not lock"); i++) {
+		nanosleep(&(struct timespec){ .tv_nsec = 10000000 }, NULL);
+		rrd_clear_error();
+		rc = rrd_update_r(f->path, NULL, 1, argv);
+	}
 	if (rc != 0) {
 		nfp_log_rl(&sh->rl_update, &sh->log_inst, NFP_LOG_ERROR,
 			   "update of %s failed: %s", f->path, rrd_errmsg());
