@@ -244,7 +244,8 @@ int main(int argc, char **argv)
 		printf("spooled           %" PRIu64 " rows in %llu bytes: %.1f "
 		       "bytes per row (main thread %.0f rows/s, %.2f us cpu "
 		       "per row)\n",
-		       spooled, sb, spooled ? (double)sb / (double)spooled : 0.0,
+		       spooled, sb,
+		       spooled ? (double)sb / (double)spooled : 0.0,
 		       rows / (t1 - t0), (c2 - c0) * 1e6 / (double)rows);
 		return spooled == rows ? 0 : 1;
 	}

@@ -50,29 +50,38 @@ struct bl_list {
 };
 
 struct bl_priv {
-	char *list;		 /* option: list= lines joined by '\n' */
-	int match;		 /* option: BM_* */
-	int on;			 /* option: BO_* */
-	bool only_hits;		 /* option: stop records hitting nothing */
-	struct bl_list *lists;	 /* parsed from list=; owned */
-	unsigned int nlists;	 /* entries in lists */
+	char *list;	       /* option: list= lines joined by '\n' */
+	int match;	       /* option: BM_* */
+	int on;		       /* option: BO_* */
+	bool only_hits;	       /* option: stop records hitting nothing */
+	struct bl_list *lists; /* parsed from list=; owned */
+	unsigned int nlists;   /* entries in lists */
 };
 
 static const struct nfp_option bl_options[] = {
-	{ .name = "list", .type = NFP_OPT_STRING,
+	{ .name = "list",
+	  .type = NFP_OPT_STRING,
 	  .flags = NFP_OPT_REQUIRED | NFP_OPT_MULTI,
 	  .off = offsetof(struct bl_priv, list),
 	  .help = "A list NAME:FORMAT:PATH (repeatable); FORMAT is p2p, cidr, "
 		  "dshield, spamhaus, ipset or auto; gzip files are read "
 		  "too." },
-	{ .name = "match", .type = NFP_OPT_ENUM, .def = "both",
-	  .enums = bl_match, .off = offsetof(struct bl_priv, match),
+	{ .name = "match",
+	  .type = NFP_OPT_ENUM,
+	  .def = "both",
+	  .enums = bl_match,
+	  .off = offsetof(struct bl_priv, match),
 	  .help = "Which address is looked up: src, dst or both." },
-	{ .name = "on", .type = NFP_OPT_ENUM, .def = "auto", .enums = bl_on,
+	{ .name = "on",
+	  .type = NFP_OPT_ENUM,
+	  .def = "auto",
+	  .enums = bl_on,
 	  .off = offsetof(struct bl_priv, on),
 	  .help = "packet (ip.saddr/daddr), flow (orig.ip.saddr/daddr) or "
 		  "auto (the packet's when set, else the flow's)." },
-	{ .name = "only_hits", .type = NFP_OPT_BOOL, .def = "0",
+	{ .name = "only_hits",
+	  .type = NFP_OPT_BOOL,
+	  .def = "0",
 	  .off = offsetof(struct bl_priv, only_hits),
 	  .help = "Stop records whose addresses are on no list." },
 	{ 0 }
@@ -154,9 +163,11 @@ static struct iplist *bl_read(struct nfp_inst *inst, const struct bl_list *l,
 	if (ipl->bad > BL_BAD_SHOWN)
 		nfp_warn(inst, "%s: %lu bad lines in all (first %d shown)",
 			 l->path, ipl->bad, BL_BAD_SHOWN);
-	nfp_info(inst, "list %s: %lu ranges from %s (%s), %zu IPv4 and %zu "
-		 "IPv6 after merging", l->name, ipl->ranges, l->path,
-		 ipl_format_name(ipl->format), ipl->n4, ipl->n6);
+	nfp_info(inst,
+		 "list %s: %lu ranges from %s (%s), %zu IPv4 and %zu "
+		 "IPv6 after merging",
+		 l->name, ipl->ranges, l->path, ipl_format_name(ipl->format),
+		 ipl->n4, ipl->n6);
 	return ipl;
 }
 
@@ -173,7 +184,8 @@ static int parse_spec(struct nfp_inst *inst, char *spec, struct bl_list *l)
 	int f;
 
 	if (!c1 || !c2 || c1 == spec || !c2[1])
-		return nfp_inst_error(inst, "list", "write list=NAME:FORMAT:"
+		return nfp_inst_error(inst, "list",
+				      "write list=NAME:FORMAT:"
 				      "PATH, e.g. list=level1:p2p:/var/lib/"
 				      "level1.gz",
 				      "list \"%s\" is not NAME:FORMAT:PATH",
@@ -181,7 +193,8 @@ static int parse_spec(struct nfp_inst *inst, char *spec, struct bl_list *l)
 	*c1 = *c2 = '\0';
 	f = ipl_format_parse(c1 + 1);
 	if (f < 0)
-		return nfp_inst_error(inst, "list", "formats: auto, p2p, cidr, "
+		return nfp_inst_error(inst, "list",
+				      "formats: auto, p2p, cidr, "
 				      "dshield, spamhaus, ipset",
 				      "list %s: unknown format \"%s\"", spec,
 				      c1 + 1);
@@ -241,10 +254,12 @@ static int bl_configure(struct nfp_inst *inst)
 		for (i = 0; i < p->nlists; i++)
 			if (p->lists[i].name &&
 			    !strcmp(p->lists[i].name, l->name))
-				err = nfp_inst_error(inst, "list", "give each "
+				err = nfp_inst_error(inst, "list",
+						     "give each "
 						     "list a name of its own",
 						     "list name \"%s\" used "
-						     "twice", l->name);
+						     "twice",
+						     l->name);
 		p->nlists++;
 	}
 	free(copy);
@@ -276,9 +291,10 @@ static void bl_reopen(struct nfp_inst *inst)
 
 		if (!ipl) {
 			inst->ctr[BC_RELOAD_FAILURES]++;
-			nfp_err(inst, "list %s: cannot reload %s: %s; the "
-				"previous version stays in use", l->name,
-				l->path, errtext(err));
+			nfp_err(inst,
+				"list %s: cannot reload %s: %s; the "
+				"previous version stays in use",
+				l->name, l->path, errtext(err));
 			continue;
 		}
 		ipl_free(l->ipl);

@@ -177,8 +177,7 @@ static int add6(struct iplist *l, ipl_u128 lo, ipl_u128 hi, uint32_t desc)
 	return 0;
 }
 
-int ipl_add_range4(struct iplist *l, uint32_t lo, uint32_t hi,
-		   const char *desc)
+int ipl_add_range4(struct iplist *l, uint32_t lo, uint32_t hi, const char *desc)
 {
 	uint32_t d;
 	int err;
@@ -189,8 +188,7 @@ int ipl_add_range4(struct iplist *l, uint32_t lo, uint32_t hi,
 	return err ? err : add4(l, lo, hi, d);
 }
 
-int ipl_add_range6(struct iplist *l, ipl_u128 lo, ipl_u128 hi,
-		   const char *desc)
+int ipl_add_range6(struct iplist *l, ipl_u128 lo, ipl_u128 hi, const char *desc)
 {
 	uint32_t d;
 	int err;
@@ -547,7 +545,7 @@ typedef int (*parse_fn)(struct iplist *, const char *, const char *,
 			const char **);
 
 static const parse_fn parsers[IPL__NFORMATS] = {
-	[IPL_P2P] = parse_p2p,		 [IPL_CIDR] = parse_cidr,
+	[IPL_P2P] = parse_p2p,	       [IPL_CIDR] = parse_cidr,
 	[IPL_DSHIELD] = parse_dshield, [IPL_SPAMHAUS] = parse_spamhaus,
 	[IPL_IPSET] = parse_ipset,
 };

@@ -56,20 +56,20 @@ struct ipl_r6 {
 typedef void (*ipl_bad_fn)(void *ctx, unsigned long line, const char *why);
 
 struct iplist {
-	struct ipl_r4 *v4;	 /* ranges; sorted, disjoint once finished */
-	size_t n4, cap4;	 /* used, allocated */
-	struct ipl_r6 *v6;	 /* the same for IPv6 */
-	size_t n6, cap6;	 /* used, allocated */
-	char *pool;		 /* descriptions, NUL-separated */
+	struct ipl_r4 *v4;	   /* ranges; sorted, disjoint once finished */
+	size_t n4, cap4;	   /* used, allocated */
+	struct ipl_r6 *v6;	   /* the same for IPv6 */
+	size_t n6, cap6;	   /* used, allocated */
+	char *pool;		   /* descriptions, NUL-separated */
 	size_t pool_len, pool_cap; /* used, allocated */
-	unsigned int flags;	 /* IPL_* */
-	enum ipl_format format;	 /* given, or found by IPL_AUTO */
-	unsigned long line;	 /* lines read so far */
-	unsigned long ranges;	 /* ranges read (before the merge) */
-	unsigned long bad;	 /* bad lines */
-	ipl_bad_fn bad_fn;	 /* may be NULL */
-	void *bad_ctx;		 /* for bad_fn */
-	bool finished;		 /* ipl_finish() ran */
+	unsigned int flags;	   /* IPL_* */
+	enum ipl_format format;	   /* given, or found by IPL_AUTO */
+	unsigned long line;	   /* lines read so far */
+	unsigned long ranges;	   /* ranges read (before the merge) */
+	unsigned long bad;	   /* bad lines */
+	ipl_bad_fn bad_fn;	   /* may be NULL */
+	void *bad_ctx;		   /* for bad_fn */
+	bool finished;		   /* ipl_finish() ran */
 };
 
 /* "p2p" ... for a format, and back (-1 when unknown). */

@@ -66,12 +66,12 @@ struct geo_db {
 	FILE *lf;		  /* its file, kept open while ldb lives */
 #endif
 #ifdef HAVE_MAXMINDDB
-	MMDB_s mmdb;		  /* db= */
-	MMDB_s mmdb_asn;	  /* asn_db=, when given */
-	bool mmdb_open;		  /* mmdb is open */
-	bool asn_open;		  /* mmdb_asn is open */
+	MMDB_s mmdb;	 /* db= */
+	MMDB_s mmdb_asn; /* asn_db=, when given */
+	bool mmdb_open;	 /* mmdb is open */
+	bool asn_open;	 /* mmdb_asn is open */
 #endif
-	int backend;		  /* GB_* */
+	int backend; /* GB_* */
 };
 
 /*
@@ -80,47 +80,59 @@ struct geo_db {
  * direct-mapped table of recent answers, emptied on reopen, saves that.
  */
 struct geo_cent {
-	uint8_t addr[16];	/* the address (IPv4 in the first 4 bytes) */
-	uint8_t family;		/* AF_*; 0: empty slot */
-	bool found;		/* the database had the address */
-	bool named;		/* asname looked up (may still be empty) */
-	uint8_t flags;		/* GF bits */
-	char cc[3];		/* country code, "" if none */
-	uint8_t asname_len;	/* bytes in asname */
-	uint32_t asn;		/* 0: none */
-	char asname[120];	/* AS name (a longer one is not kept) */
+	uint8_t addr[16];   /* the address (IPv4 in the first 4 bytes) */
+	uint8_t family;	    /* AF_*; 0: empty slot */
+	bool found;	    /* the database had the address */
+	bool named;	    /* asname looked up (may still be empty) */
+	uint8_t flags;	    /* GF bits */
+	char cc[3];	    /* country code, "" if none */
+	uint8_t asname_len; /* bytes in asname */
+	uint32_t asn;	    /* 0: none */
+	char asname[120];   /* AS name (a longer one is not kept) */
 };
 
 struct geo_priv {
-	int backend;		/* option: GB_* */
-	char *db;		/* option: database file, or NULL */
-	char *asn_db;		/* option: mmdb file for the AS keys */
-	int on;			/* option: GO_* */
-	uint64_t cache;		/* option: entries of the answer cache */
-	struct geo_cent *cent;	/* the cache, cache entries; owned */
-	const char *path;	/* db, or the libloc default found */
-	struct geo_db *cur;	/* the open database; owned */
+	int backend;	       /* option: GB_* */
+	char *db;	       /* option: database file, or NULL */
+	char *asn_db;	       /* option: mmdb file for the AS keys */
+	int on;		       /* option: GO_* */
+	uint64_t cache;	       /* option: entries of the answer cache */
+	struct geo_cent *cent; /* the cache, cache entries; owned */
+	const char *path;      /* db, or the libloc default found */
+	struct geo_db *cur;    /* the open database; owned */
 };
 
 static const struct nfp_option geo_options[] = {
-	{ .name = "backend", .type = NFP_OPT_ENUM, .def = "loc",
-	  .enums = geo_backends, .off = offsetof(struct geo_priv, backend),
+	{ .name = "backend",
+	  .type = NFP_OPT_ENUM,
+	  .def = "loc",
+	  .enums = geo_backends,
+	  .off = offsetof(struct geo_priv, backend),
 	  .help = "loc (libloc's location database) or mmdb (MaxMind "
 		  "GeoLite2/GeoIP2)." },
-	{ .name = "db", .type = NFP_OPT_PATH,
+	{ .name = "db",
+	  .type = NFP_OPT_PATH,
 	  .off = offsetof(struct geo_priv, db),
 	  .help = "Database file. loc: default " LOC_DB_UPDATED
 		  " if present, else " LOC_DB_DEBIAN "; mmdb: required." },
-	{ .name = "asn_db", .type = NFP_OPT_PATH,
+	{ .name = "asn_db",
+	  .type = NFP_OPT_PATH,
 	  .off = offsetof(struct geo_priv, asn_db),
 	  .help = "mmdb only: a GeoLite2-ASN file for the AS keys when db= "
 		  "is a Country or City file." },
-	{ .name = "on", .type = NFP_OPT_ENUM, .def = "auto", .enums = geo_on,
+	{ .name = "on",
+	  .type = NFP_OPT_ENUM,
+	  .def = "auto",
+	  .enums = geo_on,
 	  .off = offsetof(struct geo_priv, on),
 	  .help = "packet (ip.saddr/daddr), flow (orig.ip.saddr/daddr) or "
 		  "auto (the packet's when set, else the flow's)." },
-	{ .name = "cache", .type = NFP_OPT_UINT, .def = "4096", .min = 0,
-	  .max = 1 << 20, .off = offsetof(struct geo_priv, cache),
+	{ .name = "cache",
+	  .type = NFP_OPT_UINT,
+	  .def = "4096",
+	  .min = 0,
+	  .max = 1 << 20,
+	  .off = offsetof(struct geo_priv, cache),
 	  .help = "Recent answers remembered (rounded down to a power of "
 		  "two; 0: none). Emptied when the database is reopened." },
 	{ 0 }
@@ -172,8 +184,8 @@ static const struct nfp_key geo_out_keys[] = {
 	{ 0 }
 };
 
-static const char *const geo_counters[] = { "found", "not_found",
-					    "skipped", "reopens",
+static const char *const geo_counters[] = { "found",	       "not_found",
+					    "skipped",	       "reopens",
 					    "reopen_failures", NULL };
 enum { GC_FOUND, GC_NOT_FOUND, GC_SKIPPED, GC_REOPENS, GC_REOPEN_FAILS };
 
@@ -193,8 +205,9 @@ static void flags_init(void)
 
 		for (i = 0; i < GF_N; i++)
 			if (m & (1u << i))
-				o += sprintf(o, "%s%s", o == flag_text[m] ? "" :
-					     ",", flag_names[i]);
+				o += sprintf(o, "%s%s",
+					     o == flag_text[m] ? "" : ",",
+					     flag_names[i]);
 	}
 }
 
@@ -214,22 +227,22 @@ static bool special6(const uint8_t *b)
 	static const uint8_t zero[15];
 
 	if (!memcmp(b, zero, 15))
-		return true;			/* :: and ::1 */
-	return (b[0] & 0xfe) == 0xfc ||		/* fc00::/7 */
+		return true;				  /* :: and ::1 */
+	return (b[0] & 0xfe) == 0xfc ||			  /* fc00::/7 */
 	       (b[0] == 0xfe && (b[1] & 0xc0) == 0x80) || /* fe80::/10 */
-	       b[0] == 0xff;			/* multicast */
+	       b[0] == 0xff;				  /* multicast */
 }
 
 /* ---- back ends ------------------------------------------------------- */
 
 /* What a look-up found; strings not NUL-terminated, valid until the next. */
 struct geo_res {
-	const char *cc;		/* country code, or NULL */
-	size_t cc_len;		/* its length */
-	const char *asname;	/* AS name, or NULL */
-	size_t asname_len;	/* its length */
-	uint32_t asn;		/* 0: none */
-	unsigned int flags;	/* GF bits */
+	const char *cc;	    /* country code, or NULL */
+	size_t cc_len;	    /* its length */
+	const char *asname; /* AS name, or NULL */
+	size_t asname_len;  /* its length */
+	uint32_t asn;	    /* 0: none */
+	unsigned int flags; /* GF bits */
 };
 
 static void geo_close(struct geo_db *d)
@@ -263,8 +276,7 @@ static void loc_quiet(struct loc_ctx *ctx, int priority, const char *file,
 	(void)format, (void)args;
 }
 
-static int loc_open(struct geo_db *d, const char *path, char *why,
-		    size_t wlen)
+static int loc_open(struct geo_db *d, const char *path, char *why, size_t wlen)
 {
 	int err = loc_new(&d->loc);
 
@@ -281,15 +293,16 @@ static int loc_open(struct geo_db *d, const char *path, char *why,
 	}
 	if (loc_database_new(d->loc, &d->ldb, d->lf)) {
 		d->ldb = NULL;
-		snprintf(why, wlen, "not a libloc database (or a damaged "
+		snprintf(why, wlen,
+			 "not a libloc database (or a damaged "
 			 "one)");
 		return -EINVAL;
 	}
 	return 0;
 }
 
-static bool loc_find(struct geo_db *d, const struct nfp_addr *a,
-		     bool want_name, struct geo_res *r, struct loc_as **as)
+static bool loc_find(struct geo_db *d, const struct nfp_addr *a, bool want_name,
+		     struct geo_res *r, struct loc_as **as)
 {
 	struct loc_network *net = NULL;
 	struct in6_addr in6;
@@ -383,8 +396,8 @@ static bool mm_asn(MMDB_entry_s *e, struct geo_res *r)
 		else if (v.type == MMDB_DATA_TYPE_UINT16)
 			r->asn = v.uint16;
 	}
-	mm_str(e, &r->asname, &r->asname_len,
-	       "autonomous_system_organization", NULL);
+	mm_str(e, &r->asname, &r->asname_len, "autonomous_system_organization",
+	       NULL);
 	return r->asn || r->asname;
 }
 
@@ -425,8 +438,8 @@ static bool mm_find(struct geo_db *d, const struct nfp_addr *a,
 		mm_asn(&res.entry, r);
 	}
 	if (d->asn_open) {
-		res = MMDB_lookup_sockaddr(&d->mmdb_asn,
-					   (struct sockaddr *)&ss, &err);
+		res = MMDB_lookup_sockaddr(&d->mmdb_asn, (struct sockaddr *)&ss,
+					   &err);
 		if (err == MMDB_SUCCESS && res.found_entry)
 			found |= mm_asn(&res.entry, r);
 	}
@@ -435,8 +448,7 @@ static bool mm_find(struct geo_db *d, const struct nfp_addr *a,
 #endif
 
 /* Open the database @p names; NULL with @why filled when it cannot. */
-static struct geo_db *geo_open(const struct geo_priv *p, char *why,
-			       size_t wlen)
+static struct geo_db *geo_open(const struct geo_priv *p, char *why, size_t wlen)
 {
 	struct geo_db *d = calloc(1, sizeof(*d));
 	int err = -ENOTSUP;
@@ -488,7 +500,8 @@ static int geo_configure(struct nfp_inst *inst)
 		p->path = access(LOC_DB_UPDATED, R_OK) == 0 ? LOC_DB_UPDATED
 							    : LOC_DB_DEBIAN;
 	if (!p->path)
-		return nfp_inst_error(inst, "db", "e.g. db=/var/lib/GeoIP/"
+		return nfp_inst_error(inst, "db",
+				      "e.g. db=/var/lib/GeoIP/"
 				      "GeoLite2-Country.mmdb",
 				      "backend=mmdb needs db=");
 	if (p->asn_db && p->backend != GB_MMDB)
@@ -535,8 +548,10 @@ static void geo_reopen(struct nfp_inst *inst)
 	d = geo_open(p, why, sizeof(why));
 	if (!d) {
 		inst->ctr[GC_REOPEN_FAILS]++;
-		nfp_err(inst, "cannot reopen %s: %s; the database opened "
-			"before stays in use", p->path, why);
+		nfp_err(inst,
+			"cannot reopen %s: %s; the database opened "
+			"before stays in use",
+			p->path, why);
 		return;
 	}
 	geo_close(p->cur);
@@ -605,7 +620,7 @@ static void side(struct nfp_inst *inst, struct nfp_rec *rec,
 	void *obj;
 	bool found;
 
-	if (v->addr.family == AF_INET ? special4(ntohl(v->addr.in4))
+	if (v->addr.family == AF_INET	 ? special4(ntohl(v->addr.in4))
 	    : v->addr.family == AF_INET6 ? special6(v->addr.in6)
 					 : true) {
 		inst->ctr[GC_SKIPPED]++;

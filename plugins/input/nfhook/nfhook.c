@@ -132,17 +132,17 @@ struct nfhook_priv {
 	uint64_t sample;	 /* packets: also one in N, 0: none */
 
 	/* state */
-	struct nfhook_bpf *skel; /* the loaded program and maps */
-	int link[2];		 /* netfilter links, -1 when none */
-	struct ring_buffer *rb;	 /* the FIN/RST ring buffer */
-	int rb_fd;		 /* its epoll fd, in the core's loop */
-	struct nfp_timer *timer; /* the timeout scans */
-	struct nfhook_key *keys; /* max_flows keys, for a scan */
-	uint8_t *why;		 /* max_flows end reasons, for a scan */
+	struct nfhook_bpf *skel;   /* the loaded program and maps */
+	int link[2];		   /* netfilter links, -1 when none */
+	struct ring_buffer *rb;	   /* the FIN/RST ring buffer */
+	int rb_fd;		   /* its epoll fd, in the core's loop */
+	struct nfp_timer *timer;   /* the timeout scans */
+	struct nfhook_key *keys;   /* max_flows keys, for a scan */
+	uint8_t *why;		   /* max_flows end reasons, for a scan */
 	struct nfhook_key *bkeys;  /* SCAN_BATCH keys read at once */
 	struct nfhook_flow *bvals; /* and their flows */
-	uint64_t removed_user;	 /* flows user space took out */
-	uint64_t live;		 /* entries seen by the last scan */
+	uint64_t removed_user;	   /* flows user space took out */
+	uint64_t live;		   /* entries seen by the last scan */
 };
 
 static const struct nfp_option nfhook_options[] = {

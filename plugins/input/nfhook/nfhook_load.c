@@ -76,9 +76,10 @@ int nfhook_load_logged(int (*load)(void *arg), void *arg, char *msg,
 	if (err > 0)
 		err = -err;
 	if (size)
-		snprintf(msg, size,
-			 "the kernel refused the BPF program (%s); libbpf and the verifier said:\n%s",
-			 strerror(-err), bpf_log);
+		snprintf(
+			msg, size,
+			"the kernel refused the BPF program (%s); libbpf and the verifier said:\n%s",
+			strerror(-err), bpf_log);
 	return err;
 }
 
@@ -88,9 +89,10 @@ const char *nfhook_kernel_lacks(const char *btf_path, char *buf, size_t size)
 	struct btf *btf;
 
 	if (access(btf_path, R_OK)) {
-		snprintf(buf, size,
-			 "kernel BTF (%s missing: CONFIG_DEBUG_INFO_BTF=y is needed for the program's CO-RE reads)",
-			 btf_path);
+		snprintf(
+			buf, size,
+			"kernel BTF (%s missing: CONFIG_DEBUG_INFO_BTF=y is needed for the program's CO-RE reads)",
+			btf_path);
 		return buf;
 	}
 	btf = btf__parse(btf_path, NULL);

@@ -40,7 +40,6 @@ void nfhook_log_end(void);
  * (for CO-RE), netfilter programs (6.4+: struct bpf_nf_ctx in its BTF) or
  * netfilter links (CONFIG_NETFILTER_BPF_LINK: struct bpf_nf_link).
  */
-const char *nfhook_kernel_lacks(const char *btf_path, char *buf,
-				size_t size);
+const char *nfhook_kernel_lacks(const char *btf_path, char *buf, size_t size);
 
 #endif
