@@ -25,36 +25,36 @@
 
 enum nfp_type {
 	NFP_T_NONE = 0,
-	NFP_T_BOOL,	/* v.b */
-	NFP_T_U8,	/* v.u8 */
-	NFP_T_U16,	/* v.u16, host order */
-	NFP_T_U32,	/* v.u32, host order */
-	NFP_T_U64,	/* v.u64, host order */
-	NFP_T_I8,	/* v.i8 */
-	NFP_T_I16,	/* v.i16 */
-	NFP_T_I32,	/* v.i32 */
-	NFP_T_I64,	/* v.i64 */
-	NFP_T_IPV4,	/* v.addr, family AF_INET */
-	NFP_T_IPV6,	/* v.addr, family AF_INET6 */
-	NFP_T_ADDR,	/* v.addr, either family (ulogd2's IPADDR) */
-	NFP_T_STRING,	/* v.str: NUL-terminated, len without the NUL */
-	NFP_T_RAW,	/* v.raw: bytes */
-	NFP_T_TIME,	/* v.time: wall clock, seconds and nanoseconds */
-	NFP_T_PTR,	/* v.ptr: opaque pointer between cooperating plugins */
+	NFP_T_BOOL,   /* v.b */
+	NFP_T_U8,     /* v.u8 */
+	NFP_T_U16,    /* v.u16, host order */
+	NFP_T_U32,    /* v.u32, host order */
+	NFP_T_U64,    /* v.u64, host order */
+	NFP_T_I8,     /* v.i8 */
+	NFP_T_I16,    /* v.i16 */
+	NFP_T_I32,    /* v.i32 */
+	NFP_T_I64,    /* v.i64 */
+	NFP_T_IPV4,   /* v.addr, family AF_INET */
+	NFP_T_IPV6,   /* v.addr, family AF_INET6 */
+	NFP_T_ADDR,   /* v.addr, either family (ulogd2's IPADDR) */
+	NFP_T_STRING, /* v.str: NUL-terminated, len without the NUL */
+	NFP_T_RAW,    /* v.raw: bytes */
+	NFP_T_TIME,   /* v.time: wall clock, seconds and nanoseconds */
+	NFP_T_PTR,    /* v.ptr: opaque pointer between cooperating plugins */
 	NFP_T__MAX
 };
 
 /* Key flags. */
-#define NFP_KEYF_OPTIONAL	0x1	/* input key: no producer is fine */
-#define NFP_KEYF_INACTIVE	0x2	/* output key: declared, never set */
+#define NFP_KEYF_OPTIONAL 0x1 /* input key: no producer is fine */
+#define NFP_KEYF_INACTIVE 0x2 /* output key: declared, never set */
 
 /* An IP address as the kernel gives it: network byte order. */
 struct nfp_addr {
-	uint8_t family;			/* AF_INET or AF_INET6 */
-	uint8_t pad[3];			/* keeps in6 aligned; zero */
+	uint8_t family; /* AF_INET or AF_INET6 */
+	uint8_t pad[3]; /* keeps in6 aligned; zero */
 	union {
-		uint32_t in4;		/* AF_INET, network order */
-		uint8_t in6[16];	/* AF_INET6 */
+		uint32_t in4;	 /* AF_INET, network order */
+		uint8_t in6[16]; /* AF_INET6 */
 	};
 };
 
@@ -72,16 +72,16 @@ struct nfp_value {
 		int64_t i64;
 		struct nfp_addr addr;
 		struct {
-			const char *ptr;	/* NUL-terminated, not owned */
-			uint32_t len;		/* bytes before the NUL */
+			const char *ptr; /* NUL-terminated, not owned */
+			uint32_t len;	 /* bytes before the NUL */
 		} str;
 		struct {
-			const void *ptr;	/* not owned */
-			uint32_t len;		/* bytes */
+			const void *ptr; /* not owned */
+			uint32_t len;	 /* bytes */
 		} raw;
 		struct {
-			int64_t sec;		/* seconds since the epoch */
-			uint32_t nsec;		/* 0..999999999 */
+			int64_t sec;   /* seconds since the epoch */
+			uint32_t nsec; /* 0..999999999 */
 		} time;
 		void *ptr;
 	};
@@ -89,10 +89,10 @@ struct nfp_value {
 
 /* A key declaration in a plugin's in_keys or out_keys table. */
 struct nfp_key {
-	const char *name;	/* "ip.saddr": ulogd2's name where it has one */
-	enum nfp_type type;	/* see enum nfp_type */
-	uint32_t flags;		/* NFP_KEYF_* */
-	const char *help;	/* one line for --help-plugin and the docs */
+	const char *name;   /* "ip.saddr": ulogd2's name where it has one */
+	enum nfp_type type; /* see enum nfp_type */
+	uint32_t flags;	    /* NFP_KEYF_* */
+	const char *help;   /* one line for --help-plugin and the docs */
 };
 
 struct nfp_arena;
@@ -103,15 +103,15 @@ struct nfp_arena;
  * maps, so a plugin's key index means the same thing in every stack.
  */
 struct nfp_rec {
-	struct nfp_value *slots;	/* nslots values, one per produced key */
-	uint64_t *valid;		/* bitmap: slot holds a value */
-	const int32_t *in_map;		/* input key index -> slot, -1 unbound */
-	const int32_t *out_map;		/* output key index -> slot */
-	const uint64_t *out_used;	/* bitmap by output key index: wanted */
-	struct nfp_arena *arena;	/* reset when the record is reset */
-	const void *node;		/* core: current stack position */
-	uint32_t nslots;		/* number of slots */
-	uint32_t nvalid;		/* 64-bit words in valid */
+	struct nfp_value *slots;  /* nslots values, one per produced key */
+	uint64_t *valid;	  /* bitmap: slot holds a value */
+	const int32_t *in_map;	  /* input key index -> slot, -1 unbound */
+	const int32_t *out_map;	  /* output key index -> slot */
+	const uint64_t *out_used; /* bitmap by output key index: wanted */
+	struct nfp_arena *arena;  /* reset when the record is reset */
+	const void *node;	  /* core: current stack position */
+	uint32_t nslots;	  /* number of slots */
+	uint32_t nvalid;	  /* 64-bit words in valid */
 };
 
 static inline bool nfp_slot_valid(const struct nfp_rec *rec, int32_t s)
@@ -162,11 +162,11 @@ static inline void nfp_unset(struct nfp_rec *rec, unsigned int key)
 	rec->valid[s >> 6] &= ~(UINT64_C(1) << (s & 63));
 }
 
-#define NFP__SETTER(suffix, ctype, member)                                   \
-	static inline void nfp_set_##suffix(struct nfp_rec *rec,            \
-					    unsigned int key, ctype v)      \
-	{                                                                    \
-		nfp_put(rec, key)->member = v;                               \
+#define NFP__SETTER(suffix, ctype, member)                                     \
+	static inline void nfp_set_##suffix(struct nfp_rec *rec,               \
+					    unsigned int key, ctype v)         \
+	{                                                                      \
+		nfp_put(rec, key)->member = v;                                 \
 	}
 NFP__SETTER(bool, bool, b)
 NFP__SETTER(u8, uint8_t, u8)
@@ -243,7 +243,7 @@ NFP_API void *nfp_rec_alloc(struct nfp_rec *rec, size_t size);
 
 /* A formatted string in the record's arena; NULL when it cannot grow. */
 NFP_API const char *nfp_rec_printf(struct nfp_rec *rec, uint32_t *len,
-			   const char *fmt, ...)
+				   const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
 /*
@@ -253,8 +253,9 @@ NFP_API const char *nfp_rec_printf(struct nfp_rec *rec, uint32_t *len,
  * (NULL when not set).
  */
 NFP_API unsigned int nfp_rec_nkeys(const struct nfp_rec *rec);
-NFP_API const struct nfp_value *nfp_rec_key(const struct nfp_rec *rec, unsigned int i,
-				    const char **name, enum nfp_type *type);
+NFP_API const struct nfp_value *nfp_rec_key(const struct nfp_rec *rec,
+					    unsigned int i, const char **name,
+					    enum nfp_type *type);
 
 /*
  * A value as text, the way OPRINT shows it: integers in decimal, addresses

@@ -20,9 +20,9 @@
 #include <string.h>
 
 struct pp_buf {
-	char *start;		/* first byte of the line */
-	char *cur;		/* where the next byte goes */
-	char *end;		/* end of room; NUL goes there at most */
+	char *start; /* first byte of the line */
+	char *cur;   /* where the next byte goes */
+	char *end;   /* end of room; NUL goes there at most */
 };
 
 static inline void pb_init(struct pp_buf *b, char *mem, size_t size)
@@ -223,35 +223,35 @@ static inline uint32_t pp_be32(const uint8_t *p)
 }
 
 /* The kernel's log flags (NF_LOG_* in linux/netfilter/nf_log.h). */
-#define PP_TCPSEQ	0x01	/* SEQ= ACK= */
-#define PP_TCPOPT	0x02	/* TCP options as hex */
-#define PP_IPOPT	0x04	/* IP options, IPv6 extension headers */
-#define PP_UID		0x08	/* UID= GID= of the local socket */
-#define PP_MACDECODE	0x20	/* MACSRC= MACDST= MACPROTO= */
+#define PP_TCPSEQ    0x01 /* SEQ= ACK= */
+#define PP_TCPOPT    0x02 /* TCP options as hex */
+#define PP_IPOPT     0x04 /* IP options, IPv6 extension headers */
+#define PP_UID	     0x08 /* UID= GID= of the local socket */
+#define PP_MACDECODE 0x20 /* MACSRC= MACDST= MACPROTO= */
 
 /*
  * The kernel's log buffer holds 1019 bytes with the two-byte level marker
  * first and a NUL last, so a logged line never has more than this.
  */
-#define PP_KERNEL_MAX	1016
+#define PP_KERNEL_MAX 1016
 
 /* What the kernel layout needs besides the packet; see pp_kernel_line(). */
 struct pp_pkt {
-	const uint8_t *pkt;	/* packet from its network header */
-	uint32_t len;		/* bytes in pkt */
-	const char *prefix;	/* log prefix, or NULL */
-	const char *indev;	/* IN= name, or NULL for "" */
-	const char *outdev;	/* OUT= name, or NULL for "" */
-	bool has_indev;		/* an input device exists: print MAC= */
-	const uint8_t *mac;	/* link-layer header, or NULL */
-	uint32_t mac_len;	/* bytes in mac */
-	uint16_t hwtype;	/* ARPHRD_* of the device, 0 when unknown */
-	uint8_t family;		/* NFPROTO_*: IPv4, IPv6, ARP, bridge */
-	uint16_t protocol;	/* ethertype, host order (bridge, netdev) */
-	uint32_t mark;		/* skb mark: MARK= when not 0 */
-	bool has_uid;		/* uid and gid are known */
-	uint32_t uid;		/* socket owner (UID= with PP_UID) */
-	uint32_t gid;		/* its group */
+	const uint8_t *pkt; /* packet from its network header */
+	uint32_t len;	    /* bytes in pkt */
+	const char *prefix; /* log prefix, or NULL */
+	const char *indev;  /* IN= name, or NULL for "" */
+	const char *outdev; /* OUT= name, or NULL for "" */
+	bool has_indev;	    /* an input device exists: print MAC= */
+	const uint8_t *mac; /* link-layer header, or NULL */
+	uint32_t mac_len;   /* bytes in mac */
+	uint16_t hwtype;    /* ARPHRD_* of the device, 0 when unknown */
+	uint8_t family;	    /* NFPROTO_*: IPv4, IPv6, ARP, bridge */
+	uint16_t protocol;  /* ethertype, host order (bridge, netdev) */
+	uint32_t mark;	    /* skb mark: MARK= when not 0 */
+	bool has_uid;	    /* uid and gid are known */
+	uint32_t uid;	    /* socket owner (UID= with PP_UID) */
+	uint32_t gid;	    /* its group */
 };
 
 /*

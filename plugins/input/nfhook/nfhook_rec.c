@@ -17,89 +17,89 @@
 
 const struct nfp_key nfhook_keys[] = {
 	[NFHOOK_K_ORIG_SADDR] = { "orig.ip.saddr", NFP_T_ADDR, 0,
-		"source address of the first packet's direction" },
+				  "source address of the first packet's direction" },
 	[NFHOOK_K_ORIG_DADDR] = { "orig.ip.daddr", NFP_T_ADDR, 0,
-		"destination address, original direction" },
+				  "destination address, original direction" },
 	[NFHOOK_K_ORIG_PROTOCOL] = { "orig.ip.protocol", NFP_T_U8, 0,
-		"IP protocol (after IPv6 extension headers)" },
+				     "IP protocol (after IPv6 extension headers)" },
 	[NFHOOK_K_ORIG_SPORT] = { "orig.l4.sport", NFP_T_U16, 0,
-		"source port (TCP, UDP)" },
+				  "source port (TCP, UDP)" },
 	[NFHOOK_K_ORIG_DPORT] = { "orig.l4.dport", NFP_T_U16, 0,
-		"destination port (TCP, UDP)" },
+				  "destination port (TCP, UDP)" },
 	[NFHOOK_K_ORIG_PKTLEN] = { "orig.raw.pktlen", NFP_T_U64, 0,
-		"bytes (IP packets as the hook saw them), original direction" },
+				   "bytes (IP packets as the hook saw them), original direction" },
 	[NFHOOK_K_ORIG_PKTCOUNT] = { "orig.raw.pktcount", NFP_T_U64, 0,
-		"packets, original direction" },
+				     "packets, original direction" },
 	[NFHOOK_K_REPLY_SADDR] = { "reply.ip.saddr", NFP_T_ADDR, 0,
-		"source address, reply direction" },
+				   "source address, reply direction" },
 	[NFHOOK_K_REPLY_DADDR] = { "reply.ip.daddr", NFP_T_ADDR, 0,
-		"destination address, reply direction" },
+				   "destination address, reply direction" },
 	[NFHOOK_K_REPLY_PROTOCOL] = { "reply.ip.protocol", NFP_T_U8, 0,
-		"IP protocol, reply direction" },
+				      "IP protocol, reply direction" },
 	[NFHOOK_K_REPLY_SPORT] = { "reply.l4.sport", NFP_T_U16, 0,
-		"source port, reply direction" },
+				   "source port, reply direction" },
 	[NFHOOK_K_REPLY_DPORT] = { "reply.l4.dport", NFP_T_U16, 0,
-		"destination port, reply direction" },
+				   "destination port, reply direction" },
 	[NFHOOK_K_REPLY_PKTLEN] = { "reply.raw.pktlen", NFP_T_U64, 0,
-		"bytes, reply direction" },
+				    "bytes, reply direction" },
 	[NFHOOK_K_REPLY_PKTCOUNT] = { "reply.raw.pktcount", NFP_T_U64, 0,
-		"packets, reply direction" },
+				      "packets, reply direction" },
 	[NFHOOK_K_ICMP_TYPE] = { "icmp.type", NFP_T_U8, 0,
-		"ICMP type of the first packet of an ICMP flow" },
+				 "ICMP type of the first packet of an ICMP flow" },
 	[NFHOOK_K_ICMP_CODE] = { "icmp.code", NFP_T_U8, 0,
-		"ICMP code of the first packet of an ICMP flow" },
+				 "ICMP code of the first packet of an ICMP flow" },
 	[NFHOOK_K_ICMPV6_TYPE] = { "icmpv6.type", NFP_T_U8, 0,
-		"ICMPv6 type of the first packet of an ICMPv6 flow" },
+				   "ICMPv6 type of the first packet of an ICMPv6 flow" },
 	[NFHOOK_K_ICMPV6_CODE] = { "icmpv6.code", NFP_T_U8, 0,
-		"ICMPv6 code of the first packet of an ICMPv6 flow" },
+				   "ICMPv6 code of the first packet of an ICMPv6 flow" },
 	[NFHOOK_K_ICMP_ID] = { "icmp.id", NFP_T_U16, 0,
-		"ICMP or ICMPv6 echo identifier of the flow" },
+			       "ICMP or ICMPv6 echo identifier of the flow" },
 	[NFHOOK_K_START_SEC] = { "flow.start.sec", NFP_T_U32, 0,
-		"first packet, seconds since the epoch" },
+				 "first packet, seconds since the epoch" },
 	[NFHOOK_K_START_USEC] = { "flow.start.usec", NFP_T_U32, 0,
-		"and its microseconds" },
+				  "and its microseconds" },
 	[NFHOOK_K_END_SEC] = { "flow.end.sec", NFP_T_U32, 0,
-		"last packet, seconds since the epoch" },
+			       "last packet, seconds since the epoch" },
 	[NFHOOK_K_END_USEC] = { "flow.end.usec", NFP_T_U32, 0,
-		"and its microseconds" },
+				"and its microseconds" },
 	[NFHOOK_K_FAMILY] = { "oob.family", NFP_T_U8, 0,
-		"AF_INET or AF_INET6" },
+			      "AF_INET or AF_INET6" },
 	[NFHOOK_K_PROTOCOL] = { "oob.protocol", NFP_T_U16, 0,
-		"ethertype of the family (0x0800, 0x86dd)" },
+				"ethertype of the family (0x0800, 0x86dd)" },
 	[NFHOOK_K_CT_EVENT] = { "ct.event", NFP_T_U32, 0,
-		"always 4 (DESTROY): the flow ended" },
+				"always 4 (DESTROY): the flow ended" },
 	[NFHOOK_K_IFINDEX_IN] = { "oob.ifindex_in", NFP_T_U32, 0,
-		"input interface of the first packet (0: none at this hook)" },
+				  "input interface of the first packet (0: none at this hook)" },
 	[NFHOOK_K_IFINDEX_OUT] = { "oob.ifindex_out", NFP_T_U32, 0,
-		"output interface of the first packet (0: none at this hook)" },
+				   "output interface of the first packet (0: none at this hook)" },
 	[NFHOOK_K_ORIG_TCP_FLAGS] = { "orig.tcp.flags", NFP_T_U8, 0,
-		"TCP flags seen, ORed, original direction (nfpipe)" },
+				      "TCP flags seen, ORed, original direction (nfpipe)" },
 	[NFHOOK_K_REPLY_TCP_FLAGS] = { "reply.tcp.flags", NFP_T_U8, 0,
-		"TCP flags seen, ORed, reply direction (nfpipe)" },
+				       "TCP flags seen, ORed, reply direction (nfpipe)" },
 	[NFHOOK_K_END_REASON] = { "flow.end.reason", NFP_T_STRING, 0,
-		"fin, rst, idle, active or stop (nfpipe)" },
+				  "fin, rst, idle, active or stop (nfpipe)" },
 	[NFHOOK_K_RAW_PKT] = { "raw.pkt", NFP_T_RAW, 0,
-		"mode=packets: the packet from its IP header, up to snaplen" },
+			       "mode=packets: the packet from its IP header, up to snaplen" },
 	[NFHOOK_K_RAW_PKTLEN] = { "raw.pktlen", NFP_T_U32, 0,
-		"mode=packets: bytes in raw.pkt" },
+				  "mode=packets: bytes in raw.pkt" },
 	[NFHOOK_K_RAW_PKTCOUNT] = { "raw.pktcount", NFP_T_U32, 0,
-		"mode=packets: always 1" },
+				    "mode=packets: always 1" },
 	[NFHOOK_K_TIME_SEC] = { "oob.time.sec", NFP_T_U32, 0,
-		"mode=packets: when it crossed the hook, seconds" },
+				"mode=packets: when it crossed the hook, seconds" },
 	[NFHOOK_K_TIME_USEC] = { "oob.time.usec", NFP_T_U32, 0,
-		"and microseconds" },
+				 "and microseconds" },
 	[NFHOOK_K_HOOK] = { "oob.hook", NFP_T_U8, 0,
-		"mode=packets: netfilter hook, 0 prerouting .. 4 postrouting" },
+			    "mode=packets: netfilter hook, 0 prerouting .. 4 postrouting" },
 	[NFHOOK_K_DIR] = { "flow.dir", NFP_T_U8, 0,
-		"mode=packets: 0 the flow's original direction, 1 reply (nfpipe)" },
+			   "mode=packets: 0 the flow's original direction, 1 reply (nfpipe)" },
 	{ 0 }
 };
 
 const char *nfhook_end_name(uint8_t why)
 {
 	static const char *const names[] = {
-		[NFHOOK_END_FIN] = "fin",	[NFHOOK_END_RST] = "rst",
-		[NFHOOK_END_IDLE] = "idle",	[NFHOOK_END_ACTIVE] = "active",
+		[NFHOOK_END_FIN] = "fin",   [NFHOOK_END_RST] = "rst",
+		[NFHOOK_END_IDLE] = "idle", [NFHOOK_END_ACTIVE] = "active",
 		[NFHOOK_END_STOP] = "stop",
 	};
 
@@ -135,8 +135,8 @@ static bool is_echo(uint8_t proto, uint8_t type)
 	return proto == IPPROTO_ICMPV6 && (type == 128 || type == 129);
 }
 
-static void set_time(struct nfp_rec *rec, unsigned int ksec,
-		     unsigned int kusec, uint64_t mono_ns, int64_t off)
+static void set_time(struct nfp_rec *rec, unsigned int ksec, unsigned int kusec,
+		     uint64_t mono_ns, int64_t off)
 {
 	int64_t real = (int64_t)mono_ns + off;
 
@@ -197,15 +197,14 @@ void nfhook_fill(struct nfp_rec *rec, const struct nfhook_key *k,
 		nfp_set_u8(rec, NFHOOK_K_REPLY_TCP_FLAGS,
 			   (uint8_t)f->tcp_flags[1]);
 	}
-	nfp_set_str(rec, NFHOOK_K_END_REASON, reason,
-		    (uint32_t)strlen(reason));
+	nfp_set_str(rec, NFHOOK_K_END_REASON, reason, (uint32_t)strlen(reason));
 }
 
 void nfhook_fill_pkt(struct nfp_rec *rec, const struct nfhook_pkt_event *ev,
 		     int64_t mono_to_real_ns, uint8_t hook)
 {
-	uint32_t cap = ev->caplen < NFHOOK_SNAP_MAX ? ev->caplen
-						    : NFHOOK_SNAP_MAX;
+	uint32_t cap =
+		ev->caplen < NFHOOK_SNAP_MAX ? ev->caplen : NFHOOK_SNAP_MAX;
 	void *copy = cap ? nfp_rec_alloc(rec, cap) : NULL;
 
 	/* The ring buffer's slot is reused once the callback returns. */

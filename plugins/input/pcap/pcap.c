@@ -40,126 +40,146 @@ enum pcapin_ctr {
 };
 
 static const char *const pcapin_counters[] = {
-	[C_PACKETS] = "packets",		/* frames read */
-	[C_MALFORMED] = "malformed",		/* skipped: cut short, bad */
-	[C_KERNEL_DROPS] = "kernel_drops",	/* live: pcap_stats() */
-	[C_IP] = "ip",				/* records of IPv4, IPv6 */
-	[C_NOT_IP] = "not_ip",			/* ARP & co, or skipped */
-	[C_UNSUPPORTED] = "unsupported",	/* skipped: link inside PPI */
+	[C_PACKETS] = "packets",	   /* frames read */
+	[C_MALFORMED] = "malformed",	   /* skipped: cut short, bad */
+	[C_KERNEL_DROPS] = "kernel_drops", /* live: pcap_stats() */
+	[C_IP] = "ip",			   /* records of IPv4, IPv6 */
+	[C_NOT_IP] = "not_ip",		   /* ARP & co, or skipped */
+	[C_UNSUPPORTED] = "unsupported",   /* skipped: link inside PPI */
 	NULL
 };
 
 /* NFLOG's keys at NFLOG's indexes, so nflog_fill() sets them; then ours. */
-#define PCAP_K_GROUP	NFLOG_K__MAX
-#define IA		NFP_KEYF_INACTIVE
+#define PCAP_K_GROUP NFLOG_K__MAX
+#define IA	     NFP_KEYF_INACTIVE
 
 static const struct nfp_key pcapin_keys[] = {
 	[NFLOG_K_RAW_MAC] = { "raw.mac", NFP_T_RAW, 0,
-		"link-layer header: Ethernet frames and NFLOG's HWHEADER" },
+			      "link-layer header: Ethernet frames and NFLOG's HWHEADER" },
 	[NFLOG_K_RAW_MAC_LEN] = { "raw.mac_len", NFP_T_U16, 0,
-		"bytes in raw.mac" },
+				  "bytes in raw.mac" },
 	[NFLOG_K_RAW_PKT] = { "raw.pkt", NFP_T_RAW, 0,
-		"packet from its network header, as captured" },
+			      "packet from its network header, as captured" },
 	[NFLOG_K_RAW_PKTLEN] = { "raw.pktlen", NFP_T_U32, 0,
-		"bytes in raw.pkt" },
+				 "bytes in raw.pkt" },
 	[NFLOG_K_RAW_PKTCOUNT] = { "raw.pktcount", NFP_T_U32, 0,
-		"packets in this record: always 1" },
+				   "packets in this record: always 1" },
 	[NFLOG_K_RAW_TYPE] = { "raw.type", NFP_T_U16, 0,
-		"ARPHRD_* type: Ethernet, the cooked header's, or NFLOG's" },
+			       "ARPHRD_* type: Ethernet, the cooked header's, or NFLOG's" },
 	[NFLOG_K_RAW_MAC_SADDR] = { "raw.mac.saddr", NFP_T_RAW, 0,
-		"source hardware address" },
+				    "source hardware address" },
 	[NFLOG_K_RAW_MAC_ADDRLEN] = { "raw.mac.addrlen", NFP_T_U16, 0,
-		"bytes in raw.mac.saddr" },
+				      "bytes in raw.mac.saddr" },
 	[NFLOG_K_RAW_LABEL] = { "raw.label", NFP_T_U8, 0,
-		"the numeric_label option" },
+				"the numeric_label option" },
 	[NFLOG_K_PREFIX] = { "oob.prefix", NFP_T_STRING, 0,
-		"log prefix (DLT_NFLOG captures only)" },
+			     "log prefix (DLT_NFLOG captures only)" },
 	[NFLOG_K_TIME_SEC] = { "oob.time.sec", NFP_T_U32, 0,
-		"packet time from the capture: seconds" },
+			       "packet time from the capture: seconds" },
 	[NFLOG_K_TIME_USEC] = { "oob.time.usec", NFP_T_U32, 0,
-		"and microseconds" },
+				"and microseconds" },
 	[NFLOG_K_MARK] = { "oob.mark", NFP_T_U32, 0,
-		"packet mark (DLT_NFLOG), else 0" },
+			   "packet mark (DLT_NFLOG), else 0" },
 	[NFLOG_K_IFINDEX_IN] = { "oob.ifindex_in", NFP_T_U32, 0,
-		"input interface index (NFLOG, SLL2), 0 when none" },
+				 "input interface index (NFLOG, SLL2), 0 when none" },
 	[NFLOG_K_IFINDEX_OUT] = { "oob.ifindex_out", NFP_T_U32, 0,
-		"output interface index (NFLOG, SLL2), 0 when none" },
+				  "output interface index (NFLOG, SLL2), 0 when none" },
 	[NFLOG_K_HOOK] = { "oob.hook", NFP_T_U8, 0,
-		"netfilter hook (NFLOG); else 0, or 4 for outgoing frames" },
+			   "netfilter hook (NFLOG); else 0, or 4 for outgoing frames" },
 	[NFLOG_K_SEQ_LOCAL] = { "oob.seq.local", NFP_T_U32, 0,
-		"NFLOG sequence number, when the capture has it" },
+				"NFLOG sequence number, when the capture has it" },
 	[NFLOG_K_SEQ_GLOBAL] = { "oob.seq.global", NFP_T_U32, 0,
-		"NFLOG global sequence number, when the capture has it" },
+				 "NFLOG global sequence number, when the capture has it" },
 	[NFLOG_K_FAMILY] = { "oob.family", NFP_T_U8, 0,
-		"AF_INET, AF_INET6, NFPROTO_ARP, else AF_BRIDGE" },
+			     "AF_INET, AF_INET6, NFPROTO_ARP, else AF_BRIDGE" },
 	[NFLOG_K_PROTOCOL] = { "oob.protocol", NFP_T_U16, 0,
-		"ethertype of the packet (ETH_P_IP ...)" },
+			       "ethertype of the packet (ETH_P_IP ...)" },
 	[NFLOG_K_UID] = { "oob.uid", NFP_T_U32, 0,
-		"owner of the sending socket (DLT_NFLOG, local packets)" },
+			  "owner of the sending socket (DLT_NFLOG, local packets)" },
 	[NFLOG_K_GID] = { "oob.gid", NFP_T_U32, 0,
-		"group of the sending socket (DLT_NFLOG, local packets)" },
+			  "group of the sending socket (DLT_NFLOG, local packets)" },
 	[NFLOG_K_CT_STATE] = { "ct.state", NFP_T_STRING, IA,
-		"never set: captures carry no conntrack info" },
+			       "never set: captures carry no conntrack info" },
 	[NFLOG_K_CT_MARK] = { "ct.mark", NFP_T_U32, IA, "never set" },
 	[NFLOG_K_CT_ID] = { "ct.id", NFP_T_U32, IA, "never set" },
 	[PCAP_K_GROUP] = { "oob.group", NFP_T_U16, 0,
-		"NFLOG group (DLT_NFLOG captures; nfpipe's, not ulogd2's)" },
+			   "NFLOG group (DLT_NFLOG captures; nfpipe's, not ulogd2's)" },
 	{ 0 }
 };
 
 struct pcapin_priv {
 	/* options, filled by the core */
-	char *file;			/* capture to read, or NULL */
-	char *interface;		/* live device, or NULL */
-	uint64_t speed;			/* 0: flat out; N: N x real time */
-	uint64_t batch;			/* frames per wakeup */
-	uint64_t snaplen;		/* live: bytes per frame */
-	bool promisc;			/* live: promiscuous mode */
-	char *filter;			/* BPF expression, or NULL */
-	uint64_t label;			/* raw.label */
+	char *file;	  /* capture to read, or NULL */
+	char *interface;  /* live device, or NULL */
+	uint64_t speed;	  /* 0: flat out; N: N x real time */
+	uint64_t batch;	  /* frames per wakeup */
+	uint64_t snaplen; /* live: bytes per frame */
+	bool promisc;	  /* live: promiscuous mode */
+	char *filter;	  /* BPF expression, or NULL */
+	uint64_t label;	  /* raw.label */
 
 	/* state */
-	pcap_t *pc;			/* the capture, NULL when closed */
-	int dlt;			/* its link type */
-	int evfd;			/* offline: always-ready wakeup, or -1 */
-	struct nfp_timer *pace;		/* offline speed=N: the pause */
-	bool paused;			/* evfd is off until pace fires */
-	bool done;			/* end of file reached */
-	bool have_held;			/* held/held_data: a frame not yet due */
-	struct pcap_pkthdr held;	/* its header */
-	const u_char *held_data;	/* its bytes, valid until next read */
-	uint64_t t0_pkt_us;		/* capture time of the first frame */
-	uint64_t t0_wall_us;		/* monotonic time it was replayed */
-	bool t0_set;			/* the two above are valid */
-	struct nflog_fill_ctx fill;	/* label, capture time */
-	unsigned int batch_n;		/* frames in this wakeup */
+	pcap_t *pc;		    /* the capture, NULL when closed */
+	int dlt;		    /* its link type */
+	int evfd;		    /* offline: always-ready wakeup, or -1 */
+	struct nfp_timer *pace;	    /* offline speed=N: the pause */
+	bool paused;		    /* evfd is off until pace fires */
+	bool done;		    /* end of file reached */
+	bool have_held;		    /* held/held_data: a frame not yet due */
+	struct pcap_pkthdr held;    /* its header */
+	const u_char *held_data;    /* its bytes, valid until next read */
+	uint64_t t0_pkt_us;	    /* capture time of the first frame */
+	uint64_t t0_wall_us;	    /* monotonic time it was replayed */
+	bool t0_set;		    /* the two above are valid */
+	struct nflog_fill_ctx fill; /* label, capture time */
+	unsigned int batch_n;	    /* frames in this wakeup */
 };
 
 static const struct nfp_option pcapin_options[] = {
-	{ .name = "file", .type = NFP_OPT_PATH,
+	{ .name = "file",
+	  .type = NFP_OPT_PATH,
 	  .off = offsetof(struct pcapin_priv, file),
 	  .help = "Capture file to replay (pcap or pcapng; link types in the README: Ethernet, raw IP, loopback, PPP, Cisco HDLC, 802.11, PPI, Linux cooked, NFLOG)." },
-	{ .name = "interface", .type = NFP_OPT_STRING,
+	{ .name = "interface",
+	  .type = NFP_OPT_STRING,
 	  .off = offsetof(struct pcapin_priv, interface),
 	  .help = "Capture live on this interface instead (also nflog:N); needs CAP_NET_RAW." },
-	{ .name = "speed", .type = NFP_OPT_UINT, .def = "0", .min = 0,
-	  .max = 1000000, .off = offsetof(struct pcapin_priv, speed),
+	{ .name = "speed",
+	  .type = NFP_OPT_UINT,
+	  .def = "0",
+	  .min = 0,
+	  .max = 1000000,
+	  .off = offsetof(struct pcapin_priv, speed),
 	  .help = "Replay pace: 0 as fast as possible, N at N times the captured rate." },
-	{ .name = "batch", .type = NFP_OPT_UINT, .def = "256", .min = 1,
-	  .max = 100000, .off = offsetof(struct pcapin_priv, batch),
+	{ .name = "batch",
+	  .type = NFP_OPT_UINT,
+	  .def = "256",
+	  .min = 1,
+	  .max = 100000,
+	  .off = offsetof(struct pcapin_priv, batch),
 	  .help = "Frames read per loop wakeup: outputs flush between batches." },
-	{ .name = "snaplen", .type = NFP_OPT_UINT, .def = "65535",
-	  .min = 64, .max = 262144,
+	{ .name = "snaplen",
+	  .type = NFP_OPT_UINT,
+	  .def = "65535",
+	  .min = 64,
+	  .max = 262144,
 	  .off = offsetof(struct pcapin_priv, snaplen),
 	  .help = "Live: bytes captured per frame." },
-	{ .name = "promisc", .type = NFP_OPT_BOOL, .def = "0",
+	{ .name = "promisc",
+	  .type = NFP_OPT_BOOL,
+	  .def = "0",
 	  .off = offsetof(struct pcapin_priv, promisc),
 	  .help = "Live: put the interface in promiscuous mode." },
-	{ .name = "filter", .type = NFP_OPT_STRING,
+	{ .name = "filter",
+	  .type = NFP_OPT_STRING,
 	  .off = offsetof(struct pcapin_priv, filter),
 	  .help = "BPF filter expression (tcpdump syntax) applied to the frames." },
-	{ .name = "numeric_label", .type = NFP_OPT_UINT, .def = "0",
-	  .min = 0, .max = 255, .off = offsetof(struct pcapin_priv, label),
+	{ .name = "numeric_label",
+	  .type = NFP_OPT_UINT,
+	  .def = "0",
+	  .min = 0,
+	  .max = 255,
+	  .off = offsetof(struct pcapin_priv, label),
 	  .help = "Value of raw.label in every record, as NFLOG's option." },
 	{ 0 }
 };
@@ -191,7 +211,8 @@ static void skipped(struct nfp_inst *inst, int r, const struct nflog_pkt *pkt)
 		inst->ctr[C_UNSUPPORTED]++;
 		name = pcap_datalink_val_to_name(pkt->hw_protocol);
 		nfp_warn_rl(inst, "frame %llu skipped: %s: %u (%s)", n,
-			    pkt->why, pkt->hw_protocol, name ? name : "unknown");
+			    pkt->why, pkt->hw_protocol,
+			    name ? name : "unknown");
 		break;
 	default:
 		inst->ctr[C_MALFORMED]++;
@@ -242,12 +263,14 @@ static void finish(struct nfp_inst *inst)
 		close(p->evfd);
 		p->evfd = -1;
 	}
-	nfp_info(inst, "end of %s: %llu frames, %llu malformed, %llu IP, %llu not IP, %llu of an unsupported link type",
-		 p->file, (unsigned long long)inst->ctr[C_PACKETS],
-		 (unsigned long long)inst->ctr[C_MALFORMED],
-		 (unsigned long long)inst->ctr[C_IP],
-		 (unsigned long long)inst->ctr[C_NOT_IP],
-		 (unsigned long long)inst->ctr[C_UNSUPPORTED]);
+	nfp_info(
+		inst,
+		"end of %s: %llu frames, %llu malformed, %llu IP, %llu not IP, %llu of an unsupported link type",
+		p->file, (unsigned long long)inst->ctr[C_PACKETS],
+		(unsigned long long)inst->ctr[C_MALFORMED],
+		(unsigned long long)inst->ctr[C_IP],
+		(unsigned long long)inst->ctr[C_NOT_IP],
+		(unsigned long long)inst->ctr[C_UNSUPPORTED]);
 	nfp_input_done(inst);
 }
 
@@ -407,7 +430,8 @@ static int pcapin_configure(struct nfp_inst *inst)
 	struct pcapin_priv *p = inst->priv;
 
 	if (!p->file == !p->interface) {
-		nfp_err(inst, "set either file= (replay a capture) or interface= (capture live)");
+		nfp_err(inst,
+			"set either file= (replay a capture) or interface= (capture live)");
 		return -EINVAL;
 	}
 	return 0;
@@ -421,8 +445,8 @@ static int set_filter(struct nfp_inst *inst)
 
 	if (!p->filter)
 		return 0;
-	if (pcap_compile(p->pc, &prog, p->filter, 1,
-			 PCAP_NETMASK_UNKNOWN) < 0) {
+	if (pcap_compile(p->pc, &prog, p->filter, 1, PCAP_NETMASK_UNKNOWN) <
+	    0) {
 		nfp_err(inst, "filter \"%s\": %s", p->filter,
 			pcap_geterr(p->pc));
 		return -EINVAL;
@@ -466,7 +490,8 @@ static int pcapin_start(struct nfp_inst *inst)
 	if (!pcapin_dlt_supported(p->dlt)) {
 		const char *n = pcap_datalink_val_to_name(p->dlt);
 
-		nfp_err(inst, "link type %d (%s) is not one this input reads: Ethernet, raw IP (RAW, IPV4, IPV6), loopback (NULL, LOOP), PPP (PPP, PPP_SERIAL, PPP_ETHER, PPP_PPPD, PPP_WITH_DIR), Cisco HDLC (C_HDLC, C_HDLC_WITH_DIR), 802.11 (IEEE802_11, IEEE802_11_RADIO, PPI), Linux cooked (LINUX_SLL, LINUX_SLL2) or NFLOG",
+		nfp_err(inst,
+			"link type %d (%s) is not one this input reads: Ethernet, raw IP (RAW, IPV4, IPV6), loopback (NULL, LOOP), PPP (PPP, PPP_SERIAL, PPP_ETHER, PPP_PPPD, PPP_WITH_DIR), Cisco HDLC (C_HDLC, C_HDLC_WITH_DIR), 802.11 (IEEE802_11, IEEE802_11_RADIO, PPI), Linux cooked (LINUX_SLL, LINUX_SLL2) or NFLOG",
 			p->dlt, n ? n : "unknown");
 		r = -EPROTONOSUPPORT;
 		goto fail;
@@ -507,8 +532,8 @@ static int pcapin_start(struct nfp_inst *inst)
 			 p->file, pcap_datalink_val_to_name(p->dlt),
 			 (unsigned long long)p->speed);
 	else
-		nfp_info(inst, "replaying %s (%s) as fast as possible",
-			 p->file, pcap_datalink_val_to_name(p->dlt));
+		nfp_info(inst, "replaying %s (%s) as fast as possible", p->file,
+			 pcap_datalink_val_to_name(p->dlt));
 	return 0;
 fail_loop:
 	nfp_err(inst, "cannot join the event loop: %s", strerror(-r));
@@ -533,7 +558,8 @@ NFP_PLUGIN(input, pcap) = {
 	.size = sizeof(struct nfp_plugin),
 	.kind = NFP_INPUT,
 	.name = "PCAP",
-	.summary = "packets from a capture file (replay) or a live interface, with NFLOG's keys",
+	.summary =
+		"packets from a capture file (replay) or a live interface, with NFLOG's keys",
 	.options = pcapin_options,
 	.out_keys = pcapin_keys,
 	.counters = pcapin_counters,

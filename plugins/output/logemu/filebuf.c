@@ -194,7 +194,7 @@ int fb_flush(struct fb *f)
 			err = -errno;
 			break;
 		}
-		if (n == 0) {	/* no progress: do not spin */
+		if (n == 0) { /* no progress: do not spin */
 			err = -EIO;
 			break;
 		}

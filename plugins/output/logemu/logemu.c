@@ -31,12 +31,15 @@
 enum { K_PRINT, K_TIME_SEC, K_TIME_USEC };
 
 static const struct nfp_key logemu_in[] = {
-	[K_PRINT] = { .name = "print", .type = NFP_T_STRING,
+	[K_PRINT] = { .name = "print",
+		      .type = NFP_T_STRING,
 		      .help = "the line to write (PRINTPKT, PRINTFLOW)" },
-	[K_TIME_SEC] = { .name = "oob.time.sec", .type = NFP_T_U32,
+	[K_TIME_SEC] = { .name = "oob.time.sec",
+			 .type = NFP_T_U32,
 			 .flags = NFP_KEYF_OPTIONAL,
 			 .help = "time of the packet; now when absent" },
-	[K_TIME_USEC] = { .name = "oob.time.usec", .type = NFP_T_U32,
+	[K_TIME_USEC] = { .name = "oob.time.usec",
+			  .type = NFP_T_U32,
 			  .flags = NFP_KEYF_OPTIONAL,
 			  .help = "its microseconds (framing=rfc3339)" },
 	{ 0 }
@@ -44,34 +47,38 @@ static const struct nfp_key logemu_in[] = {
 
 enum logemu_framing { FR_ULOGD, FR_RFC3339, FR_NONE, FR_KERNEL };
 
-static const char *const logemu_framings[] = {
-	"ulogd", "rfc3339", "none", "kernel", NULL
-};
+static const char *const logemu_framings[] = { "ulogd", "rfc3339", "none",
+					       "kernel", NULL };
 
 static const char *const logemu_counters[] = { FB_COUNTERS, NULL };
 
 struct logemu_priv {
-	char *file;		/* option: path of the log file */
-	bool sync;		/* option: fdatasync() after each batch */
-	int framing;		/* option: enum logemu_framing */
-	struct fb fb;		/* the file and its pending batch */
-	char host[256];		/* short host name, as ulogd2 */
-	size_t hostlen;		/* its length */
-	int64_t stamp_sec;	/* second the cached stamp is for, -1: none */
-	char stamp[40];		/* the frame up to the seconds */
-	size_t stamplen;	/* bytes of stamp up to the fraction */
-	char zone[8];		/* RFC 3339: "+01:00" for stamp_sec */
+	char *file;	   /* option: path of the log file */
+	bool sync;	   /* option: fdatasync() after each batch */
+	int framing;	   /* option: enum logemu_framing */
+	struct fb fb;	   /* the file and its pending batch */
+	char host[256];	   /* short host name, as ulogd2 */
+	size_t hostlen;	   /* its length */
+	int64_t stamp_sec; /* second the cached stamp is for, -1: none */
+	char stamp[40];	   /* the frame up to the seconds */
+	size_t stamplen;   /* bytes of stamp up to the fraction */
+	char zone[8];	   /* RFC 3339: "+01:00" for stamp_sec */
 };
 
 static const struct nfp_option logemu_options[] = {
-	{ .name = "file", .type = NFP_OPT_PATH,
+	{ .name = "file",
+	  .type = NFP_OPT_PATH,
 	  .def = LOCALSTATEDIR "/log/nfpipe/syslogemu.log",
 	  .off = offsetof(struct logemu_priv, file),
 	  .help = "File the lines are appended to; created 0640." },
-	{ .name = "sync", .type = NFP_OPT_BOOL, .def = "0",
+	{ .name = "sync",
+	  .type = NFP_OPT_BOOL,
+	  .def = "0",
 	  .off = offsetof(struct logemu_priv, sync),
 	  .help = "fdatasync() the file after each batch." },
-	{ .name = "framing", .type = NFP_OPT_ENUM, .def = "ulogd",
+	{ .name = "framing",
+	  .type = NFP_OPT_ENUM,
+	  .def = "ulogd",
 	  .enums = logemu_framings,
 	  .off = offsetof(struct logemu_priv, framing),
 	  .help = "ulogd: 'Mon dd hh:mm:ss host '; kernel: 'Mon dd hh:mm:ss host kernel: ' as syslog writes kernel lines (for psad, fail2ban, logwatch); rfc3339: 'YYYY-MM-DDThh:mm:ss.uuuuuu+hh:mm host '; none: the text alone." },

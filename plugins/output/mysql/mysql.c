@@ -1541,9 +1541,11 @@ static int my_start(struct nfp_inst *inst)
 		return -EINVAL;
 	list = sqlc_unbound(inst, p->cols, &n);
 	if (list)
-		nfp_info(inst, "%u column%s NULL, no plugin in the stack fills %s: %s",
-			 n, n == 1 ? " stays" : "s stay",
-			 n == 1 ? "it" : "them", list);
+		nfp_info(
+			inst,
+			"%u column%s NULL, no plugin in the stack fills %s: %s",
+			n, n == 1 ? " stays" : "s stay", n == 1 ? "it" : "them",
+			list);
 	free(list);
 	x = ctx_new(inst, p);
 	if (!x)

@@ -7,7 +7,7 @@
  * those touch only their arguments.
  */
 #ifndef _GNU_SOURCE
-#define _GNU_SOURCE	/* asprintf, strndup */
+#define _GNU_SOURCE /* asprintf, strndup */
 #endif
 #include <ctype.h>
 #include <dirent.h>
@@ -168,22 +168,22 @@ int sqlc_parse_list(struct sqlc_set *s, const char *list, const char **why)
 /* ---- a small SQL tokenizer, for CREATE TABLE in schema files ------------- */
 
 enum tok_kind {
-	TK_END = 0,	/* end of text */
-	TK_WORD,	/* identifier or keyword, unquoted */
-	TK_QUOTED,	/* "id", `id` or [id]: the text between */
-	TK_PUNCT,	/* one character: ( ) , ; . and others */
-	TK_OTHER,	/* string literal, number, operator run */
+	TK_END = 0, /* end of text */
+	TK_WORD,    /* identifier or keyword, unquoted */
+	TK_QUOTED,  /* "id", `id` or [id]: the text between */
+	TK_PUNCT,   /* one character: ( ) , ; . and others */
+	TK_OTHER,   /* string literal, number, operator run */
 };
 
 struct tok {
-	enum tok_kind kind;	/* what it is */
-	const char *p;		/* its text (inside the quotes) */
-	size_t n;		/* length of that text */
+	enum tok_kind kind; /* what it is */
+	const char *p;	    /* its text (inside the quotes) */
+	size_t n;	    /* length of that text */
 };
 
 struct lexer {
-	const char *p;		/* next character */
-	const char *delim;	/* MySQL client "delimiter" in effect */
+	const char *p;	   /* next character */
+	const char *delim; /* MySQL client "delimiter" in effect */
 };
 
 static bool word_char(char c)
@@ -201,7 +201,7 @@ static bool lex_space(struct lexer *lx)
 		if (lx->p[0] == '-' && lx->p[1] == '-') {
 			lx->p += strcspn(lx->p, "\n");
 		} else if (lx->p[0] == '#') {
-			lx->p += strcspn(lx->p, "\n");	/* MySQL */
+			lx->p += strcspn(lx->p, "\n"); /* MySQL */
 		} else if (lx->p[0] == '/' && lx->p[1] == '*') {
 			const char *e = strstr(lx->p + 2, "*/");
 
@@ -226,7 +226,7 @@ static void lex_next(struct lexer *lx, struct tok *t)
 		t->kind = TK_QUOTED;
 		t->p = ++p;
 		while (*p && !(*p == close && p[1] != close))
-			p += *p == close ? 2 : 1;	/* doubled quote */
+			p += *p == close ? 2 : 1; /* doubled quote */
 		t->n = (size_t)(p - t->p);
 		lx->p = *p ? p + 1 : p;
 		return;
@@ -307,8 +307,9 @@ static bool tok_name(const struct tok *t, char *buf, size_t len)
 }
 
 static const char *const table_constraint_words[] = {
-	"CONSTRAINT", "PRIMARY", "UNIQUE", "CHECK", "FOREIGN", "KEY", "INDEX",
-	"EXCLUDE", "LIKE", "FULLTEXT", "SPATIAL", "PERIOD", NULL
+	"CONSTRAINT", "PRIMARY", "UNIQUE",  "CHECK", "FOREIGN",
+	"KEY",	      "INDEX",	 "EXCLUDE", "LIKE",  "FULLTEXT",
+	"SPATIAL",    "PERIOD",	 NULL
 };
 
 /*
@@ -333,7 +334,7 @@ static int parse_columns(struct sqlc_set *s, struct lexer *lx)
 		if (t.kind == TK_END)
 			return -EINVAL;
 		if (tok_punct(&t, ')'))
-			break;	/* "()" or a trailing comma */
+			break; /* "()" or a trailing comma */
 		is_name = tok_name(&t, name, sizeof(name));
 		for (i = 0; t.kind == TK_WORD && table_constraint_words[i]; i++)
 			if (tok_is(&t, table_constraint_words[i]))
@@ -352,11 +353,11 @@ static int parse_columns(struct sqlc_set *s, struct lexer *lx)
 					break;
 			} else if (depth == 1 && tok_punct(&t, ',')) {
 				break;
-			} else if (depth == 1 &&
-				   (tok_is(&t, "ALWAYS") || tok_is(&t, "VIRTUAL") ||
-				    tok_is(&t, "PERSISTENT") ||
-				    tok_is(&t, "STORED"))) {
-				gen = true;	/* computed: not ours */
+			} else if (depth == 1 && (tok_is(&t, "ALWAYS") ||
+						  tok_is(&t, "VIRTUAL") ||
+						  tok_is(&t, "PERSISTENT") ||
+						  tok_is(&t, "STORED"))) {
+				gen = true; /* computed: not ours */
 			}
 		}
 		if (!skip && !gen && !sqlc_skip(name) && !sqlc_has(s, name) &&
@@ -393,8 +394,8 @@ int sqlc_parse_schema(struct sqlc_set *s, const char *sql, const char *table)
 			continue;
 		lex_next(&lx, &t);
 		if (tok_is(&t, "IF")) {
-			lex_next(&lx, &t);	/* NOT */
-			lex_next(&lx, &t);	/* EXISTS */
+			lex_next(&lx, &t); /* NOT */
+			lex_next(&lx, &t); /* EXISTS */
 			lex_next(&lx, &t);
 		}
 		if (!tok_name(&t, name, sizeof(name)))
@@ -467,7 +468,8 @@ int sqlc_cache_write(const struct sqlc_set *s, const char *path)
 		close(fd);
 		goto out;
 	}
-	fprintf(f, "# nfpipe: the columns this instance filled when it last saw its table; used while the server cannot be reached\n");
+	fprintf(f,
+		"# nfpipe: the columns this instance filled when it last saw its table; used while the server cannot be reached\n");
 	for (i = 0; i < s->ncols; i++)
 		fprintf(f, "%s\n", s->cols[i].name);
 	if (fflush(f) || fsync(fileno(f)))
@@ -575,8 +577,8 @@ static int copy_set(struct sqlc_set *to, const struct sqlc_set *from)
 }
 
 int sqlc_pick_online(struct sqlc_set *out, const struct sqlc_set *server,
-		     const char *cache, const char *spool_dir,
-		     const char *inst, bool *pinned, int *cache_err)
+		     const char *cache, const char *spool_dir, const char *inst,
+		     bool *pinned, int *cache_err)
 {
 	struct sqlc_set *old;
 	int r;
@@ -861,14 +863,18 @@ int sqlc_choose_online(struct nfp_inst *inst, struct sqlc_set *out,
 	bool pinned;
 	int r, cerr;
 
-	r = sqlc_pick_online(out, server, cache, spool_dir, inst->name,
-			     &pinned, &cerr);
+	r = sqlc_pick_online(out, server, cache, spool_dir, inst->name, &pinned,
+			     &cerr);
 	if (!r && pinned)
-		nfp_warn(inst, "the spool holds batches for the %u columns %s lists: filling those until it is empty (restart then to fill the %u columns %s has now)",
-			 out->ncols, cache, server->ncols, table);
+		nfp_warn(
+			inst,
+			"the spool holds batches for the %u columns %s lists: filling those until it is empty (restart then to fill the %u columns %s has now)",
+			out->ncols, cache, server->ncols, table);
 	if (!r && cerr)
-		nfp_warn(inst, "cannot save the columns in %s: %s (a start while the server is down will need columns= or schema_file)",
-			 cache, strerror(-cerr));
+		nfp_warn(
+			inst,
+			"cannot save the columns in %s: %s (a start while the server is down will need columns= or schema_file)",
+			cache, strerror(-cerr));
 	return r;
 }
 
@@ -883,14 +889,17 @@ int sqlc_choose_offline(struct nfp_inst *inst, struct sqlc_set *out,
 	if (r == -ENOMEM)
 		return r;
 	if (r) {
-		nfp_err(inst, "%s, and no columns are known for %s: set columns= (the column names, comma-separated), or start once with the server up",
+		nfp_err(inst,
+			"%s, and no columns are known for %s: set columns= (the column names, comma-separated), or start once with the server up",
 			why, table);
 		return -EINVAL;
 	}
-	nfp_warn(inst, "%s; filling the %u columns %s, spooling until the server is back",
-		 why, out->ncols,
-		 src == SQLC_SRC_CACHE ? "saved by an earlier run" :
-					 "of the table in schema_file");
+	nfp_warn(
+		inst,
+		"%s; filling the %u columns %s, spooling until the server is back",
+		why, out->ncols,
+		src == SQLC_SRC_CACHE ? "saved by an earlier run"
+				      : "of the table in schema_file");
 	return 0;
 }
 

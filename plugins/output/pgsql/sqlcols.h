@@ -25,18 +25,18 @@
 
 /* One column that the output fills. */
 struct sqlc_col {
-	char *name;		/* column name as the table has it */
-	char *key;		/* its key: the name, '_' read as '.' */
-	char *help;		/* "column NAME", for --help-plugin */
+	char *name; /* column name as the table has it */
+	char *key;  /* its key: the name, '_' read as '.' */
+	char *help; /* "column NAME", for --help-plugin */
 };
 
 /* The columns an instance fills, and the key table made from them. */
 struct sqlc_set {
-	struct sqlc_col *cols;	/* in table order */
-	unsigned int ncols;	/* entries used in cols */
-	unsigned int cap;	/* entries allocated */
-	struct nfp_key *keys;	/* a key a column, { 0 }: sqlc_finish */
-	uint32_t fingerprint;	/* of the names: the spool's row layout */
+	struct sqlc_col *cols; /* in table order */
+	unsigned int ncols;    /* entries used in cols */
+	unsigned int cap;      /* entries allocated */
+	struct nfp_key *keys;  /* a key a column, { 0 }: sqlc_finish */
+	uint32_t fingerprint;  /* of the names: the spool's row layout */
 };
 
 /*
@@ -102,13 +102,13 @@ bool sqlc_spool_pending(const char *spool_dir, const char *inst);
  * @out is cleared first. 0 or -ENOMEM.
  */
 int sqlc_pick_online(struct sqlc_set *out, const struct sqlc_set *server,
-		     const char *cache, const char *spool_dir,
-		     const char *inst, bool *pinned, int *cache_err);
+		     const char *cache, const char *spool_dir, const char *inst,
+		     bool *pinned, int *cache_err);
 
 /* Where sqlc_pick_offline() found the columns. */
 enum sqlc_src {
-	SQLC_SRC_CACHE,		/* the cache of an earlier run */
-	SQLC_SRC_SCHEMA,	/* CREATE TABLE in the schema file */
+	SQLC_SRC_CACHE,	 /* the cache of an earlier run */
+	SQLC_SRC_SCHEMA, /* CREATE TABLE in the schema file */
 };
 
 /*
@@ -165,10 +165,10 @@ char *sqlc_unbound(const struct nfp_inst *inst, const struct sqlc_set *s,
 /* ---- ulogd2's `procedure` ------------------------------------------------ */
 
 enum sqlc_mode {
-	SQLC_TABLE = 0,		/* unset or "INSERT": rows into the table */
-	SQLC_INSERT_AS,		/* "INSERT INTO x": that text, then (cols) */
-	SQLC_CALL,		/* "CALL name": a stored procedure per row */
-	SQLC_SELECT,		/* "name": SELECT name(...) per row */
+	SQLC_TABLE = 0, /* unset or "INSERT": rows into the table */
+	SQLC_INSERT_AS, /* "INSERT INTO x": that text, then (cols) */
+	SQLC_CALL,	/* "CALL name": a stored procedure per row */
+	SQLC_SELECT,	/* "name": SELECT name(...) per row */
 };
 
 /*
