@@ -48,10 +48,10 @@ enum bl_target { T_IPSET, T_NFT, T_CIDR };
 
 /* What convert and load share. */
 struct bl_args {
-	const char *name;	/* -n: the set's name */
-	const char *table;	/* --table: nft "family name" */
-	int format;		/* -f: enum ipl_format */
-	enum bl_target target;	/* -t */
+	const char *name;      /* -n: the set's name */
+	const char *table;     /* --table: nft "family name" */
+	int format;	       /* -f: enum ipl_format */
+	enum bl_target target; /* -t */
 };
 
 /* ipset's names are at most 31 bytes; NAME6 and NAME-tmp6 must fit. */
@@ -103,8 +103,8 @@ static struct iplist *read_list(const char *path, int format,
 		cli_err("out of memory");
 		return NULL;
 	}
-	ipl_set_bad_fn(l, on_bad, (void *)(strcmp(path, "-") ? path
-							      : "<stdin>"));
+	ipl_set_bad_fn(l, on_bad,
+		       (void *)(strcmp(path, "-") ? path : "<stdin>"));
 	err = ipl_load_file(l, path);
 	if (!err)
 		err = ipl_finish(l);
@@ -120,12 +120,12 @@ static struct iplist *read_list(const char *path, int format,
 /* ---- writing sets -------------------------------------------------------- */
 
 struct out {
-	FILE *f;		/* where the text goes */
-	const char *set;	/* "add NAME " / the nft set, per family */
-	enum bl_target target;	/* how a network is written */
-	size_t in_stmt;		/* nft: elements in the open statement */
+	FILE *f;		 /* where the text goes */
+	const char *set;	 /* "add NAME " / the nft set, per family */
+	enum bl_target target;	 /* how a network is written */
+	size_t in_stmt;		 /* nft: elements in the open statement */
 	const struct bl_args *a; /* names */
-	int family;		/* of the networks being written */
+	int family;		 /* of the networks being written */
 };
 
 /* A dotted quad without printf (400,000 of them for level1). */
@@ -254,8 +254,8 @@ static bool ipset_exists(const char *name)
  * half filled. `create -exist` refuses a set of other sizes, hence the look
  * at what exists.
  */
-static void write_sets(FILE *f, const struct iplist *l,
-		       const struct bl_args *a, bool swap, size_t *total)
+static void write_sets(FILE *f, const struct iplist *l, const struct bl_args *a,
+		       bool swap, size_t *total)
 {
 	struct out o = { .f = f, .target = a->target, .a = a };
 	char set[2][64], tmp[2][64], line[160];
@@ -297,8 +297,9 @@ static void write_sets(FILE *f, const struct iplist *l,
 		ipset_sizes(n[fam], &hs, &me);
 		if (swap && ipset_exists(fill))
 			fprintf(f, "destroy %s\n", fill);
-		fprintf(f, "create %s hash:net family %s hashsize %zu "
-			   "maxelem %zu%s\n",
+		fprintf(f,
+			"create %s hash:net family %s hashsize %zu "
+			"maxelem %zu%s\n",
 			fill, fam ? "inet6" : "inet", hs, me,
 			swap ? "" : " -exist");
 		snprintf(line, sizeof(line), "add %s ", fill);
@@ -317,8 +318,8 @@ static void write_sets(FILE *f, const struct iplist *l,
 
 /* ---- option parsing shared by convert and load ------------------------ */
 
-static int parse_args(int argc, char **argv, struct bl_args *a,
-		      bool allow_cidr, const char **file)
+static int parse_args(int argc, char **argv, struct bl_args *a, bool allow_cidr,
+		      const char **file)
 {
 	static const struct option opts[] = {
 		{ "name", required_argument, NULL, 'n' },
@@ -346,7 +347,8 @@ static int parse_args(int argc, char **argv, struct bl_args *a,
 			if (a->format < 0) {
 				cli_usage_err("unknown format \"%s\" (auto, "
 					      "p2p, cidr, dshield, spamhaus, "
-					      "ipset)", optarg);
+					      "ipset)",
+					      optarg);
 				return -1;
 			}
 			break;
@@ -359,9 +361,9 @@ static int parse_args(int argc, char **argv, struct bl_args *a,
 				a->target = T_CIDR;
 			else {
 				cli_usage_err("unknown target \"%s\" (%s)",
-					      optarg, allow_cidr
-						      ? "ipset, nft, cidr"
-						      : "ipset, nft");
+					      optarg,
+					      allow_cidr ? "ipset, nft, cidr"
+							 : "ipset, nft");
 				return -1;
 			}
 			break;
@@ -384,7 +386,8 @@ static int parse_args(int argc, char **argv, struct bl_args *a,
 		if (!(isalnum((unsigned char)*c) || *c == '_' || *c == '-' ||
 		      *c == '.')) {
 			cli_usage_err("set name \"%s\": use letters, digits, "
-				      "'_', '-' and '.'", a->name);
+				      "'_', '-' and '.'",
+				      a->name);
 			return -1;
 		}
 	if (a->name && strlen(a->name) > SET_NAME_MAX) {
@@ -560,16 +563,16 @@ static int do_load(int argc, char **argv)
 /* ---- lookup ----------------------------------------------------------- */
 
 struct lk_list {
-	char *name;		/* NAME */
-	char *path;		/* PATH */
-	int format;		/* FORMAT */
-	struct iplist *ipl;	/* loaded */
+	char *name;	    /* NAME */
+	char *path;	    /* PATH */
+	int format;	    /* FORMAT */
+	struct iplist *ipl; /* loaded */
 };
 
 static int add_spec(struct lk_list *v, int *n, int max, const char *spec)
 {
-	const char *c1 = strchr(spec, ':'), *c2 = c1 ? strchr(c1 + 1, ':')
-						       : NULL;
+	const char *c1 = strchr(spec, ':'),
+		   *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
 	char fmt[32];
 
 	if (!c1 || !c2 || c1 == spec || !c2[1] ||
@@ -595,8 +598,7 @@ static int add_spec(struct lk_list *v, int *n, int max, const char *spec)
 }
 
 /* Every list= of every BLACKLIST instance of the config. */
-static int lists_from_conf(const char *path, struct lk_list *v, int *n,
-			   int max)
+static int lists_from_conf(const char *path, struct lk_list *v, int *n, int max)
 {
 	struct nfp_conf *conf = cli_conf_load(path);
 	char *names[64];

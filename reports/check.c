@@ -16,11 +16,12 @@
 
 static void check_usage(FILE *f)
 {
-	fprintf(f, "Usage: nfpipe check [-c FILE]\n"
-		   "Check a config the way nfpiped reads it: every error at "
-		   "once, with file:line.\n\n"
-		   "  -c, --config FILE   config to check (default %s)\n"
-		   "  -h, --help          this help\n",
+	fprintf(f,
+		"Usage: nfpipe check [-c FILE]\n"
+		"Check a config the way nfpiped reads it: every error at "
+		"once, with file:line.\n\n"
+		"  -c, --config FILE   config to check (default %s)\n"
+		"  -h, --help          this help\n",
 		CLI_DEFAULT_CONFIG);
 }
 

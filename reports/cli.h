@@ -39,9 +39,9 @@ enum cli_exit {
 
 /* One subcommand: a row of the table in main.c. */
 struct cli_cmd {
-	const char *name;		    /* "report", as typed */
-	const char *summary;		    /* one line for nfpipe --help */
-	int (*run)(int argc, char **argv);  /* argv[0] is @name */
+	const char *name;		   /* "report", as typed */
+	const char *summary;		   /* one line for nfpipe --help */
+	int (*run)(int argc, char **argv); /* argv[0] is @name */
 };
 
 /* "nfpipe report" while `report` runs: the prefix of every message. */
@@ -50,8 +50,7 @@ extern const char *cli_prog;
 /* "nfpipe CMD: MESSAGE\n" on stderr. */
 void cli_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* The same and a usage hint: "Try 'nfpipe CMD --help'." */
-void cli_usage_err(const char *fmt, ...)
-	__attribute__((format(printf, 1, 2)));
+void cli_usage_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /*
  * The end of a subcommand's getopt_long switch, for what it does not

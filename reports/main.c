@@ -21,7 +21,8 @@ static int cmd_help(int argc, char **argv);
 
 static const struct cli_cmd cmds[] = {
 	{ "report", "reports from the stored packets and flows", cmd_report },
-	{ "status", "the daemon's live counters, sinks and losses", cmd_status },
+	{ "status", "the daemon's live counters, sinks and losses",
+	  cmd_status },
 	{ "reload", "have the daemon reload its config", cmd_reload },
 	{ "check", "check a config the way nfpiped reads it", cmd_check },
 	{ "blocklist", "convert, load and look up blocklists", cmd_blocklist },
@@ -144,8 +145,8 @@ static int cmd_help(int argc, char **argv)
 			execlp("man", "man", page, (char *)NULL);
 			_exit(127);
 		}
-		if (pid > 0 && waitpid(pid, &st, 0) == pid &&
-		    WIFEXITED(st) && WEXITSTATUS(st) == 0)
+		if (pid > 0 && waitpid(pid, &st, 0) == pid && WIFEXITED(st) &&
+		    WEXITSTATUS(st) == 0)
 			return CLI_OK;
 	}
 	{
@@ -187,7 +188,8 @@ int main(int argc, char **argv)
 			cli_usage_err("unknown option \"%s\"", argv[1]);
 		else if (near)
 			cli_usage_err("no subcommand \"%s\"; did you mean "
-				      "\"%s\"?", argv[1], near);
+				      "\"%s\"?",
+				      argv[1], near);
 		else
 			cli_usage_err("no subcommand \"%s\"", argv[1]);
 		return CLI_FAIL;

@@ -25,8 +25,7 @@ struct walk {
 	int started;   /* a network has been seen in this family */
 };
 
-static int check_net(void *ctx, int family, ipl_u128 addr,
-		     unsigned int pfx)
+static int check_net(void *ctx, int family, ipl_u128 addr, unsigned int pfx)
 {
 	struct walk *w = ctx;
 	unsigned int bits = family == AF_INET ? 32 : 128;
@@ -34,9 +33,9 @@ static int check_net(void *ctx, int family, ipl_u128 addr,
 
 	if (pfx > bits)
 		abort();
-	host = pfx == 0 ? (bits == 32 ? 0xffffffffu : ~(ipl_u128)0)
-			: pfx >= bits ? 0
-				      : ((((ipl_u128)1) << (bits - pfx)) - 1);
+	host = pfx == 0	     ? (bits == 32 ? 0xffffffffu : ~(ipl_u128)0)
+	       : pfx >= bits ? 0
+			     : ((((ipl_u128)1) << (bits - pfx)) - 1);
 	if (addr & host)
 		abort(); /* not aligned: not a network */
 	if (w->started && w->family == family && addr < w->next)

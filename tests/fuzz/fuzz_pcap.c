@@ -16,7 +16,7 @@
 
 #include "pcap_parse.h"
 
-static unsigned long fz_sink;	/* keeps the reads from being elided */
+static unsigned long fz_sink; /* keeps the reads from being elided */
 
 static void touch(const void *p, uint32_t len)
 {
@@ -64,5 +64,5 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 }
 
 static const char *const NFP_FUZZ_CORPUS[] = { "tests/data/pcap/frames",
-						"tests/data/pcap", NULL };
+					       "tests/data/pcap", NULL };
 #include "replay.h"

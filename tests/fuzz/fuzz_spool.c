@@ -17,8 +17,8 @@
 #include "spool.h"
 
 struct fz_state {
-	uint64_t seen;		/* records the callback got */
-	uint64_t last_end;	/* end of the previous record */
+	uint64_t seen;	   /* records the callback got */
+	uint64_t last_end; /* end of the previous record */
 };
 
 /* Decompress a compressed payload into an exact-size buffer, then check it. */

@@ -22,9 +22,8 @@
 
 extern const struct nfp_plugin nfp_filter_base, nfp_filter_geoip;
 
-static const struct nfp_plugin *const plugins[] = {
-	&nfp_filter_base, &nfp_filter_geoip, NULL
-};
+static const struct nfp_plugin *const plugins[] = { &nfp_filter_base,
+						    &nfp_filter_geoip, NULL };
 
 static const char *or_dash(const char *s)
 {

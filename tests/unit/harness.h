@@ -23,29 +23,30 @@ struct nfpt;
 
 /* One packet as NFLOG would deliver it; unset pointers leave keys unset. */
 struct nfpt_pkt {
-	int family;			/* oob.family: AF_INET, AF_INET6 */
-	uint16_t protocol;		/* oob.protocol: ETH_P_IP, ... (0: by family) */
-	const void *data;		/* raw.pkt */
-	size_t len;			/* raw.pktlen */
-	const char *prefix;		/* oob.prefix */
-	uint8_t hook;			/* oob.hook */
-	uint32_t mark;			/* oob.mark */
-	uint32_t ifindex_in;		/* oob.ifindex_in (0: unset) */
-	uint32_t ifindex_out;		/* oob.ifindex_out (0: unset) */
-	const char *indev;		/* oob.in */
-	const char *outdev;		/* oob.out */
-	const void *mac;		/* raw.mac: the link header */
-	uint16_t mac_len;		/* raw.mac_len */
-	uint16_t hwtype;		/* raw.type: ARPHRD_ETHER, ... */
-	bool has_uid;			/* set oob.uid and oob.gid */
-	uint32_t uid;			/* oob.uid */
-	uint32_t gid;			/* oob.gid */
-	uint32_t sec;			/* oob.time.sec */
-	uint32_t usec;			/* oob.time.usec */
+	int family;	      /* oob.family: AF_INET, AF_INET6 */
+	uint16_t protocol;    /* oob.protocol: ETH_P_IP, ... (0: by family) */
+	const void *data;     /* raw.pkt */
+	size_t len;	      /* raw.pktlen */
+	const char *prefix;   /* oob.prefix */
+	uint8_t hook;	      /* oob.hook */
+	uint32_t mark;	      /* oob.mark */
+	uint32_t ifindex_in;  /* oob.ifindex_in (0: unset) */
+	uint32_t ifindex_out; /* oob.ifindex_out (0: unset) */
+	const char *indev;    /* oob.in */
+	const char *outdev;   /* oob.out */
+	const void *mac;      /* raw.mac: the link header */
+	uint16_t mac_len;     /* raw.mac_len */
+	uint16_t hwtype;      /* raw.type: ARPHRD_ETHER, ... */
+	bool has_uid;	      /* set oob.uid and oob.gid */
+	uint32_t uid;	      /* oob.uid */
+	uint32_t gid;	      /* oob.gid */
+	uint32_t sec;	      /* oob.time.sec */
+	uint32_t usec;	      /* oob.time.usec */
 };
 
 /* @plugins: NULL-terminated, e.g. { &nfp_filter_base, NULL }. */
-struct nfpt *nfpt_new(const char *conf, const struct nfp_plugin *const *plugins);
+struct nfpt *nfpt_new(const char *conf,
+		      const struct nfp_plugin *const *plugins);
 /* Number of config errors; @buf gets every diagnostic, one per line. */
 int nfpt_check(const char *conf, const struct nfp_plugin *const *plugins,
 	       char *buf, size_t len);

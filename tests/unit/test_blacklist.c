@@ -23,9 +23,9 @@
 
 extern const struct nfp_plugin nfp_filter_base, nfp_filter_blacklist;
 
-static const struct nfp_plugin *const plugins[] = {
-	&nfp_filter_base, &nfp_filter_blacklist, NULL
-};
+static const struct nfp_plugin *const plugins[] = { &nfp_filter_base,
+						    &nfp_filter_blacklist,
+						    NULL };
 
 static char dir[] = "/tmp/nfpipe-bl-XXXXXX";
 static char p2p[256], drop[256], bad[256];
@@ -54,15 +54,16 @@ static void put(const char *path, const char *text, bool gz)
 static void feed4(const char *s, const char *d)
 {
 	uint8_t p[28] = {
-		0x45, 0x00, 0x00, 0x1c, 0x00, 0x00, 0x00, 0x00,
-		0x40, 0x11, 0x00, 0x00, 0, 0, 0, 0, 0, 0, 0, 0,
+		0x45, 0x00, 0x00, 0x1c, 0x00, 0x00, 0x00, 0x00, 0x40, 0x11,
+		0x00, 0x00, 0,	  0,	0,    0,    0,	  0,	0,    0,
 		0x00, 0x07, 0x00, 0x07, 0x00, 0x08, 0x00, 0x00,
 	};
 
 	inet_pton(AF_INET, s, p + 12);
 	inet_pton(AF_INET, d, p + 16);
-	nfpt_feed(t, "in", &(struct nfpt_pkt){ .family = AF_INET, .data = p,
-						.len = sizeof(p) });
+	nfpt_feed(t, "in",
+		  &(struct nfpt_pkt){
+			  .family = AF_INET, .data = p, .len = sizeof(p) });
 }
 
 static void feed6(const char *s, const char *d)
@@ -71,8 +72,9 @@ static void feed6(const char *s, const char *d)
 
 	inet_pton(AF_INET6, s, p + 8);
 	inet_pton(AF_INET6, d, p + 24);
-	nfpt_feed(t, "in", &(struct nfpt_pkt){ .family = AF_INET6,
-						.data = p, .len = sizeof(p) });
+	nfpt_feed(t, "in",
+		  &(struct nfpt_pkt){
+			  .family = AF_INET6, .data = p, .len = sizeof(p) });
 }
 
 static char *conf(const char *extra)
@@ -133,8 +135,10 @@ static void test_tags(void)
 
 static void test_options(void)
 {
-	put(p2p, "Evil Corp:1.2.3.0-1.2.3.255\nbroken\n"
-		 "Net:10.0.0.0-10.255.255.255\n", false);
+	put(p2p,
+	    "Evil Corp:1.2.3.0-1.2.3.255\nbroken\n"
+	    "Net:10.0.0.0-10.255.255.255\n",
+	    false);
 	put(drop, "; DROP\n5.6.7.0/24 ; SBL1\n2001:db8::/48 ; SBL6\n", true);
 
 	t = nfpt_new(conf("match=src\nonly_hits=1\n"), plugins);
@@ -153,10 +157,12 @@ static void test_errors(void)
 {
 	char c[1024], buf[4096];
 
-	snprintf(c, sizeof(c), "[global]\nstack=in:PKTIN,base:BASE,"
+	snprintf(c, sizeof(c),
+		 "[global]\nstack=in:PKTIN,base:BASE,"
 		 "bl:BLACKLIST,cap:CAPTURE\n[bl]\nlist=\"x:p2p\"\n"
 		 "list=\"y:nope:%s\"\nlist=\"z:p2p:%s/missing\"\n"
-		 "list=\"w:cidr:%s\"\n", p2p, dir, bad);
+		 "list=\"w:cidr:%s\"\n",
+		 p2p, dir, bad);
 	is_int(nfpt_check(c, plugins, buf, sizeof(buf)), 4,
 	       "four config errors");
 	ok(strstr(buf, "not NAME:FORMAT:PATH") != NULL, "bad spec named");
@@ -176,10 +182,14 @@ int main(void)
 	snprintf(p2p, sizeof(p2p), "%s/level1.txt", dir);
 	snprintf(drop, sizeof(drop), "%s/drop.txt.gz", dir);
 	snprintf(bad, sizeof(bad), "%s/bad.txt", dir);
-	put(p2p, "# level1\nEvil Corp:1.2.3.0-1.2.3.255\nbroken\n"
-		 "Net:10.0.0.0-10.255.255.255\n", false);
-	put(drop, "; DROP\n5.6.7.0/24 ; SBL1\n10.9.0.0/16 ; SBL2\n"
-		  "2001:db8::/48 ; SBL6\n", true);
+	put(p2p,
+	    "# level1\nEvil Corp:1.2.3.0-1.2.3.255\nbroken\n"
+	    "Net:10.0.0.0-10.255.255.255\n",
+	    false);
+	put(drop,
+	    "; DROP\n5.6.7.0/24 ; SBL1\n10.9.0.0/16 ; SBL2\n"
+	    "2001:db8::/48 ; SBL6\n",
+	    true);
 	put(bad, "foo\nbar\n", false);
 	test_tags();
 	test_options();

@@ -208,8 +208,8 @@ static void test_merge(void)
 		 "c:10.0.0.5-10.0.0.6\n"     /* inside */
 		 "d:10.0.0.0-10.0.0.127\n"   /* duplicate */
 		 "e:10.0.2.0-10.0.2.9\n"
-		 "f:10.0.2.5-10.0.3.0\n"     /* overlapping */
-		 "g:10.0.4.1-10.0.4.1\n",    /* single */
+		 "f:10.0.2.5-10.0.3.0\n"  /* overlapping */
+		 "g:10.0.4.1-10.0.4.1\n", /* single */
 		 IPL_P2P);
 	is_int((int64_t)l->ranges, 7, "merge: seven ranges read");
 	is_int((int64_t)l->n4, 3, "merge: three after the merge");
@@ -269,13 +269,16 @@ static void test_cover(void)
 	       "cover: everything but 255.255.255.255");
 	{
 		size_t n4, n6;
-		struct iplist *l = load(
-			"::1-ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff\n"
-			"10.0.0.0/8\n", IPL_CIDR);
+		struct iplist *l =
+			load("::1-ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff\n"
+			     "10.0.0.0/8\n",
+			     IPL_CIDR);
 
 		ipl_count_cidrs(l, &n4, &n6);
-		ok(n4 == 1 && n6 == 128, "cover: ::1-ffff:...:ffff is 128 "
-		   "networks (got %zu, %zu)", n4, n6);
+		ok(n4 == 1 && n6 == 128,
+		   "cover: ::1-ffff:...:ffff is 128 "
+		   "networks (got %zu, %zu)",
+		   n4, n6);
 		ipl_free(l);
 	}
 }
@@ -300,8 +303,7 @@ static void test_gzip(void)
 	is_str(desc4(l, "2.0.0.0"), "B", "gzip: description");
 	ipl_free(l);
 	l = ipl_new(IPL_AUTO, 0);
-	is_int(ipl_load_file(l, "/nonexistent/x"), -2,
-	       "missing file: -ENOENT");
+	is_int(ipl_load_file(l, "/nonexistent/x"), -2, "missing file: -ENOENT");
 	ipl_free(l);
 	unlink(path);
 }

@@ -144,11 +144,13 @@ static void test_sql(void)
 	if (!s || sqlc_parse_list(s, "oob_prefix, ip_saddr_str", &why))
 		bail_out("column list");
 	q = myq_row_sql(SQLC_TABLE, NULL, NULL, "ulog_pkt", s);
-	is_str(q, "INSERT INTO `ulog_pkt` (`oob_prefix`,`ip_saddr_str`) VALUES (?,?)",
+	is_str(q,
+	       "INSERT INTO `ulog_pkt` (`oob_prefix`,`ip_saddr_str`) VALUES (?,?)",
 	       "INSERT into the connection's database");
 	free(q);
 	q = myq_row_sql(SQLC_TABLE, NULL, "logs", "ulog_pkt", s);
-	is_str(q, "INSERT INTO `logs`.`ulog_pkt` (`oob_prefix`,`ip_saddr_str`) VALUES (?,?)",
+	is_str(q,
+	       "INSERT INTO `logs`.`ulog_pkt` (`oob_prefix`,`ip_saddr_str`) VALUES (?,?)",
 	       "table=\"db.table\"");
 	free(q);
 	q = myq_row_sql(SQLC_SELECT, "INSERT_PACKET_FULL", NULL, "ulog", s);
@@ -171,7 +173,8 @@ static void test_sql(void)
 	ok(myq_row_error(1062, "23000"), "duplicate key refuses the row");
 	ok(myq_row_error(4025, "23000"), "CHECK constraint refuses the row");
 	ok(myq_row_error(1366, "HY000"), "incorrect value refuses the row");
-	ok(myq_row_error(1644, "45000"), "a procedure's SIGNAL refuses the row");
+	ok(myq_row_error(1644, "45000"),
+	   "a procedure's SIGNAL refuses the row");
 	ok(!myq_row_error(2013, "HY000"), "lost connection is not the row's");
 	ok(!myq_row_error(1146, "42S02"), "a missing table is not the row's");
 	ok(!myq_row_error(1142, "42000"), "no permission is not the row's");
@@ -208,13 +211,15 @@ static void test_configure(void)
 	snprintf(logpath, sizeof(logpath), "%s/nfpiped.log", root);
 	if (nfp_log_open(logpath, NFP_LOG_DEBUG) < 0)
 		bail_out("cannot open %s", logpath);
-#define CONF_HEAD                                                            \
-	"[global]\nstack=in1:PKTIN,my1:MYSQL\n[in1]\n[my1]\n"                \
-	"host=\"localhost\"\nsocket=\"/nonexistent-nfpt/my.sock\"\n"         \
-	"db=\"x\"\nuser=\"u\"\npass=\"My-Sup3r-Secret\"\n"                   \
+#define CONF_HEAD                                                              \
+	"[global]\nstack=in1:PKTIN,my1:MYSQL\n[in1]\n[my1]\n"                  \
+	"host=\"localhost\"\nsocket=\"/nonexistent-nfpt/my.sock\"\n"           \
+	"db=\"x\"\nuser=\"u\"\npass=\"My-Sup3r-Secret\"\n"                     \
 	"spool_dir=\"%s/spool\"\n"
 
-	snprintf(conf, sizeof(conf), CONF_HEAD "table=\"t\"\ncolumns=\"oob_prefix, ip_saddr_str\"\n",
+	snprintf(conf, sizeof(conf),
+		 CONF_HEAD
+		 "table=\"t\"\ncolumns=\"oob_prefix, ip_saddr_str\"\n",
 		 root);
 	is_int(nfpt_check(conf, plugins, diags, sizeof(diags)), 1,
 	       "columns=: one column no key fills");
@@ -222,7 +227,9 @@ static void test_configure(void)
 
 	/* The shipped schema, as schema_file: 79 columns for ulog_pkt. */
 	snprintf(path, sizeof(path), "%s/mysql.sql", NFP_SQLDIR);
-	snprintf(conf, sizeof(conf), CONF_HEAD "table=\"ulog_pkt\"\nnull_columns=1\nschema_file=\"%s\"\n",
+	snprintf(conf, sizeof(conf),
+		 CONF_HEAD
+		 "table=\"ulog_pkt\"\nnull_columns=1\nschema_file=\"%s\"\n",
 		 root, path);
 	is_int(nfpt_check(conf, plugins, diags, sizeof(diags)), 0,
 	       "server down: mysql.sql's ulog_pkt, NULL where nothing fills");
@@ -231,11 +238,12 @@ static void test_configure(void)
 	     "79 columns from etc/sql/mysql.sql");
 	like(log, "/nonexistent-nfpt/my.sock",
 	     "the log says why the server was not reached");
-	snprintf(conf, sizeof(conf), CONF_HEAD "table=\"nfacct\"\nschema_file=\"%s\"\n",
-		 root, path);
+	snprintf(conf, sizeof(conf),
+		 CONF_HEAD "table=\"nfacct\"\nschema_file=\"%s\"\n", root,
+		 path);
 	ok(nfpt_check(conf, plugins, diags, sizeof(diags)) == 3 &&
-	   strstr(diags, "sum.name") && strstr(diags, "sum.pkts") &&
-	   strstr(diags, "sum.bytes"),
+		   strstr(diags, "sum.name") && strstr(diags, "sum.pkts") &&
+		   strstr(diags, "sum.bytes"),
 	   "nfacct: sum.name, sum.pkts, sum.bytes wanted (oob.time.sec is PKTIN's)");
 
 	snprintf(path, sizeof(path), "%s/spool", root);
@@ -247,13 +255,16 @@ static void test_configure(void)
 	       "server down: the columns an earlier run saved");
 	unlink(path);
 
-	snprintf(conf, sizeof(conf), CONF_HEAD "table=\"t\"\ncolumns=\"oob_prefix\"\nprocedure=\"CALL p; DROP\"\n",
-		 root);
+	snprintf(
+		conf, sizeof(conf),
+		CONF_HEAD
+		"table=\"t\"\ncolumns=\"oob_prefix\"\nprocedure=\"CALL p; DROP\"\n",
+		root);
 	ok(nfpt_check(conf, plugins, diags, sizeof(diags)) >= 1,
 	   "a procedure that is not a name: a config error");
 	log = slurp(logpath);
-	ok(!strstr(log, "My-Sup3r-Secret") &&
-	   !strstr(diags, "My-Sup3r-Secret"), "no password in the log");
+	ok(!strstr(log, "My-Sup3r-Secret") && !strstr(diags, "My-Sup3r-Secret"),
+	   "no password in the log");
 	nfp_log_close();
 #undef CONF_HEAD
 }

@@ -54,7 +54,7 @@ static void test_tcp4(struct nfpt *t)
 	f.bytes[0] = 100692;
 	f.pkts[1] = 9;
 	f.bytes[1] = 472;
-	f.first_ns = 5000000000ULL;	/* 5 s of monotonic time */
+	f.first_ns = 5000000000ULL; /* 5 s of monotonic time */
 	f.last_ns = 6250000000ULL;
 	f.tcp_flags[0] = 0x1b;
 	f.tcp_flags[1] = 0x12 | 0x01 | 0x10;
@@ -62,22 +62,36 @@ static void test_tcp4(struct nfpt *t)
 	f.ifindex_out = 3;
 	/* wall = mono + 1795548700 s */
 	push(t, &k, &f, 1795548700LL * 1000000000LL, NFHOOK_END_FIN);
-	is_str(nfpt_get(t, "cap", "orig.ip.saddr"), "10.77.1.2", "tcp4 orig.ip.saddr");
-	is_str(nfpt_get(t, "cap", "orig.ip.daddr"), "10.77.2.2", "tcp4 orig.ip.daddr");
-	is_str(nfpt_get(t, "cap", "reply.ip.saddr"), "10.77.2.2", "tcp4 reply.ip.saddr");
-	is_str(nfpt_get(t, "cap", "reply.ip.daddr"), "10.77.1.2", "tcp4 reply.ip.daddr");
-	is_str(nfpt_get(t, "cap", "orig.l4.sport"), "40000", "tcp4 orig.l4.sport");
-	is_str(nfpt_get(t, "cap", "orig.l4.dport"), "5001", "tcp4 orig.l4.dport");
-	is_str(nfpt_get(t, "cap", "reply.l4.sport"), "5001", "tcp4 reply.l4.sport");
-	is_str(nfpt_get(t, "cap", "reply.l4.dport"), "40000", "tcp4 reply.l4.dport");
+	is_str(nfpt_get(t, "cap", "orig.ip.saddr"), "10.77.1.2",
+	       "tcp4 orig.ip.saddr");
+	is_str(nfpt_get(t, "cap", "orig.ip.daddr"), "10.77.2.2",
+	       "tcp4 orig.ip.daddr");
+	is_str(nfpt_get(t, "cap", "reply.ip.saddr"), "10.77.2.2",
+	       "tcp4 reply.ip.saddr");
+	is_str(nfpt_get(t, "cap", "reply.ip.daddr"), "10.77.1.2",
+	       "tcp4 reply.ip.daddr");
+	is_str(nfpt_get(t, "cap", "orig.l4.sport"), "40000",
+	       "tcp4 orig.l4.sport");
+	is_str(nfpt_get(t, "cap", "orig.l4.dport"), "5001",
+	       "tcp4 orig.l4.dport");
+	is_str(nfpt_get(t, "cap", "reply.l4.sport"), "5001",
+	       "tcp4 reply.l4.sport");
+	is_str(nfpt_get(t, "cap", "reply.l4.dport"), "40000",
+	       "tcp4 reply.l4.dport");
 	is_str(nfpt_get(t, "cap", "orig.ip.protocol"), "6", "tcp4 protocol");
-	is_str(nfpt_get(t, "cap", "orig.raw.pktcount"), "12", "tcp4 orig packets");
-	is_str(nfpt_get(t, "cap", "orig.raw.pktlen"), "100692", "tcp4 orig bytes");
-	is_str(nfpt_get(t, "cap", "reply.raw.pktcount"), "9", "tcp4 reply packets");
-	is_str(nfpt_get(t, "cap", "reply.raw.pktlen"), "472", "tcp4 reply bytes");
-	is_str(nfpt_get(t, "cap", "flow.start.sec"), "1795548705", "tcp4 start sec");
+	is_str(nfpt_get(t, "cap", "orig.raw.pktcount"), "12",
+	       "tcp4 orig packets");
+	is_str(nfpt_get(t, "cap", "orig.raw.pktlen"), "100692",
+	       "tcp4 orig bytes");
+	is_str(nfpt_get(t, "cap", "reply.raw.pktcount"), "9",
+	       "tcp4 reply packets");
+	is_str(nfpt_get(t, "cap", "reply.raw.pktlen"), "472",
+	       "tcp4 reply bytes");
+	is_str(nfpt_get(t, "cap", "flow.start.sec"), "1795548705",
+	       "tcp4 start sec");
 	is_str(nfpt_get(t, "cap", "flow.start.usec"), "0", "tcp4 start usec");
-	is_str(nfpt_get(t, "cap", "flow.end.sec"), "1795548706", "tcp4 end sec");
+	is_str(nfpt_get(t, "cap", "flow.end.sec"), "1795548706",
+	       "tcp4 end sec");
 	is_str(nfpt_get(t, "cap", "flow.end.usec"), "250000", "tcp4 end usec");
 	is_str(nfpt_get(t, "cap", "oob.family"), "2", "tcp4 oob.family");
 	is_str(nfpt_get(t, "cap", "ct.event"), "4", "tcp4 ct.event DESTROY");
@@ -104,14 +118,18 @@ static void test_udp6_hi_first(struct nfpt *t)
 	f.first_ns = 1000;
 	f.last_ns = 2000;
 	push(t, &k, &f, 0, NFHOOK_END_IDLE);
-	is_str(nfpt_get(t, "cap", "orig.ip.saddr"), "fd77:2::2", "udp6 orig.ip.saddr is hi");
+	is_str(nfpt_get(t, "cap", "orig.ip.saddr"), "fd77:2::2",
+	       "udp6 orig.ip.saddr is hi");
 	is_str(nfpt_get(t, "cap", "orig.l4.sport"), "53", "udp6 orig.l4.sport");
-	is_str(nfpt_get(t, "cap", "orig.l4.dport"), "7777", "udp6 orig.l4.dport");
+	is_str(nfpt_get(t, "cap", "orig.l4.dport"), "7777",
+	       "udp6 orig.l4.dport");
 	is_str(nfpt_get(t, "cap", "orig.raw.pktlen"), "444", "udp6 orig bytes");
-	is_str(nfpt_get(t, "cap", "reply.raw.pktcount"), "0", "udp6 no replies");
+	is_str(nfpt_get(t, "cap", "reply.raw.pktcount"), "0",
+	       "udp6 no replies");
 	is_str(nfpt_get(t, "cap", "oob.family"), "10", "udp6 oob.family");
 	is_str(nfpt_get(t, "cap", "oob.protocol"), "34525", "udp6 ethertype");
-	is_str(nfpt_get(t, "cap", "flow.end.reason"), "idle", "udp6 end reason");
+	is_str(nfpt_get(t, "cap", "flow.end.reason"), "idle",
+	       "udp6 end reason");
 	ok(nfpt_get(t, "cap", "orig.tcp.flags") == NULL, "udp6: no tcp flags");
 }
 
@@ -132,8 +150,10 @@ static void test_icmp(struct nfpt *t)
 	is_str(nfpt_get(t, "cap", "icmp.code"), "0", "icmp echo code");
 	is_str(nfpt_get(t, "cap", "icmp.id"), "4242", "icmp echo id");
 	ok(nfpt_get(t, "cap", "orig.l4.sport") == NULL, "icmp: no ports");
-	is_str(nfpt_get(t, "cap", "reply.raw.pktlen"), "252", "icmp reply bytes");
-	is_str(nfpt_get(t, "cap", "flow.end.reason"), "stop", "icmp end reason");
+	is_str(nfpt_get(t, "cap", "reply.raw.pktlen"), "252",
+	       "icmp reply bytes");
+	is_str(nfpt_get(t, "cap", "flow.end.reason"), "stop",
+	       "icmp end reason");
 	is_str(nfhook_end_name(99), "?", "an unknown end reason");
 }
 
@@ -164,7 +184,8 @@ static void test_pkt(struct nfpt *t)
 	is_str(nfpt_get(t, "cap", "raw.pktlen"), "4", "pkt: raw.pktlen");
 	is_str(nfpt_get(t, "cap", "raw.pktcount"), "1", "pkt: raw.pktcount");
 	is_str(nfpt_get(t, "cap", "oob.time.sec"), "1", "pkt: oob.time.sec");
-	is_str(nfpt_get(t, "cap", "oob.time.usec"), "2500", "pkt: oob.time.usec");
+	is_str(nfpt_get(t, "cap", "oob.time.usec"), "2500",
+	       "pkt: oob.time.usec");
 	is_str(nfpt_get(t, "cap", "oob.hook"), "2", "pkt: oob.hook");
 	is_str(nfpt_get(t, "cap", "flow.dir"), "1", "pkt: flow.dir");
 	is_str(nfpt_get(t, "cap", "oob.protocol"), "2048", "pkt: oob.protocol");
@@ -174,8 +195,8 @@ static void test_pkt(struct nfpt *t)
 int main(void)
 {
 	static const struct nfp_plugin *const plugins[] = { &flowin, NULL };
-	struct nfpt *t = nfpt_new("[global]\nstack=in:FLOWIN,cap:CAPTURE\n",
-				  plugins);
+	struct nfpt *t =
+		nfpt_new("[global]\nstack=in:FLOWIN,cap:CAPTURE\n", plugins);
 
 	test_tcp4(t);
 	test_udp6_hi_first(t);

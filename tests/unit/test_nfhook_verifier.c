@@ -69,7 +69,8 @@ int main(void)
 
 	skel = nfhook_bad_bpf__open();
 	if (!skel)
-		bail_out("cannot open the test's BPF object: %s", strerror(errno));
+		bail_out("cannot open the test's BPF object: %s",
+			 strerror(errno));
 	err = nfhook_load_logged(load_obj, skel, msg, sizeof(msg));
 	ok(err < 0, "the verifier refuses too_far (err %d)", err);
 	ok(strstr(msg, "the kernel refused the BPF program (") == msg,
@@ -89,7 +90,8 @@ int main(void)
 
 	skel = nfhook_bad_bpf__open();
 	if (!skel)
-		bail_out("cannot open the test's BPF object: %s", strerror(errno));
+		bail_out("cannot open the test's BPF object: %s",
+			 strerror(errno));
 	bpf_program__set_autoload(skel->progs.too_far, false);
 	err = nfhook_load_logged(load_obj, skel, msg, sizeof(msg));
 	is_int(err, 0, "without too_far the object loads");

@@ -46,7 +46,8 @@ static struct nfpt *replay(const char *file, const char *extra)
 		bail_out("no event loop");
 	snprintf(conf, sizeof(conf),
 		 "[global]\nstack=p1:PCAP,b1:BASE,cap:CAPTURE\n"
-		 "[p1]\nfile=%s/%s\n%s\n", PCAP_DATA, file, extra);
+		 "[p1]\nfile=%s/%s\n%s\n",
+		 PCAP_DATA, file, extra);
 	t = nfpt_new(conf, plugins);
 	/* A loop that never ends is a failure, not a hang. */
 	alarm(20);
@@ -79,8 +80,10 @@ static void test_raw(void)
 {
 	struct nfpt *t = replay("raw.pcap", "filter=icmp");
 
-	is_int(nfpt_count(t, "cap"), 1, "raw: the BPF filter kept the ICMP frame only");
-	is_str(KEY(t, "oob.time.sec"), "1700000000", "raw: time from the capture");
+	is_int(nfpt_count(t, "cap"), 1,
+	       "raw: the BPF filter kept the ICMP frame only");
+	is_str(KEY(t, "oob.time.sec"), "1700000000",
+	       "raw: time from the capture");
 	is_str(KEY(t, "oob.time.usec"), "1", "raw: microseconds too");
 	is_str(KEY(t, "oob.family"), "2", "raw: IPv4 from the version nibble");
 	is_str(KEY(t, "oob.protocol"), "2048", "raw: ethertype IPv4");
@@ -677,7 +680,8 @@ static void test_rewrite(void)
 	is_int(n, 2, "rewrite: two NFLOG instances");
 	g = nfp_conf_section(c, "global");
 	en = g->entries;
-	is_str(en->value, "log1:PCAP,b1:BASE,e1:LOGEMU", "rewrite: NFLOG to PCAP");
+	is_str(en->value, "log1:PCAP,b1:BASE,e1:LOGEMU",
+	       "rewrite: NFLOG to PCAP");
 	/* NFCT is not loadable here (no plugin dir): its stack stays. */
 	en = en->next;
 	is_str(en->next->value, "log2:PCAP,b2:BASE,e3:LOGEMU",

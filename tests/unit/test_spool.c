@@ -168,11 +168,11 @@ static void test_crc(void)
 static void test_frame(void)
 {
 	static const uint8_t want[24] = {
-		'N', 'F', 'P', 'S',			/* magic */
-		3, 0, 0, 0,				/* length */
-		8, 7, 6, 5, 4, 3, 2, 1,			/* seq */
-		9, 0, 0, 0,				/* rows */
-		0xC2, 0x41, 0x24, 0x35,			/* crc32("abc") */
+		'N',  'F',  'P',  'S',		    /* magic */
+		3,    0,    0,	  0,		    /* length */
+		8,    7,    6,	  5,	4, 3, 2, 1, /* seq */
+		9,    0,    0,	  0,		    /* rows */
+		0xC2, 0x41, 0x24, 0x35,		    /* crc32("abc") */
 	};
 	uint8_t h[NFP_SPOOL_HDR];
 	uint32_t hc;
@@ -181,7 +181,7 @@ static void test_frame(void)
 	ok(!memcmp(h, want, sizeof(want)), "record header bytes 0..23");
 	hc = ref_crc(want, 24);
 	ok(h[24] == (hc & 0xff) && h[25] == ((hc >> 8) & 0xff) &&
-	   h[26] == ((hc >> 16) & 0xff) && h[27] == hc >> 24,
+		   h[26] == ((hc >> 16) & 0xff) && h[27] == hc >> 24,
 	   "header CRC covers bytes 0..23, little-endian");
 	ok(h[28] == 'P' && !h[29] && !h[30] && !h[31],
 	   "state byte 'P', then zeros");
@@ -244,7 +244,8 @@ static void test_torn(void)
 	is_int(info.torn, 1, "torn tail counted");
 	is_int(info.lost_rows, 7, "rows of the torn record counted lost");
 	is_int(info.pending, 2, "records before it kept");
-	is_int(file_size(seg), 2 * 35, "file truncated after the last whole record");
+	is_int(file_size(seg), 2 * 35,
+	       "file truncated after the last whole record");
 	is_int(append_str(sp, 4, 1, "four"), 0, "appends go on after it");
 	is_str(next_str(sp, true, NULL), "one", "read one");
 	is_str(next_str(sp, true, NULL), "two", "read two");
@@ -299,7 +300,7 @@ static void test_damage(void)
 	append_str(sp, 3, 1, "three");
 	nfp_spool_close(sp);
 	seg = seg_path(dir);
-	poke(seg, 35 + 9, 0x01);	/* inside record two's seq */
+	poke(seg, 35 + 9, 0x01); /* inside record two's seq */
 	sp = open_ok(dir, 1 << 20, &info);
 	is_int(info.gap_bytes, 35, "damaged record skipped as a gap");
 	is_int(info.pending, 2, "records around it kept");
@@ -422,8 +423,8 @@ static char *log_text(size_t rows, size_t *len)
 				     "IN=eth0 OUT=eth1 SRC=10.1.%zu.%zu "
 				     "DST=192.0.2.1 PROTO=UDP SPT=%zu DPT=53 "
 				     "LEN=%zu|",
-				     (i >> 8) & 255, i & 255, 1024 + i * 7 % 50000,
-				     28 + i % 100);
+				     (i >> 8) & 255, i & 255,
+				     1024 + i * 7 % 50000, 28 + i % 100);
 	*len = o;
 	return t;
 }
@@ -641,7 +642,8 @@ int main(void)
 {
 	const char *tmp = getenv("TMPDIR");
 
-	snprintf(root, sizeof(root), "%s/nfpt-spool-XXXXXX", tmp ? tmp : "/tmp");
+	snprintf(root, sizeof(root), "%s/nfpt-spool-XXXXXX",
+		 tmp ? tmp : "/tmp");
 	if (!mkdtemp(root))
 		bail_out("mkdtemp: %s", strerror(errno));
 	test_crc();

@@ -705,7 +705,8 @@ static void file_update(struct rrd_shared *sh, struct rrd_file *f,
 	 * worker thread, so try again for up to 100 ms.
 	 */
 	for (i = 0; rc != 0 && !sh->daemon && i < 10 &&
-		    strstr(rrd_get_error(), "could not lock"); i++) {
+		    strstr(rrd_get_error(), "could not lock");
+	     i++) {
 		nanosleep(&(struct timespec){ .tv_nsec = 10000000 }, NULL);
 		rrd_clear_error();
 		rc = rrd_update_r(f->path, NULL, 1, argv);

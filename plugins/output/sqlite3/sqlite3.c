@@ -855,9 +855,11 @@ static void log_null_columns(struct nfp_inst *inst, const struct s3_cfg *c)
 		if (!nfp_inst_in_bound(inst, i))
 			fprintf(f, "%s%s", n++ ? ", " : "", c->cols[i].name);
 	if (fclose(f) == 0 && n)
-		nfp_info(inst, "%u column%s NULL, no plugin in the stack fills %s: %s",
-			 n, n == 1 ? " stays" : "s stay",
-			 n == 1 ? "it" : "them", list);
+		nfp_info(
+			inst,
+			"%u column%s NULL, no plugin in the stack fills %s: %s",
+			n, n == 1 ? " stays" : "s stay", n == 1 ? "it" : "them",
+			list);
 	free(list);
 }
 
