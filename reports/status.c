@@ -450,8 +450,10 @@ static void print_text(const struct jv *st)
 	}
 	a = jget(st, "sinks");
 	if (a && a->n) {
-		printf("\n%-14s %-18s %-9s %8s %10s %12s %s\n", "SINK", "STATE",
-		       "CONNECTED", "BATCHES", "ROWS", "SPOOL_BYTES",
+		/* Queue depth now, not totals: the plugin's counters above
+		 * carry what was written. */
+		printf("\n%-14s %-18s %-9s %8s %11s %12s %s\n", "SINK", "STATE",
+		       "CONNECTED", "QUEUED", "QUEUED_ROWS", "SPOOL_BYTES",
 		       "OLDEST_SPOOLED");
 		for (i = 0; i < a->n; i++) {
 			const struct jv *s = &a->kid[i];
@@ -466,7 +468,7 @@ static void print_text(const struct jv *st)
 					strftime(when, sizeof(when),
 						 "%Y-%m-%d %H:%M:%S", &tm);
 			}
-			printf("%-14s %-18s %-9s %8s %10s %12s %s\n",
+			printf("%-14s %-18s %-9s %8s %11s %12s %s\n",
 			       jtext(s, "instance"), jtext(s, "state"),
 			       jtext(s, "connected"),
 			       jtext(s, "queued_batches"),
