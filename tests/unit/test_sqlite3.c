@@ -333,6 +333,93 @@ static void test_new_db(void)
 	       "view top_dports");
 }
 
+/*
+ * Two SQLITE3 instances of one daemon writing two tables of one database
+ * that does not exist yet (the default config's packets and scan alerts):
+ * both workers connect at once, and only one may create it. Run a few
+ * times, since the race needs the two to overlap.
+ */
+static void test_two_new(void)
+{
+	unsigned int i, good = 0;
+	char db[300], bad[512] = "", logged[8192];
+	struct stat st;
+	off_t from = stat(logpath, &st) ? 0 : st.st_size;
+	FILE *f;
+	size_t n = 0;
+
+	for (i = 0; i < 12; i++) {
+		struct nfpt *t;
+
+		snprintf(db, sizeof(db), "%s/two%u.db", root, i);
+		t = nfpt_new(conf("[global]\n"
+				  "stack=in1:PKTIN,sql1:SQLITE3\n"
+				  "stack=in1:PKTIN,sql2:SQLITE3\n"
+				  "[sql1]\ndb=\"%s\"\ntable=\"ulog_pkt\"\n"
+				  "null_columns=1\nspool_dir=\"%s/sp1-%u\"\n"
+				  "[sql2]\ndb=\"%s\"\ntable=\"ulog_scan\"\n"
+				  "null_columns=1\nspool_dir=\"%s/sp2-%u\"\n",
+				  db, root, i, db, root, i),
+			     plugins);
+		feed(t, "TWO ", 0, 1700000000);
+		if (!wait_ctr(t, "sql1", NFP_SINK_CTR_WRITTEN, 1, 5000) ||
+		    !wait_ctr(t, "sql2", NFP_SINK_CTR_WRITTEN, 1, 5000))
+			snprintf(bad, sizeof(bad),
+				 "run %u: sql1 wrote %llu, sql2 wrote %llu", i,
+				 (unsigned long long)ctr(t, "sql1",
+							 NFP_SINK_CTR_WRITTEN),
+				 (unsigned long long)ctr(t, "sql2",
+							 NFP_SINK_CTR_WRITTEN));
+		else
+			good++;
+		nfpt_free(t);
+	}
+	is_int(good, 12, "two instances creating one new database: "
+			 "both write, every time");
+	if (bad[0])
+		diag("%s", bad);
+	f = fopen(logpath, "r");
+	if (f && fseeko(f, from, SEEK_SET) == 0)
+		n = fread(logged, 1, sizeof(logged) - 1, f);
+	if (f)
+		fclose(f);
+	logged[n] = '\0';
+	ok(!strstr(logged, "error:"),
+	   "... and neither logs an error (one creates, the other waits)");
+	if (strstr(logged, "error:"))
+		diag("%s", strstr(logged, "error:"));
+}
+
+/* A schema script with transactions of its own (an SQL dump) still runs. */
+static void test_schema_own_tx(void)
+{
+	char db[300], sch[300];
+	struct nfpt *t;
+	FILE *f;
+
+	snprintf(db, sizeof(db), "%s/owntx.db", root);
+	snprintf(sch, sizeof(sch), "%s/owntx.sql", root);
+	f = fopen(sch, "w");
+	if (!f)
+		bail_out("%s: %s", sch, strerror(errno));
+	fputs("PRAGMA foreign_keys=OFF;\nBEGIN TRANSACTION;\n"
+	      "CREATE TABLE ulog_pkt (_id INTEGER PRIMARY KEY, "
+	      "oob_prefix TEXT);\nCOMMIT;\n",
+	      f);
+	fclose(f);
+	t = nfpt_new(conf("[global]\nstack=in1:PKTIN,sql1:SQLITE3\n"
+			  "[sql1]\ndb=\"%s\"\ntable=\"ulog_pkt\"\n"
+			  "schema=\"%s\"\nspool_dir=\"%s/sp-owntx\"\n",
+			  db, sch, root),
+		     plugins);
+	feed(t, "OWN ", 0, 1700000000);
+	ok(wait_ctr(t, "sql1", NFP_SINK_CTR_WRITTEN, 1, 5000),
+	   "a schema with BEGIN ... COMMIT of its own creates the database");
+	nfpt_free(t);
+	is_str(query(db, "SELECT oob_prefix FROM ulog_pkt"), "OWN ",
+	       "... and the row is in it");
+}
+
 static void test_view(void)
 {
 	char db[300];
@@ -557,9 +644,12 @@ int main(void)
 	test_config();
 	test_new_db();
 	test_view();
+	test_two_new();
+	test_schema_own_tx();
 	test_locked();
 	test_types();
 	nfp_log_close();
-	nfpt_rmtree(root);
+	if (!getenv("NFPT_KEEP"))
+		nfpt_rmtree(root);
 	return done_testing();
 }

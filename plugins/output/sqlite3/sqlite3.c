@@ -24,6 +24,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -501,6 +502,72 @@ static void own_db(const char *db)
 	nfp_own_path(NULL, side);
 }
 
+/* Tables, views, indexes and triggers in @h's main database, or -1. */
+static int count_objects(sqlite3 *h)
+{
+	sqlite3_stmt *st = NULL;
+	int n = -1;
+
+	if (sqlite3_prepare_v2(h, "SELECT count(*) FROM sqlite_master", -1,
+			       &st, NULL) != SQLITE_OK)
+		return -1;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return n;
+}
+
+/*
+ * Create the database from the schema script unless it has tables, as one
+ * writer: two instances (threads here, or two daemons) meeting on one new
+ * file would otherwise both see it empty, or one would see it half made
+ * and take a table still missing for a changed layout. The mutex orders
+ * this process's workers; BEGIN EXCLUSIVE (which waits busy_timeout)
+ * orders processes. A script that opens transactions of its own cannot run
+ * inside ours: it is rolled back and run alone. Returns 1 when it created
+ * the tables, 0 when they were there, -1 on an SQLite error and -2 when
+ * the schema failed, with *@err set (sqlite3_free) for both.
+ */
+static int create_once(sqlite3 *h, const char *schema, char **err)
+{
+	static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+	int rc, n = count_objects(h);
+
+	if (n != 0) {
+		if (n < 0)
+			*err = sqlite3_mprintf("%s", sqlite3_errmsg(h));
+		return n > 0 ? 0 : -1;
+	}
+	pthread_mutex_lock(&lock);
+	if (sqlite3_exec(h, "BEGIN EXCLUSIVE", NULL, NULL, err) != SQLITE_OK) {
+		pthread_mutex_unlock(&lock);
+		return -1;
+	}
+	n = count_objects(h);
+	if (n != 0) {
+		rc = n > 0 ? 0 : -1;
+		if (n < 0)
+			*err = sqlite3_mprintf("%s", sqlite3_errmsg(h));
+	} else if (!run_schema(h, schema, err)) {
+		rc = 1;
+	} else if (!sqlite3_get_autocommit(h)) {
+		/* Perhaps a BEGIN of its own: once more, alone. */
+		sqlite3_free(*err);
+		*err = NULL;
+		sqlite3_exec(h, "ROLLBACK", NULL, NULL, NULL);
+		rc = run_schema(h, schema, err) ? -2 : 1;
+	} else {
+		rc = -2;
+	}
+	if (!sqlite3_get_autocommit(h) &&
+	    sqlite3_exec(h, rc >= 0 ? "COMMIT" : "ROLLBACK", NULL, NULL,
+			 rc >= 0 ? err : NULL) != SQLITE_OK &&
+	    rc >= 0)
+		rc = -1;
+	pthread_mutex_unlock(&lock);
+	return rc;
+}
+
 static int s3_connect(struct nfp_sink *s, void *ctx)
 {
 	static const char *const sync_sql[] = {
@@ -510,7 +577,6 @@ static int s3_connect(struct nfp_sink *s, void *ctx)
 	};
 	const struct nfp_inst *li = nfp_sink_log_inst(s);
 	struct s3_ctx *x = ctx;
-	sqlite3_stmt *st = NULL;
 	char *err = NULL;
 	int rc, n = -1;
 
@@ -521,25 +587,17 @@ static int s3_connect(struct nfp_sink *s, void *ctx)
 	if (rc != SQLITE_OK)
 		goto fail;
 	sqlite3_busy_timeout(x->h, x->busy_timeout);
-	if (sqlite3_prepare_v2(x->h, "SELECT count(*) FROM sqlite_master", -1,
-			       &st, NULL) != SQLITE_OK)
-		goto fail;
-	if (sqlite3_step(st) == SQLITE_ROW)
-		n = sqlite3_column_int(st, 0);
-	sqlite3_finalize(st);
-	if (n < 0)
-		goto fail;
-	if (n == 0) {
-		nfp_log(li, NFP_LOG_INFO, "creating %s from %s", x->db,
+	n = create_once(x->h, x->schema, &err);
+	if (n == 1)
+		nfp_log(li, NFP_LOG_INFO, "created %s from %s", x->db,
 			x->schema);
-		if (run_schema(x->h, x->schema, &err)) {
-			nfp_log_rl(&x->rl, li, NFP_LOG_ERROR,
-				   "cannot create %s: %s", x->db,
-				   err ? err : "?");
-			sqlite3_free(err);
-			ctx_close(x);
-			return -EINVAL;
-		}
+	if (n < 0) {
+		nfp_log_rl(&x->rl, li, NFP_LOG_ERROR, "cannot %s %s: %s",
+			   n == -2 ? "create" : "open", x->db,
+			   err ? err : "?");
+		sqlite3_free(err);
+		ctx_close(x);
+		return n == -2 ? -EINVAL : -EIO;
 	}
 	if (sqlite3_exec(x->h, "PRAGMA journal_mode=WAL", NULL, NULL, NULL) !=
 		    SQLITE_OK ||
