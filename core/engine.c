@@ -529,6 +529,16 @@ static void producers(const char *key, const struct nfp_plugin *const *statics,
 	free(all);
 }
 
+/*
+ * Whether key @k of node @a reaches the records below it: an emitted-only
+ * key does in the stacks its filter starts (the tree's root), not where
+ * the filter sits in the middle of a stack.
+ */
+static bool key_live(const struct nfp_node *a, unsigned int k)
+{
+	return !(a->ci->pub.out_keys[k].flags & NFP_KEYF_EMITTED) || !a->parent;
+}
+
 /* Find @name among the out keys of @n's ancestors, nearest first. */
 static const struct nfp_node *find_producer(const struct nfp_node *n,
 					    const char *name, unsigned int *idx)
@@ -540,7 +550,7 @@ static const struct nfp_node *find_producer(const struct nfp_node *n,
 		const struct nfp_key *ok = a->ci->pub.out_keys;
 
 		for (k = 0; k < a->ci->n_out; k++) {
-			if (!strcmp(ok[k].name, name)) {
+			if (!strcmp(ok[k].name, name) && key_live(a, k)) {
 				*idx = k;
 				return a;
 			}
@@ -580,7 +590,7 @@ static void build_vis(struct nfp_tree *t, struct nfp_node *n)
 			const struct nfp_key *key = &s->ci->pub.out_keys[k];
 			unsigned int idx;
 
-			if (key->flags & NFP_KEYF_INACTIVE)
+			if ((key->flags & NFP_KEYF_INACTIVE) || !key_live(s, k))
 				continue;
 			if (find_producer(n, key->name, &idx) != s || idx != k)
 				continue;

@@ -339,9 +339,10 @@ static void print_keys(const char *title, const struct nfp_key *k)
 		return;
 	printf("\n%s:\n", title);
 	for (i = 0; k[i].name; i++)
-		printf("  %-22s %-7s %s%s\n", k[i].name,
+		printf("  %-22s %-7s %s%s%s\n", k[i].name,
 		       nfp_type_name(k[i].type),
 		       (k[i].flags & NFP_KEYF_OPTIONAL) ? "(optional) " : "",
+		       (k[i].flags & NFP_KEYF_EMITTED) ? "(emitted only) " : "",
 		       k[i].help ? k[i].help : "");
 }
 

@@ -47,6 +47,13 @@ enum nfp_type {
 /* Key flags. */
 #define NFP_KEYF_OPTIONAL 0x1 /* input key: no producer is fine */
 #define NFP_KEYF_INACTIVE 0x2 /* output key: declared, never set */
+/*
+ * Output key of an emitting filter set only on the records it emits: it
+ * binds in the stacks that start with the filter, never in a stack the
+ * filter sits in the middle of, where the plugins after it keep reading the
+ * packet's own key of that name (so the filter need not copy it through).
+ */
+#define NFP_KEYF_EMITTED 0x4
 
 /* An IP address as the kernel gives it: network byte order. */
 struct nfp_addr {

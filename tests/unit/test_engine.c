@@ -121,6 +121,55 @@ static const struct nfp_plugin emit = {
 	.process = emit_process,
 };
 
+/*
+ * EMITX: as EMIT, but its records say oob.mark (mark * 10) and alert.x,
+ * both NFP_KEYF_EMITTED, and it copies nothing of the packet's through.
+ */
+static const struct nfp_key emitx_out[] = {
+	{ "oob.mark", NFP_T_U32, NFP_KEYF_EMITTED },
+	{ "alert.x", NFP_T_U32, NFP_KEYF_EMITTED },
+	{ 0 }
+};
+
+static enum nfp_ret emitx_process(struct nfp_inst *inst, struct nfp_rec *rec)
+{
+	const struct nfp_value *m = nfp_get(rec, 0);
+	struct nfp_rec *er;
+
+	if (!m || m->u32 % 3)
+		return NFP_OK;
+	er = nfp_rec_new(inst);
+	if (!er)
+		return NFP_OK;
+	nfp_set_u32(er, 0, m->u32 * 10);
+	nfp_set_u32(er, 1, 1);
+	nfp_rec_push(inst, er);
+	return NFP_OK;
+}
+
+static const struct nfp_plugin emitx = {
+	.abi = NFP_PLUGIN_ABI,
+	.size = sizeof(struct nfp_plugin),
+	.kind = NFP_FILTER,
+	.name = "EMITX",
+	.flags = NFP_PF_EMITS,
+	.in_keys = emit_in,
+	.out_keys = emitx_out,
+	.process = emitx_process,
+};
+
+/* WANTAX: needs alert.x. */
+static const struct nfp_key wantax_in[] = { { "alert.x", NFP_T_U32 }, { 0 } };
+
+static const struct nfp_plugin wantax = {
+	.abi = NFP_PLUGIN_ABI,
+	.size = sizeof(struct nfp_plugin),
+	.kind = NFP_FILTER,
+	.name = "WANTAX",
+	.in_keys = wantax_in,
+	.process = needx_process,
+};
+
 /* TWIN: an input and an output of the same name, as PCAP is. */
 static const struct nfp_key twin_out[] = { { "twin.x", NFP_T_U32 }, { 0 } };
 
@@ -199,7 +248,8 @@ static const struct nfp_plugin conferr = {
 };
 
 static const struct nfp_plugin *const plugins[] = {
-	&prodx, &needx, &wantstr, &emit, &twin_outp, &twin_in, &conferr, NULL,
+	&prodx,	 &needx,     &wantstr, &emit,	 &emitx,
+	&wantax, &twin_outp, &twin_in, &conferr, NULL,
 };
 
 static uint64_t t_counter_in(struct nfpt *t, const char *name)
@@ -299,6 +349,39 @@ static void test_emit(void)
 	feed_mark(t, "in", 3);
 	is_int(nfpt_count(t, "c1"), 1, "emitter without listeners");
 	nfpt_free(t);
+}
+
+/* Emitted-only keys bind in the emitter's own stacks, not in the packet's. */
+static void test_emitted_keys(void)
+{
+	char buf[8192];
+	struct nfpt *t;
+	int n;
+
+	t = nfpt_new("[global]\n"
+		     "stack=in:PKTIN,ex:EMITX,c1:CAPTURE\n"
+		     "stack=ex:EMITX,alerts:CAPTURE\n",
+		     plugins);
+	feed_mark(t, "in", 3);
+	is_str(nfpt_get(t, "c1", "oob.mark"), "3",
+	       "after an emitter, the packet's own key of an emitted name");
+	is_str(nfpt_get(t, "c1", "alert.x"), NULL,
+	       "an emitted-only key is not on the packets");
+	is_str(nfpt_get(t, "alerts", "oob.mark"), "30",
+	       "the emitter's own stack reads its emitted key");
+	is_str(nfpt_get(t, "alerts", "alert.x"), "1", "... all of them");
+	nfpt_free(t);
+	n = nfpt_check(
+		"[global]\nstack=in:PKTIN,ex:EMITX,w:WANTAX,c1:CAPTURE\n",
+		plugins, buf, sizeof(buf));
+	ok(n > 0 && strstr(buf, "needs key \"alert.x\""),
+	   "a key the emitter only emits does not feed its packet stack");
+	if (n <= 0 || !strstr(buf, "needs key \"alert.x\""))
+		diag("%s", buf);
+	n = nfpt_check("[global]\nstack=in:PKTIN,ex:EMITX,c1:CAPTURE\n"
+		       "stack=ex:EMITX,w:WANTAX,c2:CAPTURE\n",
+		       plugins, buf, sizeof(buf));
+	is_int(n, 0, "... but feeds the emitter's own stack");
 }
 
 static void check_err(const char *conf, const char *want, const char *what)
@@ -592,6 +675,7 @@ int main(void)
 	test_binding();
 	test_sharing();
 	test_emit();
+	test_emitted_keys();
 	test_errors();
 	test_plugin_errors();
 	test_loop();

@@ -374,8 +374,9 @@ static void test_two_new(void)
 			good++;
 		nfpt_free(t);
 	}
-	is_int(good, 12, "two instances creating one new database: "
-			 "both write, every time");
+	is_int(good, 12,
+	       "two instances creating one new database: "
+	       "both write, every time");
 	if (bad[0])
 		diag("%s", bad);
 	f = fopen(logpath, "r");

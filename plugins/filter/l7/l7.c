@@ -15,11 +15,12 @@
  * conntrack id when the packets carried one (NFLOG conntrack=1), else by
  * the 5-tuple (orig, then reply for DNAT), refused when both sides carry a
  * conntrack id and the ids differ. Every input key is optional; which ones
- * are set decides what a record is. Because L7 produces the flow keys for
- * its own records, it passes each of them through unchanged on the records
- * it labels, so outputs after it in NFLOG and NFCT stacks see the same
- * values as before. Malformed and non-IP packets are counted and passed on
- * unlabelled. Main thread only; one timer ends idle flows.
+ * are set decides what a record is. The flow keys of its own records are
+ * NFP_KEYF_EMITTED, so outputs after it in NFLOG and NFCT stacks read the
+ * packet's or NFCT's own; only oob.prefix, which L7 also sets on NFCT
+ * records, is passed through on the records it labels. Malformed and non-IP
+ * packets are counted and passed on unlabelled. Main thread only; one timer
+ * ends idle flows.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -87,8 +88,8 @@ enum l7_out {
 };
 
 #define OPT NFP_KEYF_OPTIONAL
-#define PASS_KEYS(f)                                                           \
-	[K_OOB_PREFIX] = { "oob.prefix", NFP_T_STRING, f,                      \
+#define PASS_KEYS(fp, f)                                                       \
+	[K_OOB_PREFIX] = { "oob.prefix", NFP_T_STRING, fp,                     \
 			   "log prefix (of the flow's first packet)" },        \
 	[K_OOB_FAMILY] = { "oob.family", NFP_T_U8, f, "2 IPv4, 10 IPv6" },     \
 	[K_OOB_PROTOCOL] = { "oob.protocol", NFP_T_U16, f,                     \
@@ -144,7 +145,7 @@ enum l7_out {
 	[K_TIME_USEC] = { "oob.time.usec", NFP_T_U32, f, "and microseconds" }
 
 static const struct nfp_key l7_in_keys[] = {
-	PASS_KEYS(OPT),
+	PASS_KEYS(OPT, OPT),
 	[I_RAW_PKT] = { "raw.pkt", NFP_T_RAW, OPT,
 			"the packet from its network header" },
 	[I_RAW_PKTLEN] = { "raw.pktlen", NFP_T_U32, OPT,
@@ -153,7 +154,7 @@ static const struct nfp_key l7_in_keys[] = {
 };
 
 static const struct nfp_key l7_out_keys[] = {
-	PASS_KEYS(0),
+	PASS_KEYS(0, NFP_KEYF_EMITTED),
 	[O_PROTO] = { "l7.proto", NFP_T_STRING, 0,
 		      "nDPI's master protocol: TLS, HTTP, DNS, Unknown" },
 	[O_APP] = { "l7.app", NFP_T_STRING, 0,
@@ -168,7 +169,7 @@ static const struct nfp_key l7_out_keys[] = {
 			"the label is nDPI's guess by port, not content" },
 	[O_PATTERN] = { "l7.pattern", NFP_T_STRING, 0,
 			"name of the first .pat pattern that matched" },
-	[O_END] = { "l7.end", NFP_T_STRING, 0,
+	[O_END] = { "l7.end", NFP_T_STRING, NFP_KEYF_EMITTED,
 		    "flows: fin, rst, idle, evicted or stop" },
 	{ 0 }
 };
@@ -510,13 +511,11 @@ static enum nfp_ret l7_process(struct nfp_inst *inst, struct nfp_rec *rec)
 {
 	struct l7_priv *p = inst->priv;
 	const struct nfp_value *v;
-	unsigned int k;
 
-	for (k = 0; k < K__PASS; k++) {
-		v = nfp_get(rec, k);
-		if (v)
-			*nfp_put(rec, k) = *v;
-	}
+	/* The rest of the flow keys are emitted only (NFP_KEYF_EMITTED). */
+	v = nfp_get(rec, K_OOB_PREFIX);
+	if (v)
+		*nfp_put(rec, K_OOB_PREFIX) = *v;
 	v = nfp_get(rec, I_RAW_PKT);
 	if (v)
 		label_packet(inst, p, rec, v);

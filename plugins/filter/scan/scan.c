@@ -5,12 +5,12 @@
  * Consumes BASE's keys of each logged packet (ip.saddr, ip.daddr,
  * ip.protocol, the tcp.* flags, tcp.dport, udp.dport, icmp.type,
  * icmpv6.type) and NFLOG's oob.time.sec and oob.prefix, and counts it in
- * the per-source table of table.c. Every packet goes on unchanged; the
- * keys SCAN shares with the packet (ip.saddr, ip.daddr, oob.time.sec,
- * oob.family) are passed through when something downstream wants them.
+ * the per-source table of table.c. Every packet goes on unchanged.
  * An alert is a record of its own (NFP_PF_EMITS), sent to the stacks that
  * start with this instance's name: the scanner in ip.saddr, its last
- * target in ip.daddr, and the scan.* keys.
+ * target in ip.daddr, and the scan.* keys. Its keys are all
+ * NFP_KEYF_EMITTED, so in the packet's stack the plugins after SCAN read
+ * the packet's own ip.saddr, not SCAN's.
  *
  * Sources in ignore= and, unless ignore_local=no, the addresses of this
  * host (getifaddrs at start and every local_refresh) are never counted.
@@ -156,7 +156,6 @@ enum scan_in {
 	SI_ICMPV6_TYPE,
 	SI_TIME_SEC,
 	SI_PREFIX,
-	SI_FAMILY,
 };
 
 #define OPT NFP_KEYF_OPTIONAL
@@ -181,7 +180,6 @@ static const struct nfp_key scan_in_keys[] = {
 			  "packet time; the clock when absent" },
 	[SI_PREFIX] = { "oob.prefix", NFP_T_STRING, OPT,
 			"log prefix, for prefix=" },
-	[SI_FAMILY] = { "oob.family", NFP_T_U8, OPT, "passed through" },
 	{ 0 }
 };
 
@@ -202,30 +200,31 @@ enum scan_out {
 };
 
 static const struct nfp_key scan_out_keys[] = {
-	[SK_SADDR] = { "ip.saddr", NFP_T_ADDR, 0,
-		       "alert: the scanner (packets: passed through)" },
-	[SK_DADDR] = { "ip.daddr", NFP_T_ADDR, 0,
+	[SK_SADDR] = { "ip.saddr", NFP_T_ADDR, NFP_KEYF_EMITTED,
+		       "alert: the scanner" },
+	[SK_DADDR] = { "ip.daddr", NFP_T_ADDR, NFP_KEYF_EMITTED,
 		       "alert: the scanner's last target" },
-	[SK_TIME_SEC] = { "oob.time.sec", NFP_T_U32, 0,
+	[SK_TIME_SEC] = { "oob.time.sec", NFP_T_U32, NFP_KEYF_EMITTED,
 			  "alert: time of the packet that raised it" },
-	[SK_FAMILY] = { "oob.family", NFP_T_U8, 0,
+	[SK_FAMILY] = { "oob.family", NFP_T_U8, NFP_KEYF_EMITTED,
 			"alert: 2 (IPv4) or 10 (IPv6)" },
-	[SK_TYPE] = { "scan.type", NFP_T_STRING, 0,
+	[SK_TYPE] = { "scan.type", NFP_T_STRING, NFP_KEYF_EMITTED,
 		      "SYN FIN NULL XMAS ACK MAIMON UDP PORTSWEEP PINGSWEEP PROTO BADFLAGS" },
-	[SK_DL] = { "scan.dl", NFP_T_U8, 0, "danger level, 1..5" },
-	[SK_PACKETS] = { "scan.packets", NFP_T_U64, 0,
+	[SK_DL] = { "scan.dl", NFP_T_U8, NFP_KEYF_EMITTED,
+		    "danger level, 1..5" },
+	[SK_PACKETS] = { "scan.packets", NFP_T_U64, NFP_KEYF_EMITTED,
 			 "packets of this scan in the window" },
-	[SK_PORTS] = { "scan.ports", NFP_T_U32, 0,
+	[SK_PORTS] = { "scan.ports", NFP_T_U32, NFP_KEYF_EMITTED,
 		       "distinct ports (estimated), PROTO: protocols" },
-	[SK_HOSTS] = { "scan.hosts", NFP_T_U32, 0,
+	[SK_HOSTS] = { "scan.hosts", NFP_T_U32, NFP_KEYF_EMITTED,
 		       "distinct hosts (estimated)" },
-	[SK_PORT_MIN] = { "scan.port.min", NFP_T_U16, 0,
+	[SK_PORT_MIN] = { "scan.port.min", NFP_T_U16, NFP_KEYF_EMITTED,
 			  "lowest port (PROTO: protocol)" },
-	[SK_PORT_MAX] = { "scan.port.max", NFP_T_U16, 0,
+	[SK_PORT_MAX] = { "scan.port.max", NFP_T_U16, NFP_KEYF_EMITTED,
 			  "highest port (PROTO: protocol)" },
-	[SK_FIRST] = { "scan.first", NFP_T_U64, 0,
+	[SK_FIRST] = { "scan.first", NFP_T_U64, NFP_KEYF_EMITTED,
 		       "first packet of the scan, seconds since the epoch" },
-	[SK_LAST] = { "scan.last", NFP_T_U64, 0,
+	[SK_LAST] = { "scan.last", NFP_T_U64, NFP_KEYF_EMITTED,
 		      "last packet of the scan, seconds since the epoch" },
 	{ 0 }
 };
@@ -489,28 +488,6 @@ static bool flag(const struct nfp_rec *rec, unsigned int key)
 	return v && v->b;
 }
 
-/* Keys the packet shares with alerts go on for whoever is downstream. */
-static void pass_through(struct nfp_rec *rec)
-{
-	static const unsigned int map[][2] = {
-		{ SI_SADDR, SK_SADDR },
-		{ SI_DADDR, SK_DADDR },
-		{ SI_TIME_SEC, SK_TIME_SEC },
-		{ SI_FAMILY, SK_FAMILY },
-	};
-	unsigned int i;
-
-	for (i = 0; i < sizeof(map) / sizeof(map[0]); i++) {
-		const struct nfp_value *v;
-
-		if (!nfp_wanted(rec, map[i][1]))
-			continue;
-		v = nfp_get(rec, map[i][0]);
-		if (v)
-			*nfp_put(rec, map[i][1]) = *v;
-	}
-}
-
 static enum nfp_ret scan_process(struct nfp_inst *inst, struct nfp_rec *rec)
 {
 	struct scan_priv *p = inst->priv;
@@ -518,7 +495,6 @@ static enum nfp_ret scan_process(struct nfp_inst *inst, struct nfp_rec *rec)
 	const struct scan_stats *st;
 	struct scan_pkt pkt = { 0 };
 
-	pass_through(rec);
 	sa = nfp_get(rec, SI_SADDR);
 	if (!sa || (sa->addr.family != AF_INET && sa->addr.family != AF_INET6))
 		return NFP_OK;

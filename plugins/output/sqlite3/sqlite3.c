@@ -508,8 +508,8 @@ static int count_objects(sqlite3 *h)
 	sqlite3_stmt *st = NULL;
 	int n = -1;
 
-	if (sqlite3_prepare_v2(h, "SELECT count(*) FROM sqlite_master", -1,
-			       &st, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(h, "SELECT count(*) FROM sqlite_master", -1, &st,
+			       NULL) != SQLITE_OK)
 		return -1;
 	if (sqlite3_step(st) == SQLITE_ROW)
 		n = sqlite3_column_int(st, 0);
@@ -593,8 +593,7 @@ static int s3_connect(struct nfp_sink *s, void *ctx)
 			x->schema);
 	if (n < 0) {
 		nfp_log_rl(&x->rl, li, NFP_LOG_ERROR, "cannot %s %s: %s",
-			   n == -2 ? "create" : "open", x->db,
-			   err ? err : "?");
+			   n == -2 ? "create" : "open", x->db, err ? err : "?");
 		sqlite3_free(err);
 		ctx_close(x);
 		return n == -2 ? -EINVAL : -EIO;
