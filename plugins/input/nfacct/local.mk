@@ -3,7 +3,8 @@
 # replays tests/data/nfacct in `make check`) and its integration tests.
 # libnetfilter_acct (NFACCT_LIBS) builds the requests and decodes the
 # objects, on libmnl; nlsys.c comes from input/nfct.
-NFACCT_INTEGRATION = tests/integration/nfacct-counters.sh
+NFACCT_INTEGRATION = tests/integration/nfacct-counters.sh \
+	tests/integration/nfacct-quota.sh
 EXTRA_DIST += plugins/input/nfacct/README.md $(NFACCT_INTEGRATION) \
 	tests/data/nfacct
 
