@@ -7,6 +7,9 @@ NFACCT_INTEGRATION = tests/integration/nfacct-counters.sh \
 	tests/integration/nfacct-quota.sh
 EXTRA_DIST += plugins/input/nfacct/README.md $(NFACCT_INTEGRATION) \
 	tests/data/nfacct
+# Instructions per object of the message step (a benchmark, not built):
+# see the top of bench/nfacct_parse.c.
+EXTRA_DIST += bench/nfacct_parse.c
 
 if BUILD_NFACCT
 NFACCT_SOURCES = plugins/input/nfacct/nfacct.c \

@@ -22,6 +22,7 @@
  */
 #include <endian.h>
 #include <errno.h>
+#include <stddef.h>
 #include <string.h>
 
 #include <arpa/inet.h>
@@ -46,20 +47,30 @@ static int bad(struct nfacct_info *info, const char *why)
 
 /*
  * Check each attribute the library will read; returns the NFACCT_* types
- * seen as a bitmap, or 0 with info->why set.
+ * seen as a bitmap, or 0 with info->why set. The walk is libmnl's
+ * (mnl_attr_for_each: stop at the first attribute that does not fit),
+ * written out because calling libmnl for each step cost as much as the
+ * old parser did in all.
  */
 static unsigned int check_attrs(const struct nlmsghdr *nlh,
 				struct nfacct_info *info)
 {
-	const struct nlattr *a;
+	const char *p = (const char *)nlh + NLMSG_HDRLEN +
+			NLMSG_ALIGN(sizeof(struct nfgenmsg));
+	const char *end = (const char *)nlh + nlh->nlmsg_len;
 	unsigned int seen = 0;
 
-	mnl_attr_for_each(a, nlh, sizeof(struct nfgenmsg)) {
-		uint16_t type = mnl_attr_get_type(a);
-		uint16_t n = mnl_attr_get_payload_len(a);
-		const char *s = mnl_attr_get_payload(a);
+	while (end - p >= (ptrdiff_t)sizeof(struct nlattr)) {
+		const struct nlattr *a = (const struct nlattr *)p;
+		const char *s = p + NLA_HDRLEN;
+		uint16_t type = a->nla_type & NLA_TYPE_MASK;
+		uint16_t n;
 		uint32_t v;
 
+		if (a->nla_len < NLA_HDRLEN || a->nla_len > end - p)
+			break;
+		n = a->nla_len - NLA_HDRLEN;
+		p += NLA_ALIGN(a->nla_len);
 		switch (type) {
 		case NFACCT_NAME:
 			/* strncpy(.., NFACCT_NAME_MAX) must stop inside. */
@@ -238,15 +249,15 @@ void nfacct_fill(struct nfp_rec *rec, struct nfacct *acct,
 		 const struct nfacct_info *info, uint32_t sec, uint32_t usec)
 {
 	const char *name = nfacct_attr_get_str(acct, NFACCT_ATTR_NAME);
+	const uint64_t *pkts = nfacct_attr_get(acct, NFACCT_ATTR_PKTS);
+	const uint64_t *bytes = nfacct_attr_get(acct, NFACCT_ATTR_BYTES);
 	const uint32_t *flags = nfacct_attr_get(acct, NFACCT_ATTR_FLAGS);
 
 	if (!name)
 		name = "";
 	nfp_set_str(rec, NFACCT_K_NAME, name, (uint32_t)strlen(name));
-	nfp_set_u64(rec, NFACCT_K_PKTS,
-		    nfacct_attr_get_u64(acct, NFACCT_ATTR_PKTS));
-	nfp_set_u64(rec, NFACCT_K_BYTES,
-		    nfacct_attr_get_u64(acct, NFACCT_ATTR_BYTES));
+	nfp_set_u64(rec, NFACCT_K_PKTS, pkts ? *pkts : 0);
+	nfp_set_u64(rec, NFACCT_K_BYTES, bytes ? *bytes : 0);
 	nfp_set_u32(rec, NFACCT_K_TIME_SEC, sec);
 	nfp_set_u32(rec, NFACCT_K_TIME_USEC, usec);
 	if (info && info->has_use)
