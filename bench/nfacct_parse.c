@@ -24,15 +24,15 @@
 #include "engine.h"
 #include "nfacct_parse.h"
 
-static struct nfp_rec rec;			/* laid out for nfacct_keys */
-static struct nfp_value slots[NFACCT_K__MAX];	/* its values */
-static uint64_t valid[1];			/* its valid bitmap */
-static int32_t map[NFACCT_K__MAX];		/* key index -> slot */
-static uint64_t used[1];			/* every key wanted */
-static uint64_t sink;				/* keeps the work alive */
+static struct nfp_rec rec;		      /* laid out for nfacct_keys */
+static struct nfp_value slots[NFACCT_K__MAX]; /* its values */
+static uint64_t valid[1];		      /* its valid bitmap */
+static int32_t map[NFACCT_K__MAX];	      /* key index -> slot */
+static uint64_t used[1];		      /* every key wanted */
+static uint64_t sink;			      /* keeps the work alive */
 
-static void obj(void *arg, struct nfacct *acct,
-		const struct nfacct_info *info, uint32_t seq)
+static void obj(void *arg, struct nfacct *acct, const struct nfacct_info *info,
+		uint32_t seq)
 {
 	nfp_rec_reset(&rec);
 	nfacct_fill(&rec, acct, info, seq, 0);
@@ -88,7 +88,8 @@ int main(int argc, char **argv)
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	printf("%u objects, %.1f ns per object (sink %llu)\n", n,
 	       ((double)(t1.tv_sec - t0.tv_sec) * 1e9 +
-		(double)(t1.tv_nsec - t0.tv_nsec)) / (n ? n : 1),
+		(double)(t1.tv_nsec - t0.tv_nsec)) /
+		       (n ? n : 1),
 	       (unsigned long long)sink);
 	nfacct_free(acct);
 	return 0;

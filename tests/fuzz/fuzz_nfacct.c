@@ -20,13 +20,13 @@
 _Static_assert(NFACCT_K__MAX <= 64, "fz_state.valid needs more words");
 
 struct fz_state {
-	struct nfp_rec rec;			/* laid out for nfacct_keys */
-	struct nfp_value slots[NFACCT_K__MAX];	/* its values */
-	uint64_t valid[1];			/* its valid bitmap */
-	int32_t map[NFACCT_K__MAX];		/* key index -> slot */
-	uint64_t used[1];			/* every key wanted */
-	struct nfacct *acct;			/* reused for every object */
-	unsigned long sink;			/* keeps reads alive */
+	struct nfp_rec rec;		       /* laid out for nfacct_keys */
+	struct nfp_value slots[NFACCT_K__MAX]; /* its values */
+	uint64_t valid[1];		       /* its valid bitmap */
+	int32_t map[NFACCT_K__MAX];	       /* key index -> slot */
+	uint64_t used[1];		       /* every key wanted */
+	struct nfacct *acct;		       /* reused for every object */
+	unsigned long sink;		       /* keeps reads alive */
 };
 
 static struct fz_state fz;

@@ -128,8 +128,8 @@ static void test_recorded(void)
 }
 
 /* An object message as the kernel builds it. */
-static size_t build(char *buf, const char *name, size_t name_len,
-		    uint64_t pkts, uint64_t bytes, bool with_bytes)
+static size_t build(char *buf, const char *name, size_t name_len, uint64_t pkts,
+		    uint64_t bytes, bool with_bytes)
 {
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
 	struct nfgenmsg *g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
@@ -189,10 +189,12 @@ static void test_built(void)
 /*
  * Quota objects, recorded: `nfacct add qpkt packet 3`, `nfacct add qbyte
  * byte 1000000`, `plain` and `idle` without a quota, three of them counting
- * five pings on lo; `nfacct list` printed then:
+ * five pings on lo; `nfacct list` printed then (zeros cut, lines broken):
  *   { pkts = 10, bytes = 840 } = plain;
- *   { pkts = 10, bytes = 840, quota = 3, mode = packet, overquota = yes } = qpkt;
- *   { pkts = 10, bytes = 840, quota = 1000000, mode = byte, overquota = no } = qbyte;
+ *   { pkts = 10, bytes = 840, quota = 3, mode = packet,
+ *     overquota = yes } = qpkt;
+ *   { pkts = 10, bytes = 840, quota = 1000000, mode = byte,
+ *     overquota = no } = qbyte;
  *   { pkts = 0, bytes = 0 } = idle;
  */
 static void test_quota(void)
@@ -210,8 +212,7 @@ static void test_quota(void)
 	is_str(c.o[1].name, "qpkt", "then qpkt");
 	ok(c.o[1].has_quota, "qpkt: a quota");
 	is_int(c.o[1].quota, 3, "qpkt: quota = 3");
-	is_int(c.o[1].flags,
-	       NFACCT_F_QUOTA_PKTS | NFACCT_F_OVERQUOTA,
+	is_int(c.o[1].flags, NFACCT_F_QUOTA_PKTS | NFACCT_F_OVERQUOTA,
 	       "qpkt: mode = packet, overquota = yes");
 	is_int(c.o[1].pkts * 10000 + c.o[1].bytes, 100840,
 	       "qpkt: 10 packets, 840 bytes");
@@ -245,8 +246,7 @@ static void test_many(void)
 	is_int(c.n, 59, "first datagram of 1000: 59 objects");
 	for (i = 0; i < 59 && i < c.n; i++) {
 		snprintf(want, sizeof(want), "obj%u", i + 1);
-		if (strcmp(c.o[i].name, want) ||
-		    c.o[i].pkts != 3 * (i + 1) ||
+		if (strcmp(c.o[i].name, want) || c.o[i].pkts != 3 * (i + 1) ||
 		    c.o[i].bytes != 250 * (i + 1) || c.o[i].has_quota)
 			wrong++;
 	}
@@ -274,8 +274,10 @@ static void test_reuse(void)
 	ok(!c.o[1].has_quota, "second has none: nothing leaks");
 	memset(&c, 0, sizeof(c));
 	nfacct_dgram(buf, nlh->nlmsg_len, reused, &ops, &c);
-	nfacct_dgram(buf + nlh->nlmsg_len, n - nlh->nlmsg_len, reused, &ops, &c);
-	ok(c.n == 2 && !c.o[1].has_quota, "... nor from one datagram to the next");
+	nfacct_dgram(buf + nlh->nlmsg_len, n - nlh->nlmsg_len, reused, &ops,
+		     &c);
+	ok(c.n == 2 && !c.o[1].has_quota,
+	   "... nor from one datagram to the next");
 }
 
 /* A message with the given attributes, in an exact-size heap copy. */
@@ -340,8 +342,7 @@ static void test_request(void)
 	const struct nfgenmsg *g = (const struct nfgenmsg *)(nlh + 1);
 
 	memset(req, 0xff, sizeof(req));
-	is_int((int64_t)nfacct_request(req, false, 7), 20,
-	       "request: 20 bytes");
+	is_int((int64_t)nfacct_request(req, false, 7), 20, "request: 20 bytes");
 	is_int(nlh->nlmsg_type, 0x0701, "zerocounter=0: NFNL_MSG_ACCT_GET");
 	is_int(nlh->nlmsg_flags, NLM_F_REQUEST | NLM_F_DUMP,
 	       "... a dump request");
@@ -366,8 +367,8 @@ static const struct nfp_plugin acctin = {
 static void test_keys(void)
 {
 	static const struct nfp_plugin *const plugins[] = { &acctin, NULL };
-	struct nfpt *t = nfpt_new("[global]\nstack=in:ACCTIN,cap:CAPTURE\n",
-				  plugins);
+	struct nfpt *t =
+		nfpt_new("[global]\nstack=in:ACCTIN,cap:CAPTURE\n", plugins);
 	struct nfacct_info info = { .use = 2, .has_use = true };
 	uint32_t flags = NFACCT_F_QUOTA_BYTES | NFACCT_F_OVERQUOTA;
 	struct nfp_inst *in = nfpt_inst(t, "in");
@@ -388,8 +389,7 @@ static void test_keys(void)
 	       "sum.bytes 64-bit through the stack");
 	is_str(nfpt_get(t, "cap", "oob.time.sec"), "1795550000",
 	       "oob.time.sec");
-	is_str(nfpt_get(t, "cap", "oob.time.usec"), "123456",
-	       "oob.time.usec");
+	is_str(nfpt_get(t, "cap", "oob.time.usec"), "123456", "oob.time.usec");
 	is_str(nfpt_get(t, "cap", "sum.use"), "2", "sum.use");
 	ok(!nfpt_get(t, "cap", "sum.quota") &&
 		   !nfpt_get(t, "cap", "sum.quota.mode") &&
@@ -427,8 +427,7 @@ static int check_conf(const char *body, char *buf, size_t len)
 	char conf[1024];
 
 	snprintf(conf, sizeof(conf),
-		 "[global]\nstack=acct:NFACCT,cap:CAPTURE\n[acct]\n%s\n",
-		 body);
+		 "[global]\nstack=acct:NFACCT,cap:CAPTURE\n[acct]\n%s\n", body);
 	return nfpt_check(conf, plugins, buf, len);
 }
 

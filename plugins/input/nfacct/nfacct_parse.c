@@ -83,7 +83,8 @@ static unsigned int check_attrs(const struct nlmsghdr *nlh,
 		case NFACCT_PKTS:
 		case NFACCT_BYTES:
 			if (n != sizeof(uint64_t)) {
-				info->why = "counter attribute not 8 bytes long";
+				info->why =
+					"counter attribute not 8 bytes long";
 				return 0;
 			}
 			break;
@@ -133,7 +134,8 @@ int nfacct_parse(const void *msg, size_t len, struct nfacct *acct,
 		return bad(info, "message length out of bounds");
 	if (nlh->nlmsg_type != ((NFNL_SUBSYS_ACCT << 8) | NFNL_MSG_ACCT_NEW))
 		return -ENOMSG;
-	if (nlh->nlmsg_len < NLMSG_HDRLEN + NLMSG_ALIGN(sizeof(struct nfgenmsg)))
+	if (nlh->nlmsg_len <
+	    NLMSG_HDRLEN + NLMSG_ALIGN(sizeof(struct nfgenmsg)))
 		return bad(info, "no room for the nfgenmsg header");
 	/* libmnl walks to the aligned end, which must be inside @len. */
 	if (NLMSG_ALIGN(nlh->nlmsg_len) != nlh->nlmsg_len)
@@ -214,10 +216,9 @@ size_t nfacct_request(void *buf, bool zero, uint32_t seq)
 {
 	struct nlmsghdr *nlh;
 
-	nlh = nfacct_nlmsg_build_hdr(buf,
-				     zero ? NFNL_MSG_ACCT_GET_CTRZERO
-					  : NFNL_MSG_ACCT_GET,
-				     NLM_F_DUMP, seq);
+	nlh = nfacct_nlmsg_build_hdr(
+		buf, zero ? NFNL_MSG_ACCT_GET_CTRZERO : NFNL_MSG_ACCT_GET,
+		NLM_F_DUMP, seq);
 	return nlh->nlmsg_len;
 }
 
@@ -272,6 +273,5 @@ void nfacct_fill(struct nfp_rec *rec, struct nfacct *acct,
 		nfp_set_str(rec, NFACCT_K_QUOTA_MODE, "packet", 6);
 	else if (*flags & NFACCT_F_QUOTA_BYTES)
 		nfp_set_str(rec, NFACCT_K_QUOTA_MODE, "byte", 4);
-	nfp_set_bool(rec, NFACCT_K_OVERQUOTA,
-		     !!(*flags & NFACCT_F_OVERQUOTA));
+	nfp_set_bool(rec, NFACCT_K_OVERQUOTA, !!(*flags & NFACCT_F_OVERQUOTA));
 }
