@@ -45,11 +45,13 @@ struct got {
 };
 
 struct objs {
-	struct got o[64];  /* objects found */
-	unsigned int n;	   /* how many */
-	unsigned int done; /* NLMSG_DONE seen */
-	unsigned int bad;  /* malformed or truncated */
-	const char *why;   /* last reason */
+	struct got o[64];		      /* objects found */
+	unsigned int n;			      /* how many */
+	unsigned int done;		      /* NLMSG_DONE seen */
+	unsigned int bad;		      /* malformed or truncated */
+	const char *why;		      /* last reason */
+	unsigned int ev[NFACCT_DG_OTHER + 1]; /* events by kind */
+	int err;			      /* last NFACCT_DG_ERROR */
 };
 
 static struct nfacct *reused; /* one object for every parse, as the daemon */
@@ -81,6 +83,9 @@ static void col_event(void *arg, enum nfacct_event ev, uint32_t seq, int err,
 {
 	struct objs *c = arg;
 
+	c->ev[ev]++;
+	if (ev == NFACCT_DG_ERROR)
+		c->err = err;
 	if (ev == NFACCT_DG_DONE)
 		c->done++;
 	if (ev == NFACCT_DG_MALFORMED || ev == NFACCT_DG_TRUNCATED)
@@ -280,6 +285,52 @@ static void test_reuse(void)
 	   "... nor from one datagram to the next");
 }
 
+/* Append a bare netlink message of @type with @extra bytes of payload. */
+static size_t put_msg(char *buf, uint16_t type, const void *extra,
+		      size_t extra_len)
+{
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+
+	nlh->nlmsg_type = type;
+	nlh->nlmsg_seq = 9;
+	if (extra_len)
+		memcpy(mnl_nlmsg_put_extra_header(nlh, extra_len), extra,
+		       extra_len);
+	return nlh->nlmsg_len;
+}
+
+/* What else a dump's answer may hold: errors, acks, DONE, other types. */
+static void test_walk(void)
+{
+	struct nlmsgerr e = { .error = -EPERM };
+	struct objs c = { 0 };
+	char buf[1024];
+	size_t n;
+
+	n = build(buf, "a", 2, 1, 2, true);
+	n += put_msg(buf + n, NLMSG_ERROR, &e, sizeof(e));
+	e.error = 0;
+	n += put_msg(buf + n, NLMSG_ERROR, &e, sizeof(e));
+	n += put_msg(buf + n, (NFNL_SUBSYS_ACCT << 8) | NFNL_MSG_ACCT_OVERQUOTA,
+		     NULL, 0);
+	n += build(buf + n, "b", 2, 3, 4, true);
+	n += put_msg(buf + n, NLMSG_DONE, &e.error, sizeof(e.error));
+	nfacct_dgram(buf, n, reused, &ops, &c);
+	is_int(c.n, 2, "walk: both objects, around the rest");
+	is_str(c.o[1].name, "b", "... the second after the others");
+	ok(c.ev[NFACCT_DG_ERROR] == 1 && c.err == -EPERM,
+	   "NLMSG_ERROR: an error with its errno");
+	is_int(c.ev[NFACCT_DG_ACK], 1, "NLMSG_ERROR 0: an ack");
+	is_int(c.ev[NFACCT_DG_OTHER], 1, "another message type: other");
+	is_int(c.done, 1, "NLMSG_DONE: done");
+	is_int(c.bad, 0, "nothing malformed");
+
+	memset(&c, 0, sizeof(c));
+	n = put_msg(buf, NLMSG_ERROR, NULL, 0);
+	nfacct_dgram(buf, n, reused, &ops, &c);
+	is_int(c.ev[NFACCT_DG_MALFORMED], 1, "short NLMSG_ERROR: malformed");
+}
+
 /* A message with the given attributes, in an exact-size heap copy. */
 static void hostile(const char *what, const void *name, size_t name_len,
 		    int pkts_len, int bytes_len, int flags_len, int quota_len,
@@ -457,6 +508,7 @@ int main(void)
 	test_quota();
 	test_many();
 	test_reuse();
+	test_walk();
 	test_hostile();
 	test_request();
 	test_keys();
