@@ -2,7 +2,8 @@
 # input/nfacct: the NFACCT module, its unit test, its fuzz target (which
 # replays tests/data/nfacct in `make check`) and its integration tests.
 # libnetfilter_acct (NFACCT_LIBS) builds the requests and decodes the
-# objects, on libmnl; nlsys.c comes from input/nfct.
+# objects (it brings libmnl); the unit test builds its hand-made messages
+# with libmnl. nlsys.c comes from input/nfct.
 NFACCT_INTEGRATION = tests/integration/nfacct-counters.sh \
 	tests/integration/nfacct-quota.sh
 EXTRA_DIST += plugins/input/nfacct/README.md $(NFACCT_INTEGRATION) \
@@ -19,8 +20,8 @@ NFACCT_SOURCES = plugins/input/nfacct/nfacct.c \
 
 pkglib_LTLIBRARIES += input_nfacct.la
 input_nfacct_la_SOURCES = $(NFACCT_SOURCES)
-input_nfacct_la_CPPFLAGS = $(AM_CPPFLAGS) $(LIBMNL_CFLAGS) $(NFACCT_CFLAGS)
-input_nfacct_la_LIBADD = $(NFACCT_LIBS) $(LIBMNL_LIBS)
+input_nfacct_la_CPPFLAGS = $(AM_CPPFLAGS) $(NFACCT_CFLAGS)
+input_nfacct_la_LIBADD = $(NFACCT_LIBS)
 input_nfacct_la_LDFLAGS = $(PLUGIN_LDFLAGS)
 
 check_PROGRAMS += tests/unit/test_nfacct
@@ -34,9 +35,9 @@ TESTS += tests/unit/test_nfacct
 check_PROGRAMS += tests/fuzz/fuzz_nfacct
 tests_fuzz_fuzz_nfacct_SOURCES = tests/fuzz/fuzz_nfacct.c \
 	plugins/input/nfacct/nfacct_parse.c plugins/input/nfacct/nfacct_parse.h
-tests_fuzz_fuzz_nfacct_CPPFLAGS = $(AM_CPPFLAGS) $(LIBMNL_CFLAGS) \
-	$(NFACCT_CFLAGS) -I$(top_srcdir)/plugins/input/nfacct
-tests_fuzz_fuzz_nfacct_LDADD = libnfpcore.la $(NFACCT_LIBS) $(LIBMNL_LIBS)
+tests_fuzz_fuzz_nfacct_CPPFLAGS = $(AM_CPPFLAGS) $(NFACCT_CFLAGS) \
+	-I$(top_srcdir)/plugins/input/nfacct
+tests_fuzz_fuzz_nfacct_LDADD = libnfpcore.la $(NFACCT_LIBS)
 TESTS += tests/fuzz/fuzz_nfacct
 
 TESTS += $(NFACCT_INTEGRATION)

@@ -26,7 +26,6 @@
 #include <string.h>
 
 #include <arpa/inet.h>
-#include <libmnl/libmnl.h>
 #include <linux/netfilter/nfnetlink.h>
 #include <linux/netfilter/nfnetlink_acct.h>
 #include <linux/netlink.h>
