@@ -20,7 +20,6 @@
  * the size it expects, and FLAGS and QUOTA are unset before each parse.
  * The walk also picks up NFACCT_USE, which the library does not decode.
  */
-#include <endian.h>
 #include <errno.h>
 #include <stddef.h>
 #include <string.h>
@@ -48,8 +47,9 @@ static int bad(struct nfacct_info *info, const char *why)
  * Check each attribute the library will read; returns the NFACCT_* types
  * seen as a bitmap, or 0 with info->why set. The walk is libmnl's
  * (mnl_attr_for_each: stop at the first attribute that does not fit),
- * written out because calling libmnl for each step cost as much as the
- * old parser did in all.
+ * written out: calling libmnl for each step cost 176 instructions more per
+ * object (bench/nfacct_parse). The message length is a multiple of 4, so
+ * the step never passes @end.
  */
 static unsigned int check_attrs(const struct nlmsghdr *nlh,
 				struct nfacct_info *info)
