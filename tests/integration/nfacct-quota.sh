@@ -7,12 +7,14 @@
 # Three nfacct objects in the gateway: qpkt (`nfacct add qpkt packet 5`)
 # and qbyte (`nfacct add qbyte byte 100000`), both counting the ICMP the
 # gateway forwards (iptables -m nfacct), and plain, no quota, no rule.
-# nfpiped polls every 200 ms as nobody, records through GPRINT:
+# nfpiped polls every 200 ms (as nobody in 3), records through GPRINT:
 #  1. zerocounter=0, 4 packets: qpkt's and qbyte's records carry
 #     sum.quota, sum.quota.mode, sum.overquota and sum.flags as `nfacct
 #     list` shows them, plain's none of them; sum.use counts the rule;
 #  2. 2 more packets pass qpkt's quota of 5: sum.overquota=1,
 #     sum.flags=5 (packet quota, over quota), as `nfacct list` says yes;
+#     the same records, through SQLITE3 into a table with a column per
+#     key, keep the quota keys with their types, NULL for plain;
 #  3. zerocounter=1: the first poll's record of qpkt still says over
 #     quota with its 6 packets (the kernel reports the flags it had), the
 #     later ones say 0 packets and not over quota, as `nfacct list` does.
@@ -25,6 +27,7 @@ require_nfpiped
 need_cmd nfacct nfacct
 need_cmd iptables iptables
 need_cmd ping iputils-ping
+need_cmd sqlite3 sqlite3
 id nobody >/dev/null 2>&1 || bail_out "no user nobody"
 
 lab_up
@@ -74,15 +77,29 @@ wait_polls()
 # yes/no as nfacct prints it, 1/0 as the key holds it.
 yn() { [ "$1" = yes ] && echo 1 || echo 0; }
 
+# ulogd2's four columns and one for each key NFACCT added.
+cat >"$T/acct.sql" <<EOF
+CREATE TABLE acct (oob_time_sec INTEGER, sum_name TEXT, sum_pkts INTEGER,
+	sum_bytes INTEGER, sum_use INTEGER, sum_quota INTEGER,
+	sum_quota_mode TEXT, sum_overquota INTEGER, sum_flags INTEGER);
+EOF
 write_conf cum <<EOF
 stack=acct:NFACCT,gp1:GPRINT
+stack=acct:NFACCT,sql1:SQLITE3
 [acct]
 pollinterval=200ms
 zerocounter=0
 [gp1]
 file="$T/gprint.log"
+[sql1]
+db="$T/acct.db"
+table="acct"
+schema="$T/acct.sql"
+spool_dir="$T/spool"
+flush_interval=100ms
 EOF
-nfpiped_start cum -u nobody || bail_out "nfpiped did not start"
+# As root: SQLITE3 opens its database after the drop to -u USER.
+nfpiped_start cum || bail_out "nfpiped did not start"
 nsx "$NS_C" ping -c 2 -i 0.2 -q 10.77.2.2 >/dev/null
 wait_polls 2
 rec=$(last_rec qpkt)
@@ -112,6 +129,15 @@ is "$(gp_get "$(last_rec qbyte)" sum.overquota)" 0 "qbyte: still under"
 is "$(nfp_counter cum "$NFPIPED_PID" acct malformed)" 0 "nothing malformed"
 nfpiped_stop
 ok $? "nfpiped stops cleanly"
+is "$(sqlite3 "$T/acct.db" "SELECT sum_pkts, sum_use, sum_quota,
+	sum_quota_mode, sum_overquota, sum_flags FROM acct
+	WHERE sum_name = 'qpkt' ORDER BY rowid DESC LIMIT 1")" \
+	"6|2|5|packet|1|5" "SQLITE3: qpkt's last row has the quota columns"
+n=$(sqlite3 "$T/acct.db" "SELECT count(*) FROM acct WHERE sum_name = 'plain'")
+is "$(sqlite3 "$T/acct.db" "SELECT count(sum_quota), count(sum_quota_mode),
+	count(sum_overquota), count(sum_flags), min(sum_use), max(sum_use)
+	FROM acct WHERE sum_name = 'plain'")" "0|0|0|0|1|1" \
+	"... plain's $n rows NULL in them, sum_use 1"
 
 # Read and reset: the over-quota state goes with the counters.
 mv "$T/gprint.log" "$T/gprint-cum.log"
