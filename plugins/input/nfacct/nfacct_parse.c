@@ -78,6 +78,10 @@ static unsigned int check_attrs(const struct nlmsghdr *nlh,
 				info->why = "NFACCT_NAME not a string";
 				return 0;
 			}
+			if (!s[0]) {
+				info->why = "object without a name";
+				return 0;
+			}
 			break;
 		case NFACCT_PKTS:
 		case NFACCT_BYTES:
@@ -125,7 +129,6 @@ int nfacct_parse(const void *msg, size_t len, struct nfacct *acct,
 		 struct nfacct_info *info)
 {
 	const struct nlmsghdr *nlh = msg;
-	const char *name;
 
 	memset(info, 0, sizeof(*info));
 	if (len < sizeof(*nlh) || nlh->nlmsg_len < sizeof(*nlh) ||
@@ -145,9 +148,6 @@ int nfacct_parse(const void *msg, size_t len, struct nfacct *acct,
 	nfacct_attr_unset(acct, NFACCT_ATTR_QUOTA);
 	if (nfacct_nlmsg_parse_payload(nlh, acct) < 0)
 		return bad(info, "libnetfilter_acct refused the object");
-	name = nfacct_attr_get_str(acct, NFACCT_ATTR_NAME);
-	if (!name || !name[0])
-		return bad(info, "object without a name");
 	return 0;
 }
 
