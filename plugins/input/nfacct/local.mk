@@ -8,9 +8,10 @@ NFACCT_INTEGRATION = tests/integration/nfacct-counters.sh \
 	tests/integration/nfacct-quota.sh
 EXTRA_DIST += plugins/input/nfacct/README.md $(NFACCT_INTEGRATION) \
 	tests/data/nfacct
-# Instructions per object of the message step (a benchmark, not built):
-# see the top of bench/nfacct_parse.c.
-EXTRA_DIST += bench/nfacct_parse.c
+# Benchmarks, not tests: instructions per object of the message step
+# (bench/nfacct_parse.c, not built: see its top) and the daemon's CPU per
+# poll of many objects (root: bench/nfacct-poll BUILDDIR...).
+EXTRA_DIST += bench/nfacct_parse.c bench/nfacct-poll
 
 if BUILD_NFACCT
 NFACCT_SOURCES = plugins/input/nfacct/nfacct.c \
