@@ -6,7 +6,10 @@
  * _GET_CTRZERO, which reads and zeroes atomically, with zerocounter=1) on a
  * NETLINK_NETFILTER socket that sits in the core's loop; each object of
  * the answer becomes one record: sum.name, sum.pkts, sum.bytes (64-bit end
- * to end) and oob.time.sec/usec, the time of the request. The socket is
+ * to end), oob.time.sec/usec, the time of the request, and what the
+ * kernel says of references and quotas (sum.use, sum.quota...). The
+ * request is built and the answer decoded by libnetfilter_acct, into one
+ * struct nfacct per instance, reused for every object. The socket is
  * opened in start(), as root, in the netns option's namespace when given,
  * and CAP_NET_ADMIN is kept across the daemon's -u USER (the kernel checks
  * it on every dump request). A refused dump is logged, rate-limited, and
@@ -20,8 +23,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <linux/netfilter/nfnetlink.h>
-#include <linux/netfilter/nfnetlink_acct.h>
 #include <linux/netlink.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
@@ -61,6 +62,7 @@ struct nfacct_priv {
 	uint32_t req_sec;	 /* time of the last request */
 	uint32_t req_usec;	 /* and its microseconds */
 	uint8_t *buf;		 /* NFACCT_RXBUF bytes */
+	struct nfacct *acct;	 /* every object is decoded into it */
 	struct nfp_timer *timer; /* the polls */
 };
 
@@ -94,7 +96,8 @@ static const struct nfp_option nfacct_options[] = {
 	{ 0 }
 };
 
-static void on_obj(void *arg, const struct nfacct_obj *o, uint32_t seq)
+static void on_obj(void *arg, struct nfacct *acct,
+		   const struct nfacct_info *info, uint32_t seq)
 {
 	struct nfp_inst *inst = arg;
 	struct nfacct_priv *p = inst->priv;
@@ -104,7 +107,7 @@ static void on_obj(void *arg, const struct nfacct_obj *o, uint32_t seq)
 	rec = nfp_rec_new(inst);
 	if (!rec)
 		return;
-	nfacct_fill(rec, o, p->req_sec, p->req_usec);
+	nfacct_fill(rec, acct, info, p->req_sec, p->req_usec);
 	nfp_rec_push(inst, rec);
 }
 
@@ -177,7 +180,7 @@ static void nfacct_read(struct nfp_inst *inst, int fd, uint32_t events)
 			inst->ctr[C_TRUNCATED]++;
 			n = NFACCT_RXBUF;
 		}
-		nfacct_dgram(p->buf, (size_t)n, &nfacct_ops, inst);
+		nfacct_dgram(p->buf, (size_t)n, p->acct, &nfacct_ops, inst);
 	}
 }
 
@@ -185,28 +188,19 @@ static void nfacct_poll(struct nfp_inst *inst, void *arg)
 {
 	struct nfacct_priv *p = inst->priv;
 	struct sockaddr_nl kernel = { .nl_family = AF_NETLINK };
-	char req[NLMSG_HDRLEN + NLMSG_ALIGN(sizeof(struct nfgenmsg))];
-	struct nlmsghdr *nlh = (struct nlmsghdr *)req;
-	struct nfgenmsg *nfg = (struct nfgenmsg *)(req + NLMSG_HDRLEN);
+	uint32_t req[NFACCT_REQ_LEN / sizeof(uint32_t)];
 	struct timespec now;
+	size_t len;
 
 	if (nfp_stopping())
 		return;
-	memset(req, 0, sizeof(req));
-	nlh->nlmsg_len = sizeof(req);
-	nlh->nlmsg_type = (NFNL_SUBSYS_ACCT << 8) |
-			  (p->zerocounter ? NFNL_MSG_ACCT_GET_CTRZERO
-					  : NFNL_MSG_ACCT_GET);
-	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
-	nlh->nlmsg_seq = ++p->seq;
-	nfg->nfgen_family = AF_UNSPEC;
-	nfg->version = NFNETLINK_V0;
+	len = nfacct_request(req, p->zerocounter, ++p->seq);
 	inst->ctr[C_POLLS]++;
 	/* The counters are read when the kernel gets the request. */
 	clock_gettime(CLOCK_REALTIME, &now);
 	p->req_sec = (uint32_t)now.tv_sec;
 	p->req_usec = (uint32_t)(now.tv_nsec / 1000);
-	if (sendto(p->fd, req, sizeof(req), 0, (struct sockaddr *)&kernel,
+	if (sendto(p->fd, req, len, 0, (struct sockaddr *)&kernel,
 		   sizeof(kernel)) < 0) {
 		inst->ctr[C_ERRORS]++;
 		nfp_err_rl(inst, "cannot ask for the nfacct counters: %s",
@@ -261,6 +255,8 @@ static void nfacct_stop(struct nfp_inst *inst)
 	}
 	free(p->buf);
 	p->buf = NULL;
+	nfacct_free(p->acct);
+	p->acct = NULL;
 }
 
 static int nfacct_configure(struct nfp_inst *inst)
@@ -284,8 +280,9 @@ static int nfacct_start(struct nfp_inst *inst)
 	if (err)
 		goto fail;
 	p->buf = malloc(NFACCT_RXBUF);
+	p->acct = nfacct_alloc();
 	p->timer = nfp_timer_new(inst, nfacct_poll, NULL);
-	if (!p->buf || !p->timer) {
+	if (!p->buf || !p->acct || !p->timer) {
 		err = -ENOMEM;
 		goto fail;
 	}

@@ -1,13 +1,16 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * input/nfacct - the pure nfacct message parser and record filler
+ * input/nfacct - the pure nfacct message step: datagram walk, record filler
  *
  * nfacct_dgram() walks one netlink datagram from nfnetlink_acct (the answer
- * to a NFNL_MSG_ACCT_GET or _GET_CTRZERO dump) and hands each accounting
- * object to the caller decoded into struct nfacct_obj, which holds copies
- * (the name included), never pointers into the buffer. Nothing here
- * allocates, prints or touches a socket: the unit tests and the fuzz
- * replay run it as the daemon does.
+ * to a NFNL_MSG_ACCT_GET or _GET_CTRZERO dump), has libnetfilter_acct
+ * decode each accounting object into the one struct nfacct the caller
+ * owns and reuses, and hands it to the caller, who reads it with
+ * nfacct_attr_get*() until the callback returns. A message is checked
+ * before the library sees it, because libnetfilter_acct 1.0.3 trusts what
+ * it is given (see nfacct_parse.c). Nothing here allocates, prints or
+ * touches a socket: the unit tests and the fuzz target run it as the
+ * daemon does.
  */
 #ifndef NFP_NFACCT_PARSE_H
 #define NFP_NFACCT_PARSE_H
@@ -16,37 +19,26 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <libnetfilter_acct/libnetfilter_acct.h>
 #include <nfpipe/plugin.h>
 
-#define NFACCT_HAS_NAME	 (1u << 0) /* NFACCT_NAME */
-#define NFACCT_HAS_PKTS	 (1u << 1) /* NFACCT_PKTS */
-#define NFACCT_HAS_BYTES (1u << 2) /* NFACCT_BYTES */
-#define NFACCT_HAS_USE	 (1u << 3) /* NFACCT_USE */
-#define NFACCT_HAS_FLAGS (1u << 4) /* NFACCT_FLAGS */
-#define NFACCT_HAS_QUOTA (1u << 5) /* NFACCT_QUOTA */
-
-/* The kernel's NFACCT_NAME_MAX, NUL included. */
-#define NFACCT_NAME_LEN 32
-
-/* One accounting object. Integers in host order. */
-struct nfacct_obj {
-	uint32_t has;		    /* NFACCT_HAS_* */
-	char name[NFACCT_NAME_LEN]; /* NUL-terminated */
-	uint64_t pkts;		    /* packets counted */
-	uint64_t bytes;		    /* bytes counted */
-	uint64_t quota;		    /* quota, when one is set */
-	uint32_t use;		    /* rules referring to it */
-	uint32_t flags;		    /* NFACCT_F_* */
-	const char *why;	    /* after -EBADMSG: what was wrong */
+/* What libnetfilter_acct does not decode, and why a message was refused. */
+struct nfacct_info {
+	uint32_t use;	 /* NFACCT_USE: references (rules) to the object */
+	bool has_use;	 /* NFACCT_USE was present */
+	const char *why; /* after -EBADMSG: what was wrong */
 };
 
 /*
- * Parse the nfnetlink_acct message @msg of @len bytes (nlmsghdr included).
- * Returns 0, -ENOMSG when it is no accounting object, or -EBADMSG with
- * out->why set (bad length, no name, counters missing). Never reads
+ * Decode the nfnetlink_acct message @msg of @len bytes (nlmsghdr included)
+ * into @acct, which must come from nfacct_alloc() and may hold the previous
+ * object: nothing of it survives into this one. Returns 0, -ENOMSG when it
+ * is no accounting object, or -EBADMSG with info->why set (bad length, no
+ * name, counters missing, an attribute of the wrong size). Never reads
  * outside [@msg, @msg + @len).
  */
-int nfacct_parse(const void *msg, size_t len, struct nfacct_obj *out);
+int nfacct_parse(const void *msg, size_t len, struct nfacct *acct,
+		 struct nfacct_info *info);
 
 enum nfacct_event {
 	NFACCT_DG_ACK,	     /* NLMSG_ERROR with error 0 */
@@ -58,16 +50,30 @@ enum nfacct_event {
 };
 
 struct nfacct_dgram_ops {
-	/* One object; @o lives until the callback returns. */
-	void (*obj)(void *arg, const struct nfacct_obj *o, uint32_t seq);
+	/* One object in @acct, valid until the callback returns. */
+	void (*obj)(void *arg, struct nfacct *acct,
+		    const struct nfacct_info *info, uint32_t seq);
 	/* Anything else. Optional. */
 	void (*event)(void *arg, enum nfacct_event ev, uint32_t seq, int err,
 		      const char *why);
 };
 
-/* Walk every message of the datagram; returns the objects found. */
-unsigned int nfacct_dgram(const void *buf, size_t len,
+/*
+ * Walk every message of the datagram, decoding objects into @acct (the
+ * caller's, reused); returns the objects found.
+ */
+unsigned int nfacct_dgram(const void *buf, size_t len, struct nfacct *acct,
 			  const struct nfacct_dgram_ops *ops, void *arg);
+
+/* Room for a dump request: nlmsghdr and nfgenmsg. */
+#define NFACCT_REQ_LEN 20
+
+/*
+ * Build in @buf (NFACCT_REQ_LEN bytes, 4-byte aligned) the dump request
+ * for every object, NFNL_MSG_ACCT_GET_CTRZERO when @zero (read and reset)
+ * else NFNL_MSG_ACCT_GET, with sequence number @seq. Returns its length.
+ */
+size_t nfacct_request(void *buf, bool zero, uint32_t seq);
 
 enum nfacct_key {
 	NFACCT_K_NAME,
@@ -75,16 +81,22 @@ enum nfacct_key {
 	NFACCT_K_BYTES,
 	NFACCT_K_TIME_SEC,
 	NFACCT_K_TIME_USEC,
+	NFACCT_K_USE,
+	NFACCT_K_FLAGS,
+	NFACCT_K_QUOTA,
+	NFACCT_K_QUOTA_MODE,
+	NFACCT_K_OVERQUOTA,
 	NFACCT_K__MAX
 };
 
 extern const struct nfp_key nfacct_keys[];
 
 /*
- * Set the keys of @rec from @o and the time of the query. sum.name points
- * into @o, which must outlive the record's trip down the stacks.
+ * Set the keys of @rec from @acct and @info and the time of the query.
+ * sum.name points into @acct, which must not be parsed into again before
+ * the record's trip down the stacks ends.
  */
-void nfacct_fill(struct nfp_rec *rec, const struct nfacct_obj *o, uint32_t sec,
-		 uint32_t usec);
+void nfacct_fill(struct nfp_rec *rec, struct nfacct *acct,
+		 const struct nfacct_info *info, uint32_t sec, uint32_t usec);
 
 #endif /* NFP_NFACCT_PARSE_H */
