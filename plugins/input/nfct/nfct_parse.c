@@ -338,8 +338,9 @@ void nfct_parser_free(struct nfct_parser *p)
  */
 static int reset_ct(struct nfct_parser *p)
 {
-	if (p->dirty) {
-		nfct_destroy(p->ct);
+	if (p->dirty || !p->ct) {
+		if (p->ct)
+			nfct_destroy(p->ct);
 		p->ct = nfct_new();
 		p->dirty = false;
 		return p->ct ? 0 : -ENOMEM;
