@@ -208,6 +208,49 @@ put(struct line *l, const char *fmt, ...)
 		l->len = PF_LINE_MAX - 1;
 }
 
+/*
+ * The cheap appends of the hot fields: a flow line is a dozen of them, and
+ * vsnprintf cost about 10,000 instructions a line. Same bound as put().
+ */
+static void put_mem(struct line *l, const char *s, size_t n)
+{
+	size_t room = PF_LINE_MAX - 1 - l->len;
+
+	if (n > room)
+		n = room;
+	memcpy(l->buf + l->len, s, n);
+	l->len += n;
+	l->buf[l->len] = '\0';
+}
+
+static void put_s(struct line *l, const char *s)
+{
+	put_mem(l, s, strlen(s));
+}
+
+/* "@tag@s " */
+static void put_ts(struct line *l, const char *tag, const char *s)
+{
+	put_s(l, tag);
+	put_s(l, s);
+	put_mem(l, " ", 1);
+}
+
+/* "@tag@v " with @v in decimal. */
+static void put_tu(struct line *l, const char *tag, uint64_t v)
+{
+	char d[21];
+	size_t i = sizeof(d);
+
+	do {
+		d[--i] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	put_s(l, tag);
+	put_mem(l, d + i, sizeof(d) - i);
+	put_mem(l, " ", 1);
+}
+
 /* The text of string key @skey, else of address key @akey; NULL if none. */
 static const char *addr_text(const struct nfp_rec *rec, unsigned int skey,
 			     unsigned int akey, char *buf, size_t len)
@@ -299,9 +342,9 @@ static void ulogd_ports(struct line *l, const struct nfp_rec *rec,
 	uint16_t port;
 
 	if (get_u16(rec, k->sport, &port))
-		put(l, "SPT=%u ", port);
+		put_tu(l, "SPT=", port);
 	if (get_u16(rec, k->dport, &port))
-		put(l, "DPT=%u ", port);
+		put_tu(l, "DPT=", port);
 }
 
 /*
@@ -316,10 +359,10 @@ static void ulogd_icmp(struct line *l, const struct nfp_rec *rec, bool reply,
 
 	if ((reply && get_u8(rec, K_REPLY_ICMP_TYPE, &v)) ||
 	    get_u8(rec, type_key, &v))
-		put(l, "TYPE=%u ", v);
+		put_tu(l, "TYPE=", v);
 	if ((reply && get_u8(rec, K_REPLY_ICMP_CODE, &v)) ||
 	    get_u8(rec, code_key, &v))
-		put(l, "CODE=%u ", v);
+		put_tu(l, "CODE=", v);
 }
 
 static void ulogd_dir(struct line *l, const struct nfp_rec *rec,
@@ -332,45 +375,45 @@ static void ulogd_dir(struct line *l, const struct nfp_rec *rec,
 
 	s = addr_text(rec, k->saddr_str, k->saddr, a, sizeof(a));
 	if (s)
-		put(l, "SRC=%s ", s);
+		put_ts(l, "SRC=", s);
 	s = addr_text(rec, k->daddr_str, k->daddr, a, sizeof(a));
 	if (s)
-		put(l, "DST=%s ", s);
+		put_ts(l, "DST=", s);
 	if (!get_u8(rec, k->proto, &proto))
 		goto counters;
 	switch (proto) {
 	case IPPROTO_TCP:
-		put(l, "PROTO=TCP ");
+		put_s(l, "PROTO=TCP ");
 		ulogd_ports(l, rec, k);
 		break;
 	case IPPROTO_UDP:
-		put(l, "PROTO=UDP ");
+		put_s(l, "PROTO=UDP ");
 		ulogd_ports(l, rec, k);
 		break;
 	case IPPROTO_ICMP:
-		put(l, "PROTO=ICMP ");
+		put_s(l, "PROTO=ICMP ");
 		ulogd_icmp(l, rec, reply, K_ICMP_TYPE, K_ICMP_CODE);
 		break;
 	case IPPROTO_ESP:
-		put(l, "PROTO=ESP ");
+		put_s(l, "PROTO=ESP ");
 		break;
 	case IPPROTO_AH:
-		put(l, "PROTO=AH ");
+		put_s(l, "PROTO=AH ");
 		break;
 	case IPPROTO_ICMPV6:
 		/* ulogd2 stops at PROTO=58; the type and code are added. */
-		put(l, "PROTO=%u ", proto);
+		put_tu(l, "PROTO=", proto);
 		ulogd_icmp(l, rec, reply, K_ICMPV6_TYPE, K_ICMPV6_CODE);
 		break;
 	default:
-		put(l, "PROTO=%u ", proto);
+		put_tu(l, "PROTO=", proto);
 		break;
 	}
 counters:
 	if (get_u64(rec, k->pkts, &n))
-		put(l, "PKTS=%" PRIu64 " ", n);
+		put_tu(l, "PKTS=", n);
 	if (get_u64(rec, k->bytes, &n))
-		put(l, "BYTES=%" PRIu64 " ", n);
+		put_tu(l, "BYTES=", n);
 }
 
 static void format_ulogd(struct line *l, const struct nfp_rec *rec)
@@ -380,15 +423,15 @@ static void format_ulogd(struct line *l, const struct nfp_rec *rec)
 	if (get_u32(rec, K_CT_EVENT, &ev)) {
 		/* libnetfilter_conntrack's NFCT_T_NEW/UPDATE/DESTROY. */
 		if (ev == 1)
-			put(l, "[NEW] ");
+			put_s(l, "[NEW] ");
 		else if (ev == 2)
-			put(l, "[UPDATE] ");
+			put_s(l, "[UPDATE] ");
 		else if (ev == 4)
-			put(l, "[DESTROY] ");
+			put_s(l, "[DESTROY] ");
 	}
-	put(l, "ORIG: ");
+	put_s(l, "ORIG: ");
 	ulogd_dir(l, rec, &orig_keys, false);
-	put(l, ", REPLY: ");
+	put_s(l, ", REPLY: ");
 	ulogd_dir(l, rec, &reply_keys, true);
 }
 
@@ -460,8 +503,11 @@ static void ctd_l4(struct line *l, const struct nfp_rec *rec,
 	bool ok;
 
 	if (port_proto(proto)) {
-		if (get_u16(rec, k->sport, &sp) && get_u16(rec, k->dport, &dp))
-			put(l, "sport=%u dport=%u ", sp, dp);
+		if (get_u16(rec, k->sport, &sp) &&
+		    get_u16(rec, k->dport, &dp)) {
+			put_tu(l, "sport=", sp);
+			put_tu(l, "dport=", dp);
+		}
 		return;
 	}
 	if (proto == IPPROTO_GRE) {
@@ -510,7 +556,7 @@ static void ctd_str(struct line *l, const struct nfp_rec *rec, unsigned int key,
 	const struct nfp_value *v = nfp_get(rec, key);
 
 	if (v)
-		put(l, "%s%s ", tag, v->str.ptr);
+		put_ts(l, tag, v->str.ptr);
 }
 
 static void ctd_addrs(struct line *l, const struct nfp_rec *rec,
@@ -520,8 +566,10 @@ static void ctd_addrs(struct line *l, const struct nfp_rec *rec,
 	const char *s = addr_text(rec, k->saddr_str, k->saddr, a, sizeof(a));
 	const char *d = addr_text(rec, k->daddr_str, k->daddr, b, sizeof(b));
 
-	if (s && d)
-		put(l, "src=%s dst=%s ", s, d);
+	if (s && d) {
+		put_ts(l, "src=", s);
+		put_ts(l, "dst=", d);
+	}
 }
 
 /*
@@ -543,8 +591,10 @@ static void ctd_counters(struct line *l, const struct nfp_rec *rec,
 {
 	uint64_t pkts, bytes;
 
-	if (get_u64(rec, k->pkts, &pkts) && get_u64(rec, k->bytes, &bytes))
-		put(l, "packets=%" PRIu64 " bytes=%" PRIu64 " ", pkts, bytes);
+	if (get_u64(rec, k->pkts, &pkts) && get_u64(rec, k->bytes, &bytes)) {
+		put_tu(l, "packets=", pkts);
+		put_tu(l, "bytes=", bytes);
+	}
 }
 
 static void format_conntrackd(struct line *l, const struct nfp_rec *rec)
@@ -570,10 +620,10 @@ static void format_conntrackd(struct line *l, const struct nfp_rec *rec)
 	get_u8(rec, K_ORIG_PROTO, &proto);
 	put(l, "%-8s %u ", proto_name(proto), proto);
 	if (get_u32(rec, K_CT_TIMEOUT, &v32))
-		put(l, "%u ", v32);
+		put_tu(l, "", v32);
 	ts = nfp_get(rec, K_CT_TCP_STATE);
 	if (ts)
-		put(l, "%s ", ts->str.ptr);
+		put_ts(l, "", ts->str.ptr);
 	ctd_str(l, rec, K_CT_SCTP_STATE, "");
 	ctd_str(l, rec, K_CT_DCCP_STATE, "");
 	ctd_addrs(l, rec, &orig_keys);
@@ -583,7 +633,7 @@ static void format_conntrackd(struct line *l, const struct nfp_rec *rec)
 		ctd_counters(l, rec, &orig_keys);
 	has_status = get_u32(rec, K_CT_STATUS, &status);
 	if (has_status && !(status & PF_IPS_SEEN_REPLY))
-		put(l, "[UNREPLIED] ");
+		put_s(l, "[UNREPLIED] ");
 	ctd_addrs(l, rec, &reply_keys);
 	ctd_l4(l, rec, &reply_keys, proto, true);
 	ctd_zone(l, rec, &reply_keys);
@@ -591,23 +641,23 @@ static void format_conntrackd(struct line *l, const struct nfp_rec *rec)
 		ctd_counters(l, rec, &reply_keys);
 	if (has_status) {
 		if (status & PF_IPS_HW_OFFLOAD)
-			put(l, "[HW_OFFLOAD] ");
+			put_s(l, "[HW_OFFLOAD] ");
 		else if (status & PF_IPS_OFFLOAD)
-			put(l, "[OFFLOAD] ");
+			put_s(l, "[OFFLOAD] ");
 		else if (status & PF_IPS_ASSURED)
-			put(l, "[ASSURED] ");
+			put_s(l, "[ASSURED] ");
 	}
 	/* The kernel sends neither a zero mark nor the default zone. */
 	if (get_u32(rec, K_CT_MARK, &v32) && v32)
-		put(l, "mark=%u ", v32);
+		put_tu(l, "mark=", v32);
 	ctd_str(l, rec, K_CT_SECCTX, "secctx=");
 	if (get_u16(rec, K_CT_ZONE, &zone) && zone)
-		put(l, "zone=%u ", zone);
+		put_tu(l, "zone=", zone);
 	if (get_u32(rec, K_START_SEC, &start) && get_u32(rec, K_END_SEC, &end))
 		put(l, "delta-time=%llu ",
 		    (unsigned long long)(end >= start ? end - start : 0));
 	if (get_u32(rec, K_CT_USE, &v32))
-		put(l, "use=%u ", v32);
+		put_tu(l, "use=", v32);
 	/* Unlike conntrack, labels without a name show as bit numbers. */
 	ctd_str(l, rec, K_CT_LABELS, "labels=");
 	/* libnetfilter_conntrack drops the last blank. */
