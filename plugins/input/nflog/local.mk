@@ -1,14 +1,15 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # input/nflog: the NFLOG input module, its unit test, its fuzz target (which
 # replays tests/data/nflog in `make check`) and the datagram recorder.
-# libnetfilter_log parses the messages and builds the config requests, on
-# libmnl; nflog_fill.c (the record keys) needs neither, so PCAP shares it.
+# libnetfilter_log builds the config requests (on libmnl); the packet
+# messages are parsed by nflog_parse.c, which needs no library (PCAP builds
+# it too) and which the fuzz target checks against libnetfilter_log's
+# nflog_nlmsg_parse(). README.md says why the parser stays ours.
 EXTRA_DIST += plugins/input/nflog/README.md tests/data/nflog
 
 if BUILD_NFLOG
 NFLOG_SOURCES = plugins/input/nflog/nflog.c \
-	plugins/input/nflog/nflog_parse.c plugins/input/nflog/nflog_parse.h \
-	plugins/input/nflog/nflog_fill.c
+	plugins/input/nflog/nflog_parse.c plugins/input/nflog/nflog_parse.h
 NFLOG_CPPFLAGS = $(AM_CPPFLAGS) $(NFLOG_CFLAGS) $(LIBMNL_CFLAGS)
 NFLOG_LIBADD = $(NFLOG_LIBS) $(LIBMNL_LIBS)
 
@@ -28,8 +29,7 @@ TESTS += tests/unit/test_nflog
 
 check_PROGRAMS += tests/fuzz/fuzz_nflog
 tests_fuzz_fuzz_nflog_SOURCES = tests/fuzz/fuzz_nflog.c \
-	plugins/input/nflog/nflog_parse.c plugins/input/nflog/nflog_parse.h \
-	plugins/input/nflog/nflog_fill.c
+	plugins/input/nflog/nflog_parse.c plugins/input/nflog/nflog_parse.h
 tests_fuzz_fuzz_nflog_CPPFLAGS = $(NFLOG_CPPFLAGS) \
 	-I$(top_srcdir)/plugins/input/nflog
 tests_fuzz_fuzz_nflog_LDADD = libnfpcore.la $(NFLOG_LIBADD)

@@ -1,33 +1,23 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * input/nflog - nfnetlink_log datagrams to struct nflog_pkt, on
- * libnetfilter_log
+ * input/nflog - parse nfnetlink_log datagrams into struct nflog_pkt
  *
  * Consumes the bytes of one netlink datagram; produces parsed packets and
  * events through callbacks (see nflog_parse.h). Pure and reentrant: no
- * allocation, no I/O, no globals. libnetfilter_log's nflog_nlmsg_parse()
- * files a message's attributes in a table and checks each one's length
- * against the kernel's format. What stays here, each for the reason given
- * where it is done: the walk over a datagram of many messages, the check
- * that the attributes fill their message, the attributes newer than the
- * library (NFULA_VLAN, NFULA_L2HDR), the conntrack and VLAN nests, a prefix
- * without its NUL, and reading the values out of the table. Our own reads
- * go through memcpy, because a fuzzer or a recorded file may hand us any
- * bytes at any alignment. A length that makes no sense rejects the whole
- * message (-EBADMSG) rather than guessing which part can still be trusted.
+ * allocation, no I/O, no globals. Every read is bounds-checked against the
+ * message it belongs to and goes through memcpy, because a fuzzer or a
+ * recorded file may hand us any bytes at any alignment. A length that makes
+ * no sense rejects the whole message (-EBADMSG) rather than guessing which
+ * part of it can still be trusted.
  */
 #include <errno.h>
-#include <stddef.h>
 #include <string.h>
 
 #include <arpa/inet.h>
-/* The kernel's header first: the library's own copy lacks NFULA_VLAN on. */
 #include <linux/netfilter/nfnetlink.h>
 #include <linux/netfilter/nfnetlink_conntrack.h>
 #include <linux/netfilter/nfnetlink_log.h>
 #include <linux/netlink.h>
-
-#include <libnetfilter_log/libnetfilter_log.h>
 
 #include "nflog_parse.h"
 
@@ -37,11 +27,14 @@
 #define HDR_NLA		4u	/* struct nlattr */
 #define ALIGN4(x)	(((x) + 3u) & ~(size_t)3u)
 
-/*
- * The last type libnetfilter_log 1.0.2 files in its table: its copy of the
- * kernel header ends at NFULA_CT_INFO, and it skips higher types.
- */
-#define LIB_ATTR_MAX	NFULA_CT_INFO
+/* ip_conntrack_info values from the kernel's nf_conntrack_common.h. */
+#define CTINFO_ESTABLISHED	0
+#define CTINFO_RELATED		1
+#define CTINFO_NEW		2
+#define CTINFO_ESTABLISHED_REPLY 3
+#define CTINFO_RELATED_REPLY	4
+#define CTINFO_NEW_REPLY	5
+#define CTINFO_UNTRACKED	7
 
 static uint16_t get16(const uint8_t *p)
 {
@@ -69,16 +62,9 @@ static uint64_t get_be64(const uint8_t *p)
 	return (uint64_t)get_be32(p) << 32 | get_be32(p + 4);
 }
 
-/* An attribute of the table: its payload and the payload's length. */
-static const uint8_t *payload(const struct nlattr *a)
-{
-	return (const uint8_t *)a + HDR_NLA;
-}
-
-static uint32_t payload_len(const struct nlattr *a)
-{
-	return get16((const uint8_t *)a) - HDR_NLA;
-}
+/* Called for each attribute of a walk; returns 0 or -EBADMSG. */
+typedef int (*attr_cb)(uint16_t type, const uint8_t *data, uint32_t len,
+		       struct nflog_pkt *out);
 
 static int bad(struct nflog_pkt *out, const char *why)
 {
@@ -87,20 +73,11 @@ static int bad(struct nflog_pkt *out, const char *why)
 }
 
 /*
- * Called for each attribute of a walk with the attribute itself (@a, its
- * header included) and its payload length; returns 0 or -EBADMSG.
- */
-typedef int (*attr_cb)(uint16_t type, const uint8_t *a, uint32_t len,
-		       void *arg);
-
-/*
  * Walk the attributes in [@p, @p + @len). The last attribute may lack its
  * alignment padding; anything shorter than an attribute header after it is
- * padding too and is ignored. libmnl's walk (mnl_attr_parse(), so
- * nflog_nlmsg_parse()) ends quietly at an attribute that does not fit and
- * reports success: this one rejects the message.
+ * padding too and is ignored.
  */
-static int attr_walk(const uint8_t *p, size_t len, attr_cb cb, void *arg,
+static int attr_walk(const uint8_t *p, size_t len, attr_cb cb,
 		     struct nflog_pkt *out)
 {
 	size_t off = 0;
@@ -115,7 +92,7 @@ static int attr_walk(const uint8_t *p, size_t len, attr_cb cb, void *arg,
 		if (alen > len - off)
 			return bad(out,
 				   "attribute runs past the end of the message");
-		ret = cb(type, p + off, alen - HDR_NLA, arg);
+		ret = cb(type, p + off + HDR_NLA, alen - HDR_NLA, out);
 		if (ret < 0)
 			return ret;
 		off += ALIGN4(alen);
@@ -125,76 +102,9 @@ static int attr_walk(const uint8_t *p, size_t len, attr_cb cb, void *arg,
 	return 0;
 }
 
-/* What the walks over a message's top-level attributes need. */
-struct walk {
-	struct nlattr **tb;		/* the table, NFULA_MAX + 1 entries */
-	struct nflog_pkt *out;		/* for the reason of a refusal */
-};
-
-/* The walk before the library's: files what the library does not know. */
-static int newer_attr(uint16_t type, const uint8_t *a, uint32_t len,
-		      void *arg)
+static int ct_attr(uint16_t type, const uint8_t *d, uint32_t len,
+		   struct nflog_pkt *out)
 {
-	struct walk *w = arg;
-
-	(void)len;
-	if (type > LIB_ATTR_MAX && type <= NFULA_MAX)
-		w->tb[type] = (struct nlattr *)a;
-	return 0;
-}
-
-/*
- * The payload sizes nflog_nlmsg_parse() demands (the kernel's structs and
- * integers), with the reason we give when one is wrong. 0: any size.
- */
-static const struct {
-	uint8_t size;			/* payload bytes */
-	const char *why;		/* when it has others */
-} attr_rule[LIB_ATTR_MAX + 1] = {
-	[NFULA_PACKET_HDR] = { 4, "NFULA_PACKET_HDR is not 4 bytes" },
-	[NFULA_MARK] = { 4, "NFULA_MARK is not 4 bytes" },
-	[NFULA_TIMESTAMP] = { 16, "NFULA_TIMESTAMP is not 16 bytes" },
-	[NFULA_IFINDEX_INDEV] = { 4, "NFULA_IFINDEX_INDEV is not 4 bytes" },
-	[NFULA_IFINDEX_OUTDEV] = { 4, "NFULA_IFINDEX_OUTDEV is not 4 bytes" },
-	[NFULA_IFINDEX_PHYSINDEV] = { 4,
-				      "NFULA_IFINDEX_PHYSINDEV is not 4 bytes" },
-	[NFULA_IFINDEX_PHYSOUTDEV] = { 4,
-				       "NFULA_IFINDEX_PHYSOUTDEV is not 4 bytes" },
-	[NFULA_HWADDR] = { 12, "NFULA_HWADDR is not 12 bytes" },
-	[NFULA_UID] = { 4, "NFULA_UID is not 4 bytes" },
-	[NFULA_SEQ] = { 4, "NFULA_SEQ is not 4 bytes" },
-	[NFULA_SEQ_GLOBAL] = { 4, "NFULA_SEQ_GLOBAL is not 4 bytes" },
-	[NFULA_GID] = { 4, "NFULA_GID is not 4 bytes" },
-	[NFULA_HWTYPE] = { 2, "NFULA_HWTYPE is not 2 bytes" },
-	[NFULA_HWLEN] = { 2, "NFULA_HWLEN is not 2 bytes" },
-	[NFULA_CT_INFO] = { 4, "NFULA_CT_INFO is not 4 bytes" },
-};
-
-/*
- * The walk after the library refused the message: names the attribute it
- * refused, or files every attribute when that was only a prefix without
- * its trailing NUL (the kernel always sends it, a forged message need not;
- * such a prefix is read up to its end, as nfpipe always did).
- */
-static int refused_attr(uint16_t type, const uint8_t *a, uint32_t len,
-			void *arg)
-{
-	struct walk *w = arg;
-
-	if (type > NFULA_MAX)
-		return 0;
-	if (type <= LIB_ATTR_MAX && attr_rule[type].size &&
-	    len != attr_rule[type].size)
-		return bad(w->out, attr_rule[type].why);
-	w->tb[type] = (struct nlattr *)a;
-	return 0;
-}
-
-static int ct_attr(uint16_t type, const uint8_t *a, uint32_t len, void *arg)
-{
-	struct nflog_pkt *out = arg;
-	const uint8_t *d = a + HDR_NLA;
-
 	switch (type) {
 	case CTA_STATUS:
 		if (len < 4)
@@ -218,11 +128,9 @@ static int ct_attr(uint16_t type, const uint8_t *a, uint32_t len, void *arg)
 	return 0;
 }
 
-static int vlan_attr(uint16_t type, const uint8_t *a, uint32_t len, void *arg)
+static int vlan_attr(uint16_t type, const uint8_t *d, uint32_t len,
+		     struct nflog_pkt *out)
 {
-	struct nflog_pkt *out = arg;
-	const uint8_t *d = a + HDR_NLA;
-
 	switch (type) {
 	case NFULA_VLAN_PROTO:
 		if (len < 2)
@@ -239,140 +147,132 @@ static int vlan_attr(uint16_t type, const uint8_t *a, uint32_t len, void *arg)
 	return 0;
 }
 
-/* The 32-bit attributes that go straight into a field of struct nflog_pkt. */
-static const struct {
-	uint8_t type;			/* NFULA_* */
-	uint8_t off;			/* offsetof the uint32_t field */
-	uint32_t flag;			/* NFLOG_HAS_* */
-} u32_attrs[] = {
-	{ NFULA_MARK, offsetof(struct nflog_pkt, mark), NFLOG_HAS_MARK },
-	{ NFULA_IFINDEX_INDEV, offsetof(struct nflog_pkt, indev),
-	  NFLOG_HAS_INDEV },
-	{ NFULA_IFINDEX_OUTDEV, offsetof(struct nflog_pkt, outdev),
-	  NFLOG_HAS_OUTDEV },
-	{ NFULA_IFINDEX_PHYSINDEV, offsetof(struct nflog_pkt, physindev),
-	  NFLOG_HAS_PHYSIN },
-	{ NFULA_IFINDEX_PHYSOUTDEV, offsetof(struct nflog_pkt, physoutdev),
-	  NFLOG_HAS_PHYSOUT },
-	{ NFULA_UID, offsetof(struct nflog_pkt, uid), NFLOG_HAS_UID },
-	{ NFULA_GID, offsetof(struct nflog_pkt, gid), NFLOG_HAS_GID },
-	{ NFULA_SEQ, offsetof(struct nflog_pkt, seq), NFLOG_HAS_SEQ },
-	{ NFULA_SEQ_GLOBAL, offsetof(struct nflog_pkt, seq_global),
-	  NFLOG_HAS_SEQ_GLOBAL },
-	{ NFULA_CT_INFO, offsetof(struct nflog_pkt, ct_info),
-	  NFLOG_HAS_CT_INFO },
-};
-
-/*
- * Read the values out of the table, whose fixed-size attributes have
- * their exact sizes (the library or refused_attr() saw to it). Ours rather
- * than libmnl's mnl_attr_get_u32() and friends: one call into the library
- * per attribute buys nothing over a memcpy.
- */
-static int read_table(struct nlattr *const *tb, struct nflog_pkt *out)
+/* A 32-bit big-endian attribute into @dst, or -EBADMSG naming it. */
+static int u32_attr(const uint8_t *d, uint32_t len, uint32_t *dst,
+		    uint32_t flag, struct nflog_pkt *out, const char *why)
 {
-	const struct nlattr *a;
-	const uint8_t *d, *nul;
-	uint32_t v, len;
-	unsigned int i;
+	if (len < 4)
+		return bad(out, why);
+	*dst = get_be32(d);
+	out->has |= flag;
+	return 0;
+}
 
-	/* The kernel always sends it; without it hook and protocol are lies. */
-	a = tb[NFULA_PACKET_HDR];
-	if (!a)
-		return bad(out, "no NFULA_PACKET_HDR");
-	d = payload(a);
-	out->hw_protocol = get_be16(d);
-	out->hook = d[2];
-	out->has |= NFLOG_HAS_HDR;
-	for (i = 0; i < sizeof(u32_attrs) / sizeof(u32_attrs[0]); i++) {
-		a = tb[u32_attrs[i].type];
-		if (!a)
-			continue;
-		v = get_be32(payload(a));
-		memcpy((uint8_t *)out + u32_attrs[i].off, &v, sizeof(v));
-		out->has |= u32_attrs[i].flag;
-	}
-	a = tb[NFULA_TIMESTAMP];
-	if (a) {
-		out->ts_sec = get_be64(payload(a));
-		out->ts_usec = get_be64(payload(a) + 8);
+static int pkt_attr(uint16_t type, const uint8_t *d, uint32_t len,
+		    struct nflog_pkt *out)
+{
+	const uint8_t *nul;
+
+	switch (type) {
+	case NFULA_PACKET_HDR:
+		if (len < 4)
+			return bad(out,
+				   "NFULA_PACKET_HDR shorter than 4 bytes");
+		out->hw_protocol = get_be16(d);
+		out->hook = d[2];
+		out->has |= NFLOG_HAS_HDR;
+		break;
+	case NFULA_MARK:
+		return u32_attr(d, len, &out->mark, NFLOG_HAS_MARK, out,
+				"NFULA_MARK shorter than 4 bytes");
+	case NFULA_TIMESTAMP:
+		if (len < 16)
+			return bad(out,
+				   "NFULA_TIMESTAMP shorter than 16 bytes");
+		out->ts_sec = get_be64(d);
+		out->ts_usec = get_be64(d + 8);
 		if (out->ts_usec >= 1000000)
 			return bad(out,
 				   "NFULA_TIMESTAMP microseconds out of range");
 		out->has |= NFLOG_HAS_TS;
-	}
-	a = tb[NFULA_HWADDR];
-	if (a) {
+		break;
+	case NFULA_IFINDEX_INDEV:
+		return u32_attr(d, len, &out->indev, NFLOG_HAS_INDEV, out,
+				"NFULA_IFINDEX_INDEV shorter than 4 bytes");
+	case NFULA_IFINDEX_OUTDEV:
+		return u32_attr(d, len, &out->outdev, NFLOG_HAS_OUTDEV, out,
+				"NFULA_IFINDEX_OUTDEV shorter than 4 bytes");
+	case NFULA_IFINDEX_PHYSINDEV:
+		return u32_attr(d, len, &out->physindev, NFLOG_HAS_PHYSIN, out,
+				"NFULA_IFINDEX_PHYSINDEV shorter than 4 bytes");
+	case NFULA_IFINDEX_PHYSOUTDEV:
+		return u32_attr(d, len, &out->physoutdev, NFLOG_HAS_PHYSOUT,
+				out,
+				"NFULA_IFINDEX_PHYSOUTDEV shorter than 4 bytes");
+	case NFULA_HWADDR:
 		/* struct nfulnl_msg_packet_hw: be16 len, pad, 8 bytes. */
-		out->hwaddr_len = get_be16(payload(a));
+		if (len < 12)
+			return bad(out, "NFULA_HWADDR shorter than 12 bytes");
+		out->hwaddr_len = get_be16(d);
 		if (out->hwaddr_len > 8)
 			out->hwaddr_len = 8;
-		out->hwaddr = payload(a) + 4;
+		out->hwaddr = d + 4;
 		out->has |= NFLOG_HAS_HWADDR;
-	}
-	a = tb[NFULA_PAYLOAD];
-	if (a) {
-		out->payload = payload(a);
-		out->payload_len = payload_len(a);
+		break;
+	case NFULA_PAYLOAD:
+		out->payload = d;
+		out->payload_len = len;
 		out->has |= NFLOG_HAS_PAYLOAD;
-	}
-	a = tb[NFULA_PREFIX];
-	if (a) {
-		/* Up to the first NUL, which the library saw at the end. */
-		out->prefix = (const char *)payload(a);
-		len = payload_len(a);
-		nul = len ? memchr(payload(a), '\0', len) : NULL;
+		break;
+	case NFULA_PREFIX:
+		/* The kernel sends the NUL; a forged message need not. */
+		out->prefix = (const char *)d;
+		nul = len ? memchr(d, '\0', len) : NULL;
 		out->prefix_nul = nul != NULL;
-		out->prefix_len = nul ? (uint32_t)(nul - payload(a)) : len;
+		out->prefix_len = nul ? (uint32_t)(nul - d) : len;
 		out->has |= NFLOG_HAS_PREFIX;
-	}
-	a = tb[NFULA_HWTYPE];
-	if (a) {
-		out->hwtype = get_be16(payload(a));
+		break;
+	case NFULA_UID:
+		return u32_attr(d, len, &out->uid, NFLOG_HAS_UID, out,
+				"NFULA_UID shorter than 4 bytes");
+	case NFULA_GID:
+		return u32_attr(d, len, &out->gid, NFLOG_HAS_GID, out,
+				"NFULA_GID shorter than 4 bytes");
+	case NFULA_SEQ:
+		return u32_attr(d, len, &out->seq, NFLOG_HAS_SEQ, out,
+				"NFULA_SEQ shorter than 4 bytes");
+	case NFULA_SEQ_GLOBAL:
+		return u32_attr(d, len, &out->seq_global, NFLOG_HAS_SEQ_GLOBAL,
+				out, "NFULA_SEQ_GLOBAL shorter than 4 bytes");
+	case NFULA_HWTYPE:
+		if (len < 2)
+			return bad(out, "NFULA_HWTYPE shorter than 2 bytes");
+		out->hwtype = get_be16(d);
 		out->has |= NFLOG_HAS_HWTYPE;
-	}
-	a = tb[NFULA_HWLEN];
-	if (a) {
-		out->hwlen = get_be16(payload(a));
+		break;
+	case NFULA_HWLEN:
+		if (len < 2)
+			return bad(out, "NFULA_HWLEN shorter than 2 bytes");
+		out->hwlen = get_be16(d);
 		out->has |= NFLOG_HAS_HWLEN;
-	}
-	a = tb[NFULA_HWHEADER];
-	if (a) {
-		out->hwheader = payload(a);
-		out->hwheader_len = payload_len(a);
+		break;
+	case NFULA_HWHEADER:
+		out->hwheader = d;
+		out->hwheader_len = len;
 		out->has |= NFLOG_HAS_HWHEADER;
-	}
-	a = tb[NFULA_L2HDR];
-	if (a) {
-		out->l2hdr = payload(a);
-		out->l2hdr_len = payload_len(a);
-		out->has |= NFLOG_HAS_L2HDR;
-	}
-	/*
-	 * The nests: libnetfilter_log files NFULA_CT unread (decoding it is
-	 * libnetfilter_conntrack's job, for three integers) and does not know
-	 * NFULA_VLAN.
-	 */
-	a = tb[NFULA_CT];
-	if (a) {
+		break;
+	case NFULA_CT:
 		out->has |= NFLOG_HAS_CT;
-		if (attr_walk(payload(a), payload_len(a), ct_attr, out, out))
-			return -EBADMSG;
-	}
-	a = tb[NFULA_VLAN];
-	if (a) {
+		return attr_walk(d, len, ct_attr, out);
+	case NFULA_CT_INFO:
+		return u32_attr(d, len, &out->ct_info, NFLOG_HAS_CT_INFO, out,
+				"NFULA_CT_INFO shorter than 4 bytes");
+	case NFULA_VLAN:
 		out->has |= NFLOG_HAS_VLAN;
-		if (attr_walk(payload(a), payload_len(a), vlan_attr, out, out))
-			return -EBADMSG;
+		return attr_walk(d, len, vlan_attr, out);
+	case NFULA_L2HDR:
+		out->l2hdr = d;
+		out->l2hdr_len = len;
+		out->has |= NFLOG_HAS_L2HDR;
+		break;
 	}
+	/* Attributes of newer kernels are skipped, as netlink intends. */
 	return 0;
 }
 
 int nflog_parse(const void *msg, size_t len, struct nflog_pkt *out)
 {
-	struct nlattr *tb[NFULA_MAX + 1] = { NULL };
 	const uint8_t *m = msg;
-	struct walk w = { .tb = tb, .out = out };
 	uint32_t nlen;
 	uint16_t type;
 	int ret;
@@ -385,24 +285,20 @@ int nflog_parse(const void *msg, size_t len, struct nflog_pkt *out)
 	if (NFNL_SUBSYS_ID(type) != NFNL_SUBSYS_ULOG ||
 	    NFNL_MSG_TYPE(type) != NFULNL_MSG_PACKET)
 		return -ENOMSG;
-	/* The library trusts nlmsg_len: it must be checked first. */
 	if (nlen > len)
 		return bad(out, "nlmsg_len runs past the end of the datagram");
 	if (nlen < HDR_NLMSG + HDR_NFGEN)
 		return bad(out, "no room for the nfgenmsg header");
 	out->family = m[HDR_NLMSG];
 	out->group = get_be16(m + HDR_NLMSG + 2);
-	m += HDR_NLMSG + HDR_NFGEN;
-	nlen -= HDR_NLMSG + HDR_NFGEN;
-	ret = attr_walk(m, nlen, newer_attr, &w, out);
+	ret = attr_walk(m + HDR_NLMSG + HDR_NFGEN, nlen - HDR_NLMSG - HDR_NFGEN,
+			pkt_attr, out);
 	if (ret < 0)
 		return ret;
-	if (nflog_nlmsg_parse(msg, tb) < 0) {
-		ret = attr_walk(m, nlen, refused_attr, &w, out);
-		if (ret < 0)
-			return ret;
-	}
-	return read_table(tb, out);
+	/* The kernel always sends it; without it hook and protocol are lies. */
+	if (!(out->has & NFLOG_HAS_HDR))
+		return bad(out, "no NFULA_PACKET_HDR");
+	return 0;
 }
 
 static void event(const struct nflog_dgram_ops *ops, void *arg,
@@ -486,6 +382,25 @@ unsigned int nflog_dgram(const void *buf, size_t len,
 	return packets;
 }
 
+const char *nflog_ct_state(uint32_t ctinfo)
+{
+	switch (ctinfo) {
+	case CTINFO_ESTABLISHED:
+	case CTINFO_ESTABLISHED_REPLY:
+		return "ESTABLISHED";
+	case CTINFO_RELATED:
+	case CTINFO_RELATED_REPLY:
+		return "RELATED";
+	case CTINFO_NEW:
+	/* Never on a packet in today's kernels; it would mean a new reply. */
+	case CTINFO_NEW_REPLY:
+		return "NEW";
+	case CTINFO_UNTRACKED:
+		return "UNTRACKED";
+	}
+	return "INVALID";
+}
+
 uint32_t nflog_seq_gap(struct nflog_seq *s, uint32_t seq)
 {
 	uint32_t gap = 0, d;
@@ -499,4 +414,141 @@ uint32_t nflog_seq_gap(struct nflog_seq *s, uint32_t seq)
 	s->next = seq + 1;
 	s->started = true;
 	return gap;
+}
+
+/* ---- record keys -------------------------------------------------------- */
+
+#define NFLOG_KEY_TABLE(ctf)                                                   \
+	{                                                                      \
+		[NFLOG_K_RAW_MAC] = { "raw.mac", NFP_T_RAW, 0,                 \
+			"link-layer header (NFULA_HWHEADER)" },                \
+		[NFLOG_K_RAW_MAC_LEN] = { "raw.mac_len", NFP_T_U16, 0,         \
+			"bytes in raw.mac" },                                  \
+		[NFLOG_K_RAW_PKT] = { "raw.pkt", NFP_T_RAW, 0,                 \
+			"packet from its network header, up to copy_range" },  \
+		[NFLOG_K_RAW_PKTLEN] = { "raw.pktlen", NFP_T_U32, 0,           \
+			"bytes in raw.pkt" },                                  \
+		[NFLOG_K_RAW_PKTCOUNT] = { "raw.pktcount", NFP_T_U32, 0,       \
+			"packets in this record: always 1" },                  \
+		[NFLOG_K_RAW_TYPE] = { "raw.type", NFP_T_U16, 0,               \
+			"ARPHRD_* type of the input device" },                 \
+		[NFLOG_K_RAW_MAC_SADDR] = { "raw.mac.saddr", NFP_T_RAW, 0,     \
+			"source hardware address (NFULA_HWADDR)" },            \
+		[NFLOG_K_RAW_MAC_ADDRLEN] = { "raw.mac.addrlen", NFP_T_U16, 0, \
+			"bytes in raw.mac.saddr" },                            \
+		[NFLOG_K_RAW_LABEL] = { "raw.label", NFP_T_U8, 0,              \
+			"the numeric_label option" },                          \
+		[NFLOG_K_PREFIX] = { "oob.prefix", NFP_T_STRING, 0,            \
+			"log prefix of the rule" },                            \
+		[NFLOG_K_TIME_SEC] = { "oob.time.sec", NFP_T_U32, 0,           \
+			"packet time, else reception time: seconds" },         \
+		[NFLOG_K_TIME_USEC] = { "oob.time.usec", NFP_T_U32, 0,         \
+			"and microseconds" },                                  \
+		[NFLOG_K_MARK] = { "oob.mark", NFP_T_U32, 0,                   \
+			"packet mark, 0 when none" },                          \
+		[NFLOG_K_IFINDEX_IN] = { "oob.ifindex_in", NFP_T_U32, 0,       \
+			"input interface index, 0 when none" },                \
+		[NFLOG_K_IFINDEX_OUT] = { "oob.ifindex_out", NFP_T_U32, 0,     \
+			"output interface index, 0 when none" },               \
+		[NFLOG_K_HOOK] = { "oob.hook", NFP_T_U8, 0,                    \
+			"netfilter hook: 0 prerouting .. 4 postrouting" },     \
+		[NFLOG_K_SEQ_LOCAL] = { "oob.seq.local", NFP_T_U32, 0,         \
+			"sequence number in this group (seq_local=1)" },       \
+		[NFLOG_K_SEQ_GLOBAL] = { "oob.seq.global", NFP_T_U32, 0,       \
+			"sequence number in this netns (seq_global=1)" },      \
+		[NFLOG_K_FAMILY] = { "oob.family", NFP_T_U8, 0,                \
+			"AF_INET, AF_INET6, AF_BRIDGE ..." },                  \
+		[NFLOG_K_PROTOCOL] = { "oob.protocol", NFP_T_U16, 0,           \
+			"ethertype of the packet (ETH_P_IP ...)" },            \
+		[NFLOG_K_UID] = { "oob.uid", NFP_T_U32, 0,                     \
+			"owner of the sending socket (local packets)" },       \
+		[NFLOG_K_GID] = { "oob.gid", NFP_T_U32, 0,                     \
+			"group of the sending socket (local packets)" },       \
+		[NFLOG_K_CT_STATE] = { "ct.state", NFP_T_STRING, (ctf),        \
+			"NEW, ESTABLISHED, RELATED ... (conntrack=1)" },       \
+		[NFLOG_K_CT_MARK] = { "ct.mark", NFP_T_U32, (ctf),             \
+			"conntrack mark (conntrack=1)" },                      \
+		[NFLOG_K_CT_ID] = { "ct.id", NFP_T_U32, (ctf),                 \
+			"conntrack id (conntrack=1)" },                        \
+		[NFLOG_K__MAX] = { 0 },                                        \
+	}
+
+const struct nfp_key nflog_keys[] = NFLOG_KEY_TABLE(0);
+const struct nfp_key nflog_keys_noct[] = NFLOG_KEY_TABLE(NFP_KEYF_INACTIVE);
+
+/* The prefix as a NUL-terminated string that lives as long as @rec. */
+static void set_prefix(struct nfp_rec *rec, const struct nflog_pkt *p)
+{
+	char *s;
+
+	if (p->prefix_nul) {
+		nfp_set_str(rec, NFLOG_K_PREFIX, p->prefix, p->prefix_len);
+		return;
+	}
+	s = nfp_rec_alloc(rec, (size_t)p->prefix_len + 1);
+	if (!s)
+		return;
+	memcpy(s, p->prefix, p->prefix_len);
+	s[p->prefix_len] = '\0';
+	nfp_set_str(rec, NFLOG_K_PREFIX, s, p->prefix_len);
+}
+
+void nflog_fill(struct nfp_rec *rec, const struct nflog_pkt *p,
+		const struct nflog_fill_ctx *ctx)
+{
+	uint32_t h = p->has;
+
+	nfp_set_u8(rec, NFLOG_K_FAMILY, p->family);
+	nfp_set_u8(rec, NFLOG_K_RAW_LABEL, ctx->label);
+	nfp_set_u32(rec, NFLOG_K_RAW_PKTCOUNT, 1);
+	nfp_set_u8(rec, NFLOG_K_HOOK, p->hook);
+	nfp_set_u16(rec, NFLOG_K_PROTOCOL, p->hw_protocol);
+	/* The kernel leaves a zero mark and absent devices out. */
+	nfp_set_u32(rec, NFLOG_K_MARK, p->mark);
+	nfp_set_u32(rec, NFLOG_K_IFINDEX_IN, p->indev);
+	nfp_set_u32(rec, NFLOG_K_IFINDEX_OUT, p->outdev);
+	/* Only prerouting, input and forward carry a time; zero is none. */
+	if ((h & NFLOG_HAS_TS) && p->ts_sec) {
+		nfp_set_u32(rec, NFLOG_K_TIME_SEC, (uint32_t)p->ts_sec);
+		nfp_set_u32(rec, NFLOG_K_TIME_USEC, (uint32_t)p->ts_usec);
+	} else {
+		nfp_set_u32(rec, NFLOG_K_TIME_SEC, (uint32_t)ctx->now_sec);
+		nfp_set_u32(rec, NFLOG_K_TIME_USEC, ctx->now_usec);
+	}
+	if (h & NFLOG_HAS_PAYLOAD) {
+		nfp_set_raw(rec, NFLOG_K_RAW_PKT, p->payload, p->payload_len);
+		nfp_set_u32(rec, NFLOG_K_RAW_PKTLEN, p->payload_len);
+	}
+	if (h & NFLOG_HAS_HWHEADER) {
+		nfp_set_raw(rec, NFLOG_K_RAW_MAC, p->hwheader, p->hwheader_len);
+		nfp_set_u16(rec, NFLOG_K_RAW_MAC_LEN,
+			    (uint16_t)p->hwheader_len);
+	}
+	if (h & NFLOG_HAS_HWTYPE)
+		nfp_set_u16(rec, NFLOG_K_RAW_TYPE, p->hwtype);
+	if (h & NFLOG_HAS_HWADDR) {
+		nfp_set_raw(rec, NFLOG_K_RAW_MAC_SADDR, p->hwaddr,
+			    p->hwaddr_len);
+		nfp_set_u16(rec, NFLOG_K_RAW_MAC_ADDRLEN, p->hwaddr_len);
+	}
+	if (h & NFLOG_HAS_PREFIX)
+		set_prefix(rec, p);
+	if (h & NFLOG_HAS_UID)
+		nfp_set_u32(rec, NFLOG_K_UID, p->uid);
+	if (h & NFLOG_HAS_GID)
+		nfp_set_u32(rec, NFLOG_K_GID, p->gid);
+	if (h & NFLOG_HAS_SEQ)
+		nfp_set_u32(rec, NFLOG_K_SEQ_LOCAL, p->seq);
+	if (h & NFLOG_HAS_SEQ_GLOBAL)
+		nfp_set_u32(rec, NFLOG_K_SEQ_GLOBAL, p->seq_global);
+	if (!ctx->ct)
+		return;
+	/* No CT attribute: no conntrack entry, for whatever reason. */
+	if (h & NFLOG_HAS_CT_INFO)
+		nfp_set_str(rec, NFLOG_K_CT_STATE, nflog_ct_state(p->ct_info),
+			    (uint32_t)strlen(nflog_ct_state(p->ct_info)));
+	if (h & NFLOG_HAS_CT_MARK)
+		nfp_set_u32(rec, NFLOG_K_CT_MARK, p->ct_mark);
+	if (h & NFLOG_HAS_CT_ID)
+		nfp_set_u32(rec, NFLOG_K_CT_ID, p->ct_id);
 }

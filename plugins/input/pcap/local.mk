@@ -1,14 +1,14 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # input/pcap: the PCAP input module (libpcap), its unit test and the fuzz
 # target over its frame decoder, which replays tests/data/pcap in
-# `make check`. It reuses the NFLOG input's nflog_fill(), so a capture gives
-# exactly NFLOG's keys; that file needs no library (nflog_parse.c does).
+# `make check`. It reuses the NFLOG input's pure parser for nflog_fill(), so
+# a capture gives exactly NFLOG's keys; that file needs no library.
 EXTRA_DIST += plugins/input/pcap/README.md tests/data/pcap
 
 if HAVE_PCAP
 PCAPIN_SOURCES = plugins/input/pcap/pcap.c \
 	plugins/input/pcap/pcap_parse.c plugins/input/pcap/pcap_parse.h \
-	plugins/input/nflog/nflog_fill.c plugins/input/nflog/nflog_parse.h
+	plugins/input/nflog/nflog_parse.c plugins/input/nflog/nflog_parse.h
 PCAPIN_CPPFLAGS = $(AM_CPPFLAGS) $(PCAP_CFLAGS) \
 	-I$(top_srcdir)/plugins/input/nflog -I$(top_srcdir)/plugins/input/pcap
 
