@@ -210,8 +210,13 @@ static bool fz_ours_stricter(const char *why)
 			abort();                                               \
 	} while (0)
 
-/* Both accepted: each attribute the library filed reads the same. */
-static void fz_same(struct nlattr *const *tb, const struct nflog_pkt *p)
+/*
+ * Both accepted: each attribute the library filed reads the same. The
+ * library read the copy @lm of the message @om that nflog_parse() read:
+ * pointers are compared as offsets into each.
+ */
+static void fz_same(struct nlattr *const *tb, const struct nflog_pkt *p,
+		    const uint8_t *om, const uint8_t *lm)
 {
 	const struct nlattr *a;
 
@@ -247,44 +252,57 @@ static void fz_same(struct nlattr *const *tb, const struct nflog_pkt *p)
 			p->ts_sec == fz_be64((const uint8_t *)a + 4) &&
 			p->ts_usec == fz_be64((const uint8_t *)a + 12));
 	if ((a = tb[NFULA_HWADDR]))
-		FZ_SAME(p->hwaddr == (const uint8_t *)a + 8 &&
+		FZ_SAME(p->hwaddr - om == (const uint8_t *)a + 8 - lm &&
 			p->hwaddr_len <= 8);
 	if ((a = tb[NFULA_PAYLOAD]))
-		FZ_SAME(p->payload == (const uint8_t *)a + 4 &&
+		FZ_SAME(p->payload - om == (const uint8_t *)a + 4 - lm &&
 			p->payload_len == fz_len(a));
 	if ((a = tb[NFULA_HWHEADER]))
-		FZ_SAME(p->hwheader == (const uint8_t *)a + 4 &&
+		FZ_SAME(p->hwheader - om == (const uint8_t *)a + 4 - lm &&
 			p->hwheader_len == fz_len(a));
 	if ((a = tb[NFULA_PREFIX]))
-		FZ_SAME(p->prefix == (const char *)a + 4 && p->prefix_nul &&
+		FZ_SAME((const uint8_t *)p->prefix - om ==
+				(const uint8_t *)a + 4 - lm &&
+			p->prefix_nul &&
 			p->prefix_len == strlen(p->prefix));
 	FZ_SAME(!tb[NFULA_CT] == !(p->has & NFLOG_HAS_CT));
 }
 
-/* @data as one NFLOG packet message, read by the library too. */
+/*
+ * @data as one NFLOG packet message, read by the library too. libmnl's walk
+ * ends at nlmsg_len rounded up to 4 and so reads up to 3 bytes past a
+ * message that ends unaligned at the end of its buffer (the fuzzer found
+ * it). It gets a copy padded with 0xff: a header it reads there has a
+ * length that does not fit or a type it skips, so the 1-3 bytes the
+ * message ends with count as padding for it as they do for nflog_parse().
+ */
 static void fz_vs_library(const uint8_t *data, size_t size, int ours,
 			  const struct nflog_pkt *p)
 {
+	static uint8_t pad[65536 + 4];
 	struct nlattr *tb[NFULA_MAX + 1] = { NULL };
+	const uint8_t *m = pad;
 	uint32_t nlen;
 	uint16_t type;
 	int lib;
 
 	/* The library trusts nlmsg_len and the type: checked as ours does. */
-	if (size < 20)
+	if (size < 20 || size > 65536)
 		return;
 	memcpy(&nlen, data, sizeof(nlen));
 	type = fz_get16(data + 4);
 	if (nlen > size || nlen < 20 || type != ((NFNL_SUBSYS_ULOG << 8) |
 						 NFULNL_MSG_PACKET))
 		return;
-	lib = nflog_nlmsg_parse((const struct nlmsghdr *)data, tb);
+	memcpy(pad, data, nlen);
+	memset(pad + nlen, 0xff, 4);
+	lib = nflog_nlmsg_parse((const struct nlmsghdr *)pad, tb);
 	if (lib >= 0 && ours == 0)
-		fz_same(tb, p);
+		fz_same(tb, p, data, m);
 	else if (lib >= 0)
 		FZ_SAME(ours == -EBADMSG && fz_ours_stricter(p->why));
 	else if (ours == 0)
-		FZ_SAME(fz_lib_stricter(data + 20, nlen - 20));
+		FZ_SAME(fz_lib_stricter(m + 20, nlen - 20));
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

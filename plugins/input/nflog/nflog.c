@@ -9,8 +9,11 @@
  * the socket sits in the core's epoll loop: each wakeup drains up to
  * max_batch messages. Netlink overruns (ENOBUFS) and sequence gaps are
  * counted and survived; a malformed message is counted, logged at a
- * limited rate and dropped. Main thread only. The parsing itself lives in
- * nflog_parse.c, free of sockets, for the unit tests and the fuzzer.
+ * limited rate and dropped. Main thread only. The requests are built with
+ * libnetfilter_log's nflog_nlmsg_put_header() and nflog_attr_put_cfg_*()
+ * (libmnl for the attributes it has no helper for); the packet messages are
+ * parsed by nflog_parse.c, free of sockets, for the unit tests and the
+ * fuzzer, and ours for speed (README.md, "Parsing").
  */
 #include <errno.h>
 #include <fcntl.h>
