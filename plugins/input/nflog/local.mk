@@ -35,6 +35,15 @@ tests_fuzz_fuzz_nflog_CPPFLAGS = $(NFLOG_CPPFLAGS) \
 tests_fuzz_fuzz_nflog_LDADD = libnfpcore.la $(NFLOG_LIBADD)
 TESTS += tests/fuzz/fuzz_nflog
 
+# The parse step alone for callgrind, ours and the library's (README.md,
+# "Parsing"); a benchmark, built on demand: make bench/nflog-parse
+EXTRA_PROGRAMS += bench/nflog-parse
+bench_nflog_parse_SOURCES = bench/nflog-parse.c \
+	plugins/input/nflog/nflog_parse.c plugins/input/nflog/nflog_parse.h
+bench_nflog_parse_CPPFLAGS = $(NFLOG_CPPFLAGS) \
+	-I$(top_srcdir)/plugins/input/nflog
+bench_nflog_parse_LDADD = libnfpcore.la $(NFLOG_LIBADD)
+
 # Records raw NFLOG datagrams for tests/data/nflog; built with the tests so
 # that it keeps compiling, never installed.
 check_PROGRAMS += tools/nflog-record
