@@ -10,7 +10,8 @@
  *
  *   valgrind --tool=callgrind --callgrind-out-file=cg.out \
  *	bench/nflog-parse -l 2000 tests/data/nflog/{v4,v6,batch,meta,snap}-*.bin
- *   callgrind_annotate --inclusive=yes cg.out | grep -E 'nflog_(dgram|parse|nlmsg_parse)'
+ *   callgrind_annotate --inclusive=yes cg.out |
+ *	grep -E 'nflog_(dgram|parse|nlmsg_parse)'
  *
  * and divide by the packets it prints. Not a test; built on demand
  * (`make bench/nflog-parse`).
@@ -54,8 +55,8 @@ static void lib_dgram(const uint8_t *b, size_t len)
 		n = nlh->nlmsg_len;
 		if (n < sizeof(*nlh) || n > len - off)
 			break;
-		if (nlh->nlmsg_type == ((NFNL_SUBSYS_ULOG << 8) |
-					NFULNL_MSG_PACKET)) {
+		if (nlh->nlmsg_type ==
+		    ((NFNL_SUBSYS_ULOG << 8) | NFULNL_MSG_PACKET)) {
 			memset(tb, 0, sizeof(tb));
 			if (nflog_nlmsg_parse(nlh, tb) >= 0)
 				lib_packets++;

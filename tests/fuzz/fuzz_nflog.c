@@ -118,13 +118,20 @@ static const struct nflog_dgram_ops fz_ops = {
 
 /* Payload sizes of the fixed-size attributes (the kernel's structs). */
 static const uint8_t fz_size[NFULA_CT_INFO + 1] = {
-	[NFULA_PACKET_HDR] = 4,	      [NFULA_MARK] = 4,
-	[NFULA_TIMESTAMP] = 16,	      [NFULA_IFINDEX_INDEV] = 4,
-	[NFULA_IFINDEX_OUTDEV] = 4,   [NFULA_IFINDEX_PHYSINDEV] = 4,
-	[NFULA_IFINDEX_PHYSOUTDEV] = 4, [NFULA_HWADDR] = 12,
-	[NFULA_UID] = 4,	      [NFULA_SEQ] = 4,
-	[NFULA_SEQ_GLOBAL] = 4,	      [NFULA_GID] = 4,
-	[NFULA_HWTYPE] = 2,	      [NFULA_HWLEN] = 2,
+	[NFULA_PACKET_HDR] = 4,
+	[NFULA_MARK] = 4,
+	[NFULA_TIMESTAMP] = 16,
+	[NFULA_IFINDEX_INDEV] = 4,
+	[NFULA_IFINDEX_OUTDEV] = 4,
+	[NFULA_IFINDEX_PHYSINDEV] = 4,
+	[NFULA_IFINDEX_PHYSOUTDEV] = 4,
+	[NFULA_HWADDR] = 12,
+	[NFULA_UID] = 4,
+	[NFULA_SEQ] = 4,
+	[NFULA_SEQ_GLOBAL] = 4,
+	[NFULA_GID] = 4,
+	[NFULA_HWTYPE] = 2,
+	[NFULA_HWLEN] = 2,
 	[NFULA_CT_INFO] = 4,
 };
 
@@ -193,8 +200,12 @@ static bool fz_lib_stricter(const uint8_t *m, size_t len)
 static bool fz_ours_stricter(const char *why)
 {
 	static const char *const ok[] = {
-		"shorter than its header", "past the end", "no NFULA_PACKET_HDR",
-		"microseconds out of range", "CTA_", "NFULA_VLAN_",
+		"shorter than its header",
+		"past the end",
+		"no NFULA_PACKET_HDR",
+		"microseconds out of range",
+		"CTA_",
+		"NFULA_VLAN_",
 	};
 	unsigned int i;
 
@@ -263,8 +274,7 @@ static void fz_same(struct nlattr *const *tb, const struct nflog_pkt *p,
 	if ((a = tb[NFULA_PREFIX]))
 		FZ_SAME((const uint8_t *)p->prefix - om ==
 				(const uint8_t *)a + 4 - lm &&
-			p->prefix_nul &&
-			p->prefix_len == strlen(p->prefix));
+			p->prefix_nul && p->prefix_len == strlen(p->prefix));
 	FZ_SAME(!tb[NFULA_CT] == !(p->has & NFLOG_HAS_CT));
 }
 
@@ -291,8 +301,8 @@ static void fz_vs_library(const uint8_t *data, size_t size, int ours,
 		return;
 	memcpy(&nlen, data, sizeof(nlen));
 	type = fz_get16(data + 4);
-	if (nlen > size || nlen < 20 || type != ((NFNL_SUBSYS_ULOG << 8) |
-						 NFULNL_MSG_PACKET))
+	if (nlen > size || nlen < 20 ||
+	    type != ((NFNL_SUBSYS_ULOG << 8) | NFULNL_MSG_PACKET))
 		return;
 	memcpy(pad, data, nlen);
 	memset(pad + nlen, 0xff, 4);
