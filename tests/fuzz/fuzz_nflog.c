@@ -8,11 +8,12 @@
  * pointer or length shows up under ASan. Also parses the whole input as a
  * single message. Nothing may crash, leak or read outside the input.
  *
- * That single message also goes through libnetfilter_log's
- * nflog_nlmsg_parse(), netfilter's own reading of the format: where both
- * accept it, every value the library filed must be the one nflog_parse()
- * read; where only one does, the reason must be one of the differences
- * plugins/input/nflog/README.md lists. Anything else aborts.
+ * Every message of the datagram also goes through nflog_parse() alone and
+ * through libnetfilter_log's nflog_nlmsg_parse(), netfilter's own reading
+ * of the format: where both accept it, every value the library filed must
+ * be the one nflog_parse() read; where only one does, the reason must be
+ * one of the differences plugins/input/nflog/README.md lists. Anything
+ * else aborts.
  *
  * Without -DNFP_LIBFUZZER, replay.h turns this into a TAP test over the
  * recorded and hand-built datagrams in tests/data/nflog.
@@ -315,6 +316,25 @@ static void fz_vs_library(const uint8_t *data, size_t size, int ours,
 		FZ_SAME(fz_lib_stricter(m + 20, nlen - 20));
 }
 
+/* Every message of the datagram @data, through both parsers. */
+static void fz_each_message(const uint8_t *data, size_t size)
+{
+	struct nflog_pkt p;
+	size_t off = 0;
+	uint32_t nlen;
+
+	while (size - off >= 16) {
+		memcpy(&nlen, data + off, sizeof(nlen));
+		if (nlen < 16 || nlen > size - off)
+			break;
+		fz_vs_library(data + off, nlen,
+			      nflog_parse(data + off, nlen, &p), &p);
+		off += ((size_t)nlen + 3) & ~(size_t)3;
+		if (off > size)
+			break;
+	}
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -330,7 +350,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		fz_packet(NULL, &pkt);
 		fz.sink += nflog_seq_gap(&s, pkt.seq);
 	}
-	fz_vs_library(data, size, ret, &pkt);
+	fz_each_message(data, size);
 	return 0;
 }
 
