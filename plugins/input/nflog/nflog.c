@@ -9,8 +9,11 @@
  * the socket sits in the core's epoll loop: each wakeup drains up to
  * max_batch messages. Netlink overruns (ENOBUFS) and sequence gaps are
  * counted and survived; a malformed message is counted, logged at a
- * limited rate and dropped. Main thread only. The parsing itself lives in
- * nflog_parse.c, free of sockets, for the unit tests and the fuzzer.
+ * limited rate and dropped. Main thread only. The requests are built with
+ * libnetfilter_log's nflog_nlmsg_put_header() and nflog_attr_put_cfg_*()
+ * (libmnl for the attributes it has no helper for); the packet messages are
+ * parsed by nflog_parse.c, free of sockets, for the unit tests and the
+ * fuzzer, and ours for speed (README.md, "Parsing").
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -29,6 +32,8 @@
 #include <linux/netlink.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
+
+#include <libnetfilter_log/libnetfilter_log.h>
 
 #include <nfpipe/plugin.h>
 
@@ -340,28 +345,19 @@ static void nflog_read(struct nfp_inst *inst, int fd, uint32_t events)
 
 /* ---- configuring the kernel ---------------------------------------------- */
 
-/* A config request for @group and family @pf in @buf, with a fresh seq. */
+/*
+ * A config request for @group and family @pf in @buf, with a fresh seq and
+ * an ack asked for (libnetfilter_log's header asks for none).
+ */
 static struct nlmsghdr *cfg_msg(struct nflog_priv *p, char *buf, uint8_t pf,
 				uint16_t group)
 {
-	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
-	struct nfgenmsg *nfg;
+	struct nlmsghdr *nlh;
 
-	nlh->nlmsg_type = (NFNL_SUBSYS_ULOG << 8) | NFULNL_MSG_CONFIG;
-	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
+	nlh = nflog_nlmsg_put_header(buf, NFULNL_MSG_CONFIG, pf, group);
+	nlh->nlmsg_flags |= NLM_F_ACK;
 	nlh->nlmsg_seq = ++p->req_seq;
-	nfg = mnl_nlmsg_put_extra_header(nlh, sizeof(*nfg));
-	nfg->nfgen_family = pf;
-	nfg->version = NFNETLINK_V0;
-	nfg->res_id = htons(group);
 	return nlh;
-}
-
-static void put_cmd(struct nlmsghdr *nlh, uint8_t cmd)
-{
-	struct nfulnl_msg_config_cmd c = { .command = cmd };
-
-	mnl_attr_put(nlh, NFULA_CFG_CMD, sizeof(c), &c);
 }
 
 /*
@@ -480,7 +476,7 @@ static int bind_families(struct nfp_inst *inst)
 	for (i = 0; i < sizeof(pfs); i++) {
 		if (p->unbind) {
 			nlh = cfg_msg(p, buf, pfs[i], 0);
-			put_cmd(nlh, NFULNL_CFG_CMD_PF_UNBIND);
+			nflog_attr_put_cfg_cmd(nlh, NFULNL_CFG_CMD_PF_UNBIND);
 			ret = request_retry(inst, nlh);
 			if (ret < 0) {
 				nfp_err(inst, "cannot unbind the %s logger: %s",
@@ -489,7 +485,7 @@ static int bind_families(struct nfp_inst *inst)
 			}
 		}
 		nlh = cfg_msg(p, buf, pfs[i], 0);
-		put_cmd(nlh, NFULNL_CFG_CMD_PF_BIND);
+		nflog_attr_put_cfg_cmd(nlh, NFULNL_CFG_CMD_PF_BIND);
 		ret = request_retry(inst, nlh);
 		if (ret < 0) {
 			nfp_err(inst, "cannot make NFLOG the %s logger: %s%s",
@@ -512,20 +508,17 @@ static int bind_group(struct nfp_inst *inst)
 {
 	struct nflog_priv *p = inst->priv;
 	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct nfulnl_msg_config_mode mode = { 0 };
 	uint16_t group = (uint16_t)p->group;
 	struct nlmsghdr *nlh;
 	int ret;
 
 	nlh = cfg_msg(p, buf, AF_UNSPEC, group);
-	put_cmd(nlh, NFULNL_CFG_CMD_BIND);
-	if (p->copy_range) {
-		mode.copy_mode = NFULNL_COPY_PACKET;
-		mode.copy_range = htonl((uint32_t)p->copy_range);
-	} else {
-		mode.copy_mode = NFULNL_COPY_META;
-	}
-	mnl_attr_put(nlh, NFULA_CFG_MODE, sizeof(mode), &mode);
+	nflog_attr_put_cfg_cmd(nlh, NFULNL_CFG_CMD_BIND);
+	nflog_attr_put_cfg_mode(nlh,
+				p->copy_range ? NFULNL_COPY_PACKET :
+						NFULNL_COPY_META,
+				(uint32_t)p->copy_range);
+	/* The library has no helper for these: libmnl's. */
 	if (p->qthreshold)
 		mnl_attr_put_u32(nlh, NFULA_CFG_QTHRESH,
 				 htonl((uint32_t)p->qthreshold));
@@ -660,7 +653,7 @@ static void nflog_stop(struct nfp_inst *inst)
 	 * loses nothing the kernel had logged.
 	 */
 	nlh = cfg_msg(p, buf, AF_UNSPEC, (uint16_t)p->group);
-	put_cmd(nlh, NFULNL_CFG_CMD_UNBIND);
+	nflog_attr_put_cfg_cmd(nlh, NFULNL_CFG_CMD_UNBIND);
 	if (request(inst, nlh) < 0 && p->qthreshold != 1) {
 		/*
 		 * After dropping privileges the kernel refuses the unbind and
