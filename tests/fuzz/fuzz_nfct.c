@@ -29,6 +29,7 @@ struct fz_state {
 	struct nfct_tracker tr;			/* pairing table */
 	uint64_t ctr[NFCT_TC__MAX];		/* its counters */
 	struct nfct_filter filter;		/* a few prefixes */
+	struct nfct_parser parser;		/* kept across inputs */
 	unsigned long sink;			/* keeps reads alive */
 };
 
@@ -52,6 +53,8 @@ static void fz_init(void)
 	fz.rec.arena = nfp_arena_new();
 	fz.rec.nslots = NFCT_K__MAX;
 	fz.rec.nvalid = 1;
+	if (nfct_parser_init(&fz.parser))
+		abort();
 	nfct_filter_init(&fz.filter);
 	nfct_filter_addrs(&fz.filter, false, "10.0.0.0/8,fd00::/8,0.0.0.0/0",
 			  &why, &bad);
@@ -82,7 +85,7 @@ static void fz_emit(void *arg, const struct nfct_flow *f, uint32_t event,
 		    const struct nfct_times *t)
 {
 	nfp_rec_reset(&fz.rec);
-	nfct_fill(&fz.rec, f, event, t);
+	nfct_fill(&fz.rec, f, event, t, NULL);
 	fz_read_back();
 }
 
@@ -119,19 +122,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fz.tr.mask = NFCT_EV_NEW | NFCT_EV_UPDATE | NFCT_EV_DESTROY;
 	fz.tr.emit = fz_emit;
 	fz.tr.ctr = fz.ctr;
-	nfct_dgram(copy, size, &fz_ops, &dump);
+	nfct_dgram(&fz.parser, copy, size, &fz_ops, &dump);
 	dump = true;
 	fz.tr.polling = true;
 	nfct_track_dump_begin(&fz.tr);
-	nfct_dgram(copy, size, &fz_ops, &dump);
+	nfct_dgram(&fz.parser, copy, size, &fz_ops, &dump);
 	nfct_track_purge(&fz.tr, 1, 2);
 	nfct_track_dump_begin(&fz.tr);
 	nfct_track_purge(&fz.tr, 3, 4);
 	nfct_track_free(&fz.tr);
-	if (nfct_parse(copy, size, &f) == 0) {
+	if (nfct_parse(&fz.parser, copy, size, &f) == 0) {
 		nfct_status_str(f.status, s, sizeof(s));
 		fz.sink += strlen(s) + strlen(nfct_state(f.status)) +
-			   strlen(nfct_tcp_state(f.tcp_state));
+			   strlen(nfct_tcp_state(f.tcp_state)) +
+			   strlen(nfct_sctp_state(f.sctp_state)) +
+			   strlen(nfct_dccp_state(f.dccp_state));
 		fz_emit(NULL, &f, NFCT_EV_DESTROY, NULL);
 	}
 out:

@@ -30,6 +30,9 @@
 #include "nfct_track.h"
 #include "tap.h"
 
+/* One parser for the whole test, as NFCT keeps one per instance. */
+static struct nfct_parser tp;
+
 extern const struct nfp_plugin nfp_input_nfct;
 
 /* ---- loading recorded datagrams ------------------------------------------ */
@@ -102,7 +105,7 @@ static void parse_file(const char *name, struct flows *c)
 
 	memset(c, 0, sizeof(*c));
 	load(name, &b);
-	nfct_dgram(b.buf, b.len, &col_ops, c);
+	nfct_dgram(&tp, b.buf, b.len, &col_ops, c);
 }
 
 /* One flow from a one-message file. */
@@ -441,7 +444,7 @@ static void test_against_lib(void)
 			struct nfct_flow f;
 
 			if (nlh->nlmsg_type != NLMSG_DONE) {
-				if (nfct_parse(nlh, (size_t)left, &f)) {
+				if (nfct_parse(&tp, nlh, (size_t)left, &f)) {
 					diag("%s#%u: not parsed: %s",
 					     corpus[i], idx, f.why);
 					bad++;
@@ -471,12 +474,12 @@ static void test_malformed(void)
 
 	load("tcp4-new.bin", &b);
 	memset(&c, 0, sizeof(c));
-	nfct_dgram(b.buf, b.len - 7, &col_ops, &c);
+	nfct_dgram(&tp, b.buf, b.len - 7, &col_ops, &c);
 	is_int(c.n, 0, "cut datagram: no flow");
 	is_int(c.truncated, 1, "cut datagram: reported truncated");
 
 	memset(&c, 0, sizeof(c));
-	nfct_dgram(b.buf, 10, &col_ops, &c);
+	nfct_dgram(&tp, b.buf, 10, &col_ops, &c);
 	is_int(c.truncated, 1, "10 bytes: truncated, nothing read past them");
 
 	/* The first attribute is CTA_TUPLE_ORIG: make it claim 600 bytes. */
@@ -485,7 +488,7 @@ static void test_malformed(void)
 	a = (struct nlattr *)(copy + NLMSG_HDRLEN + 4);
 	a->nla_len = 600;
 	memset(&c, 0, sizeof(c));
-	nfct_dgram(copy, n, &col_ops, &c);
+	nfct_dgram(&tp, copy, n, &col_ops, &c);
 	is_int(c.malformed, 1, "attribute past the message: malformed");
 	like(c.why ? c.why : "", "no original tuple",
 	     "... because the tuple could not be read");
@@ -511,14 +514,14 @@ static void test_malformed(void)
 		mnl_attr_nest_end(nlh, t);
 		mnl_attr_put(nlh, 3, sizeof(s16), &s16);
 		memset(&c, 0, sizeof(c));
-		nfct_dgram(buf, nlh->nlmsg_len, &col_ops, &c);
+		nfct_dgram(&tp, buf, nlh->nlmsg_len, &col_ops, &c);
 		is_int(c.malformed, 1, "2-byte CTA_STATUS: malformed");
 		like(c.why ? c.why : "", "CTA_STATUS", "... and named");
 
 		/* The same message is fine without the bad attribute. */
 		nlh->nlmsg_len -= MNL_ALIGN(sizeof(struct nlattr) + 2);
 		memset(&c, 0, sizeof(c));
-		nfct_dgram(buf, nlh->nlmsg_len, &col_ops, &c);
+		nfct_dgram(&tp, buf, nlh->nlmsg_len, &col_ops, &c);
 		is_int(c.n, 1, "... and parses without it");
 		ok(!(c.f[0].orig.has & NFCT_TUP_PORTS),
 		   "a UDP tuple without ports has no ports");
@@ -526,7 +529,7 @@ static void test_malformed(void)
 		/* An expectation message is not a flow. */
 		nlh->nlmsg_type = (2 << 8) | 0;
 		memset(&c, 0, sizeof(c));
-		nfct_dgram(buf, nlh->nlmsg_len, &col_ops, &c);
+		nfct_dgram(&tp, buf, nlh->nlmsg_len, &col_ops, &c);
 		is_int(c.other, 1, "expectation message: ignored");
 	}
 }
@@ -810,7 +813,7 @@ static void push(struct nfpt *t, const struct nfct_flow *f, uint32_t ev,
 
 	if (!rec)
 		bail_out("FLOWIN feeds nothing");
-	nfct_fill(rec, f, ev, tm);
+	nfct_fill(rec, f, ev, tm, NULL);
 	nfp_rec_push(in, rec);
 }
 
@@ -950,6 +953,8 @@ static void test_options(void)
 
 int main(void)
 {
+	if (nfct_parser_init(&tp))
+		bail_out("no memory for the parser");
 	setenv("TZ", "UTC", 1);
 	test_tcp4();
 	test_udp_icmp();
@@ -963,5 +968,6 @@ int main(void)
 	test_tracker();
 	test_keys();
 	test_options();
+	nfct_parser_free(&tp);
 	return done_testing();
 }

@@ -23,6 +23,9 @@
 #include "nfct_parse.h"
 #include "tap.h"
 
+/* One parser for the whole test, as NFCT keeps one per instance. */
+static struct nfct_parser tp;
+
 extern const struct nfp_plugin nfp_filter_printflow;
 
 static struct nfp_key flowin_keys[NFCT_K__MAX + 5];
@@ -64,7 +67,7 @@ static struct nfct_flow one(const char *name)
 		bail_out("cannot open %s", path);
 	n = fread(buf, 1, sizeof(buf), fp);
 	fclose(fp);
-	if (nfct_parse(buf, n, &f))
+	if (nfct_parse(&tp, buf, n, &f))
 		bail_out("%s: %s", name, f.why);
 	return f;
 }
@@ -93,7 +96,7 @@ static void push(struct nfpt *t, const char *in, const struct nfct_flow *f,
 
 	if (!rec)
 		bail_out("%s feeds nothing", in);
-	nfct_fill(rec, f, ev, tm);
+	nfct_fill(rec, f, ev, tm, NULL);
 	if (strs) {
 		nfp_set_str(rec, K_OSS, "client.str", 10);
 		nfp_set_str(rec, K_ODS, "server.str", 10);
@@ -252,7 +255,7 @@ static void test_against_lib(struct nfpt *t)
 			bail_out("cannot open %s", path);
 		n = fread(buf, 1, sizeof(buf), fp);
 		fclose(fp);
-		if (nfct_parse(buf, n, &f))
+		if (nfct_parse(&tp, buf, n, &f))
 			bail_out("%s: %s", files[i], f.why);
 		/* delta-time needs both ends; events carry them on DESTROY. */
 		tm = kernel_times(&f);
@@ -303,6 +306,8 @@ int main(void)
 	struct nfpt *t;
 	unsigned int i;
 
+	if (nfct_parser_init(&tp))
+		bail_out("no memory for the parser");
 	setenv("TZ", "UTC", 1);
 	tzset();
 	for (i = 0; i < NFCT_K__MAX; i++)
@@ -321,5 +326,6 @@ int main(void)
 	test_against_lib(t);
 	test_time(t);
 	nfpt_free(t);
+	nfct_parser_free(&tp);
 	return done_testing();
 }

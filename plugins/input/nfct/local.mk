@@ -3,12 +3,11 @@
 # replays tests/data/nfct in `make check`) and the integration tests on the
 # real kernel. tests/data/nfct/nfct-record.c, which recorded that corpus,
 # is not built here: a binary in the corpus directory would be replayed
-# and shipped (its README says how to build it). Only libmnl is
-# linked into the module: the parser is our own, so that it can be fuzzed
-# and tested on recorded messages. The unit test links
-# libnetfilter_conntrack (NFCT_LIBS) as an independent decoder to compare
-# the parser with. nlsys.c (netns, sysctls, capabilities) is shared with
-# input/nfacct.
+# and shipped (its README says how to build it). The module, the unit
+# test and the fuzz target all link libnetfilter_conntrack (NFCT_LIBS),
+# which decodes the attributes, and libmnl, on which the datagram walk and
+# the dump request are built. nlsys.c (netns, sysctls, capabilities) is
+# shared with input/nfacct.
 EXTRA_DIST += plugins/input/nfct/README.md tests/data/nfct
 
 # On the real kernel, in namespaces of their own (root; CI runs them).
@@ -35,8 +34,8 @@ NFCT_SOURCES = plugins/input/nfct/nfct.c \
 
 pkglib_LTLIBRARIES += input_nfct.la
 input_nfct_la_SOURCES = $(NFCT_SOURCES)
-input_nfct_la_CPPFLAGS = $(AM_CPPFLAGS) $(LIBMNL_CFLAGS)
-input_nfct_la_LIBADD = $(LIBMNL_LIBS)
+input_nfct_la_CPPFLAGS = $(AM_CPPFLAGS) $(LIBMNL_CFLAGS) $(NFCT_CFLAGS)
+input_nfct_la_LIBADD = $(NFCT_LIBS) $(LIBMNL_LIBS)
 input_nfct_la_LDFLAGS = $(PLUGIN_LDFLAGS)
 
 # Parser, tracker, filters and keys on recorded messages, no root needed.
@@ -45,7 +44,7 @@ tests_unit_test_nfct_SOURCES = tests/unit/test_nfct.c $(NFCT_SOURCES) \
 	tests/unit/harness.c tests/unit/harness.h tests/unit/tap.h
 tests_unit_test_nfct_CPPFLAGS = $(AM_CPPFLAGS) $(LIBMNL_CFLAGS) \
 	$(NFCT_CFLAGS) -I$(top_srcdir)/plugins/input/nfct
-tests_unit_test_nfct_LDADD = libnfpcore.la $(LIBMNL_LIBS) $(NFCT_LIBS)
+tests_unit_test_nfct_LDADD = libnfpcore.la $(NFCT_LIBS) $(LIBMNL_LIBS)
 TESTS += tests/unit/test_nfct
 
 check_PROGRAMS += tests/fuzz/fuzz_nfct
@@ -54,8 +53,8 @@ tests_fuzz_fuzz_nfct_SOURCES = tests/fuzz/fuzz_nfct.c \
 	plugins/input/nfct/nfct_hash.c plugins/input/nfct/nfct_hash.h \
 	plugins/input/nfct/nfct_track.c plugins/input/nfct/nfct_track.h
 tests_fuzz_fuzz_nfct_CPPFLAGS = $(AM_CPPFLAGS) $(LIBMNL_CFLAGS) \
-	-I$(top_srcdir)/plugins/input/nfct
-tests_fuzz_fuzz_nfct_LDADD = libnfpcore.la $(LIBMNL_LIBS)
+	$(NFCT_CFLAGS) -I$(top_srcdir)/plugins/input/nfct
+tests_fuzz_fuzz_nfct_LDADD = libnfpcore.la $(NFCT_LIBS) $(LIBMNL_LIBS)
 TESTS += tests/fuzz/fuzz_nfct
 
 TESTS += $(NFCT_INTEGRATION)

@@ -36,6 +36,8 @@
 #include <unistd.h>
 
 #include <arpa/inet.h>
+#include <libmnl/libmnl.h>
+#include <libnetfilter_conntrack/libnetfilter_conntrack.h>
 #include <linux/netfilter/nfnetlink.h>
 #include <linux/netfilter/nfnetlink_conntrack.h>
 #include <linux/netlink.h>
@@ -120,12 +122,15 @@ struct nfct_priv {
 	bool accounting;       /* set nf_conntrack_acct=1 */
 	bool timestamp;	       /* set nf_conntrack_timestamp=1 */
 	uint64_t max_batch;    /* datagrams per wakeup */
+	char *connlabel_file;  /* label names; NULL: the library's */
 
 	/* state */
 	struct nfp_inst *inst;		/* back pointer for the callbacks */
 	struct nfct_filter filter;	/* parsed accept_*_filter */
 	bool filtering;			/* any filter given */
 	struct nfct_tracker tr;		/* pairing and reporting */
+	struct nfct_parser parser;	/* libnetfilter_conntrack's object */
+	struct nfct_labelmap *labels;	/* names of labels, or NULL */
 	int evfd;			/* event socket, -1 when none */
 	int qfd;			/* dump socket, -1 when none */
 	uint32_t seq;			/* last nlmsg_seq sent */
@@ -244,6 +249,10 @@ static const struct nfp_option nfct_options[] = {
 	  .max = 1000000,
 	  .off = offsetof(struct nfct_priv, max_batch),
 	  .help = "Datagrams read per loop wakeup before other sockets get their turn." },
+	{ .name = "connlabel_file",
+	  .type = NFP_OPT_PATH,
+	  .off = offsetof(struct nfct_priv, connlabel_file),
+	  .help = "Names of conntrack labels for ct.labels (connlabel.conf format); default libnetfilter_conntrack's, /etc/xtables/connlabel.conf. Without the file labels show as bit numbers." },
 	{ 0 }
 };
 
@@ -253,11 +262,12 @@ static void emit(void *arg, const struct nfct_flow *f, uint32_t event,
 		 const struct nfct_times *t)
 {
 	struct nfp_inst *inst = arg;
+	struct nfct_priv *p = inst->priv;
 	struct nfp_rec *rec = nfp_rec_new(inst);
 
 	if (!rec)
 		return;
-	nfct_fill(rec, f, event, t);
+	nfct_fill(rec, f, event, t, p->labels);
 	nfp_rec_push(inst, rec);
 }
 
@@ -464,8 +474,8 @@ static unsigned int read_events(struct nfp_inst *inst, uint64_t limit)
 					NFCT_RX_SZ);
 				continue;
 			}
-			nfct_dgram(p->rx + (size_t)i * NFCT_RX_SZ, len,
-				   &nfct_ops, inst);
+			nfct_dgram(&p->parser, p->rx + (size_t)i * NFCT_RX_SZ,
+				   len, &nfct_ops, inst);
 		}
 		total += (unsigned int)n;
 		if (n < NFCT_RX_N)
@@ -493,18 +503,17 @@ static int dump_table(struct nfp_inst *inst)
 	struct nfct_priv *p = inst->priv;
 	struct sockaddr_nl kernel = { .nl_family = AF_NETLINK };
 	struct pollfd pfd = { .fd = p->qfd, .events = POLLIN };
-	char req[NLMSG_HDRLEN + NLMSG_ALIGN(sizeof(struct nfgenmsg))];
-	struct nlmsghdr *nlh = (struct nlmsghdr *)req;
-	struct nfgenmsg *nfg = (struct nfgenmsg *)(req + NLMSG_HDRLEN);
+	char req[MNL_NLMSG_HDRLEN + MNL_ALIGN(sizeof(struct nfgenmsg))];
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(req);
+	struct nfgenmsg *nfg;
 	struct sockaddr_nl from;
 	socklen_t fl;
 	ssize_t n;
 
-	memset(req, 0, sizeof(req));
-	nlh->nlmsg_len = sizeof(req);
 	nlh->nlmsg_type = (NFNL_SUBSYS_CTNETLINK << 8) | IPCTNL_MSG_CT_GET;
 	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
 	nlh->nlmsg_seq = ++p->seq;
+	nfg = mnl_nlmsg_put_extra_header(nlh, sizeof(*nfg));
 	nfg->nfgen_family = AF_UNSPEC;
 	nfg->version = NFNETLINK_V0;
 
@@ -513,7 +522,7 @@ static int dump_table(struct nfp_inst *inst)
 	p->dump_done = false;
 	p->dump_intr = false;
 	p->dump_err = 0;
-	if (sendto(p->qfd, req, sizeof(req), 0, (struct sockaddr *)&kernel,
+	if (sendto(p->qfd, req, nlh->nlmsg_len, 0, (struct sockaddr *)&kernel,
 		   sizeof(kernel)) < 0)
 		goto fail_errno;
 	while (!p->dump_done) {
@@ -541,7 +550,7 @@ static int dump_table(struct nfp_inst *inst)
 			n = NFCT_DUMPBUF;
 		}
 		clock_gettime(CLOCK_REALTIME, &p->now);
-		nfct_dgram(p->dbuf, (size_t)n, &nfct_ops, inst);
+		nfct_dgram(&p->parser, p->dbuf, (size_t)n, &nfct_ops, inst);
 	}
 	p->qseq = 0;
 	if (p->dump_err)
@@ -785,6 +794,10 @@ static void close_all(struct nfp_inst *inst)
 	nfp_timer_free(p->resync_timer);
 	p->poll_timer = p->resync_timer = NULL;
 	nfct_track_free(&p->tr);
+	nfct_parser_free(&p->parser);
+	if (p->labels)
+		nfct_labelmap_destroy(p->labels);
+	p->labels = NULL;
 	free(p->rx);
 	free(p->mm);
 	free(p->iov);
@@ -869,10 +882,21 @@ static int nfct_start(struct nfp_inst *inst)
 	p->inst = inst;
 	p->evfd = -1;
 	p->qfd = -1;
-	table_size(p, &buckets, &max);
-	err = nfct_track_init(&p->tr, p->hash_enable, buckets, max);
+	err = nfct_parser_init(&p->parser);
 	if (err)
 		return err;
+	/* A missing file is no error: labels then show as numbers. */
+	p->labels = nfct_labelmap_new(p->connlabel_file);
+	if (!p->labels && p->connlabel_file)
+		nfp_warn(inst,
+			 "cannot read connlabel_file %s: ct.labels shows bit numbers",
+			 p->connlabel_file);
+	table_size(p, &buckets, &max);
+	err = nfct_track_init(&p->tr, p->hash_enable, buckets, max);
+	if (err) {
+		close_all(inst);
+		return err;
+	}
 	p->tr.mask = (uint32_t)p->event_mask;
 	p->tr.polling = p->pollinterval != 0;
 	p->tr.emit = emit;

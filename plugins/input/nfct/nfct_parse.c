@@ -2,13 +2,14 @@
 /*
  * input/nfct - the pure conntrack message parser, filters and record filler
  *
- * See nfct_parse.h for the contract. The attribute layout is the kernel's
- * (include/uapi/linux/netfilter/nfnetlink_conntrack.h): a struct nfgenmsg,
- * then top-level CTA_* attributes, tuples nested as CTA_TUPLE_IP and
- * CTA_TUPLE_PROTO, integers in network byte order. Attributes this parser
- * does not know are skipped, so newer kernels do not break it; an attribute
- * it knows with a length that cannot hold its value is an error, because
- * reading it would mean guessing.
+ * See nfct_parse.h for the contract. libnetfilter_conntrack decodes the
+ * attributes (the kernel's include/uapi/linux/netfilter/
+ * nfnetlink_conntrack.h layout) into one reused struct nf_conntrack; this
+ * file walks the datagram, guards the library against what would make it
+ * exit or overflow, copies what the keys need into struct nfct_flow, and
+ * holds the accept filters and the keys. Attributes nobody knows are
+ * skipped, so newer kernels do not break it; an attribute the library
+ * knows with a length that cannot hold its value is an error.
  */
 #include <arpa/inet.h>
 #include <endian.h>
@@ -21,6 +22,7 @@
 #include <sys/socket.h>
 
 #include <libmnl/libmnl.h>
+#include <libnetfilter_conntrack/libnetfilter_conntrack.h>
 #include <linux/netfilter/nf_conntrack_common.h>
 #include <linux/netfilter/nfnetlink.h>
 #include <linux/netfilter/nfnetlink_conntrack.h>
@@ -34,304 +36,540 @@
 #ifndef IPPROTO_DCCP
 #define IPPROTO_DCCP 33
 #endif
+#ifndef IPPROTO_GRE
+#define IPPROTO_GRE 47
+#endif
 #ifndef NLM_F_DUMP_INTR
 #define NLM_F_DUMP_INTR 0x10
 #endif
 #define ETHERTYPE_IPV4 0x0800
 #define ETHERTYPE_IPV6 0x86dd
 
-/* ---- attribute helpers --------------------------------------------------- */
+/* ---- the guard ----------------------------------------------------------- */
 
 /*
- * Walk the attributes in [@p, @p + @len). libmnl's mnl_attr_ok() checks that
- * each header and its declared length fit before we look inside.
+ * libnetfilter_conntrack 1.0.8 and later call exit() ("ctnetlink kernel ABI
+ * is broken") when an attribute it knows has the wrong length, copy a
+ * security context with strdup() whether or not it ends inside its
+ * attribute, and in 1.0.9 admit CTA_PROTOINFO members up to
+ * CTA_PROTOINFO_TCP_MAX into a table sized for CTA_PROTOINFO_MAX. A daemon
+ * must survive a bad message, so every message is first walked here with
+ * the library's own rules (libmnl's: integers of exactly their size,
+ * nests empty or holding at least a header) and refused when the library
+ * would stumble. Attributes it does not know are skipped, as it does.
  */
-#define for_each_attr(a, p, len, left)                                       \
-	for ((a) = (const struct nlattr *)(p), (left) = (int)(len);          \
-	     mnl_attr_ok((a), (left));                                       \
-	     (a) = mnl_attr_next_left((a), &(left)))
+enum guard_kind {
+	G_ANY,		/* not looked at */
+	G_U8,		/* exactly 1 byte */
+	G_U16,		/* exactly 2 */
+	G_U32,		/* exactly 4 */
+	G_U64,		/* exactly 8 */
+	G_IN6,		/* exactly 16 */
+	G_FLAGS,	/* struct nf_ct_tcp_flags: exactly 2 */
+	G_STR,		/* at least 1 byte, a NUL inside */
+	G_NEST,		/* empty, or at least a header; walked with .sub */
+	G_BAD,		/* refused: the library overflows a table with it */
+};
 
-static const struct nlattr *mnl_attr_next_left(const struct nlattr *a,
-					       int *left)
+struct guard_nest;
+
+struct guard_rule {
+	uint8_t kind;			/* enum guard_kind */
+	const char *name;		/* for the reason */
+	const struct guard_nest *sub;	/* G_NEST: its members */
+};
+
+struct guard_nest {
+	unsigned int max;		/* members above are skipped */
+	const struct guard_rule *rule;	/* max + 1 rules */
+};
+
+#define R(k, n) { .kind = (k), .name = (n) }
+#define N(n, s) { .kind = G_NEST, .name = (n), .sub = (s) }
+
+static const struct guard_rule ip_rules[] = {
+	[CTA_IP_V4_SRC] = R(G_U32, "CTA_IP_V4_SRC"),
+	[CTA_IP_V4_DST] = R(G_U32, "CTA_IP_V4_DST"),
+	[CTA_IP_V6_SRC] = R(G_IN6, "CTA_IP_V6_SRC"),
+	[CTA_IP_V6_DST] = R(G_IN6, "CTA_IP_V6_DST"),
+};
+static const struct guard_nest ip_nest = { CTA_IP_MAX, ip_rules };
+
+static const struct guard_rule proto_rules[] = {
+	[CTA_PROTO_NUM] = R(G_U8, "CTA_PROTO_NUM"),
+	[CTA_PROTO_SRC_PORT] = R(G_U16, "CTA_PROTO_SRC_PORT"),
+	[CTA_PROTO_DST_PORT] = R(G_U16, "CTA_PROTO_DST_PORT"),
+	[CTA_PROTO_ICMP_ID] = R(G_U16, "CTA_PROTO_ICMP_ID"),
+	[CTA_PROTO_ICMP_TYPE] = R(G_U8, "CTA_PROTO_ICMP_TYPE"),
+	[CTA_PROTO_ICMP_CODE] = R(G_U8, "CTA_PROTO_ICMP_CODE"),
+	[CTA_PROTO_ICMPV6_ID] = R(G_U16, "CTA_PROTO_ICMPV6_ID"),
+	[CTA_PROTO_ICMPV6_TYPE] = R(G_U8, "CTA_PROTO_ICMPV6_TYPE"),
+	[CTA_PROTO_ICMPV6_CODE] = R(G_U8, "CTA_PROTO_ICMPV6_CODE"),
+};
+static const struct guard_nest proto_nest = { CTA_PROTO_MAX, proto_rules };
+
+static const struct guard_rule tuple_rules[] = {
+	[CTA_TUPLE_IP] = N("CTA_TUPLE_IP", &ip_nest),
+	[CTA_TUPLE_PROTO] = N("CTA_TUPLE_PROTO", &proto_nest),
+	[CTA_TUPLE_ZONE] = R(G_U16, "CTA_TUPLE_ZONE"),
+};
+static const struct guard_nest tuple_nest = { CTA_TUPLE_MAX, tuple_rules };
+
+static const struct guard_rule tcp_rules[] = {
+	[CTA_PROTOINFO_TCP_STATE] = R(G_U8, "CTA_PROTOINFO_TCP_STATE"),
+	[CTA_PROTOINFO_TCP_WSCALE_ORIGINAL] = R(G_U8, "TCP window scale"),
+	[CTA_PROTOINFO_TCP_WSCALE_REPLY] = R(G_U8, "TCP window scale"),
+	[CTA_PROTOINFO_TCP_FLAGS_ORIGINAL] = R(G_FLAGS, "TCP flags"),
+	[CTA_PROTOINFO_TCP_FLAGS_REPLY] = R(G_FLAGS, "TCP flags"),
+};
+static const struct guard_nest tcp_nest = { CTA_PROTOINFO_TCP_MAX,
+					    tcp_rules };
+
+static const struct guard_rule dccp_rules[] = {
+	[CTA_PROTOINFO_DCCP_STATE] = R(G_U8, "CTA_PROTOINFO_DCCP_STATE"),
+	[CTA_PROTOINFO_DCCP_ROLE] = R(G_U8, "CTA_PROTOINFO_DCCP_ROLE"),
+	[CTA_PROTOINFO_DCCP_HANDSHAKE_SEQ] = R(G_U64, "DCCP handshake seq"),
+};
+static const struct guard_nest dccp_nest = { CTA_PROTOINFO_DCCP_HANDSHAKE_SEQ,
+					     dccp_rules };
+
+static const struct guard_rule sctp_rules[] = {
+	[CTA_PROTOINFO_SCTP_STATE] = R(G_U8, "CTA_PROTOINFO_SCTP_STATE"),
+	[CTA_PROTOINFO_SCTP_VTAG_ORIGINAL] = R(G_U32, "SCTP vtag"),
+	[CTA_PROTOINFO_SCTP_VTAG_REPLY] = R(G_U32, "SCTP vtag"),
+};
+static const struct guard_nest sctp_nest = { CTA_PROTOINFO_SCTP_MAX,
+					     sctp_rules };
+
+/* Members 4 and 5 would be written past the library's table. */
+static const struct guard_rule protoinfo_rules[] = {
+	[CTA_PROTOINFO_TCP] = N("CTA_PROTOINFO_TCP", &tcp_nest),
+	[CTA_PROTOINFO_DCCP] = N("CTA_PROTOINFO_DCCP", &dccp_nest),
+	[CTA_PROTOINFO_SCTP] = N("CTA_PROTOINFO_SCTP", &sctp_nest),
+	[CTA_PROTOINFO_MAX + 1 ... CTA_PROTOINFO_TCP_MAX] =
+		R(G_BAD, "unknown CTA_PROTOINFO member"),
+};
+static const struct guard_nest protoinfo_nest = { CTA_PROTOINFO_TCP_MAX,
+						  protoinfo_rules };
+
+static const struct guard_rule counters_rules[] = {
+	[CTA_COUNTERS_PACKETS] = R(G_U64, "CTA_COUNTERS_PACKETS"),
+	[CTA_COUNTERS_BYTES] = R(G_U64, "CTA_COUNTERS_BYTES"),
+	[CTA_COUNTERS32_PACKETS] = R(G_U32, "CTA_COUNTERS32_PACKETS"),
+	[CTA_COUNTERS32_BYTES] = R(G_U32, "CTA_COUNTERS32_BYTES"),
+};
+static const struct guard_nest counters_nest = { CTA_COUNTERS32_BYTES,
+						 counters_rules };
+
+static const struct guard_rule natseq_rules[] = {
+	[CTA_NAT_SEQ_CORRECTION_POS] = R(G_U32, "CTA_NAT_SEQ_CORRECTION_POS"),
+	[CTA_NAT_SEQ_OFFSET_BEFORE] = R(G_U32, "CTA_NAT_SEQ_OFFSET_BEFORE"),
+	[CTA_NAT_SEQ_OFFSET_AFTER] = R(G_U32, "CTA_NAT_SEQ_OFFSET_AFTER"),
+};
+static const struct guard_nest natseq_nest = { CTA_NAT_SEQ_OFFSET_AFTER,
+					       natseq_rules };
+
+static const struct guard_rule help_rules[] = {
+	[CTA_HELP_NAME] = R(G_STR, "CTA_HELP_NAME"),
+};
+static const struct guard_nest help_nest = { CTA_HELP_NAME, help_rules };
+
+static const struct guard_rule secctx_rules[] = {
+	[CTA_SECCTX_NAME] = R(G_STR, "CTA_SECCTX_NAME"),
+};
+static const struct guard_nest secctx_nest = { CTA_SECCTX_NAME,
+					       secctx_rules };
+
+static const struct guard_rule tstamp_rules[] = {
+	[CTA_TIMESTAMP_START] = R(G_U64, "CTA_TIMESTAMP_START"),
+	[CTA_TIMESTAMP_STOP] = R(G_U64, "CTA_TIMESTAMP_STOP"),
+};
+static const struct guard_nest tstamp_nest = { CTA_TIMESTAMP_STOP,
+					       tstamp_rules };
+
+static const struct guard_rule synproxy_rules[] = {
+	[CTA_SYNPROXY_ISN] = R(G_U32, "CTA_SYNPROXY_ISN"),
+	[CTA_SYNPROXY_ITS] = R(G_U32, "CTA_SYNPROXY_ITS"),
+	[CTA_SYNPROXY_TSOFF] = R(G_U32, "CTA_SYNPROXY_TSOFF"),
+};
+static const struct guard_nest synproxy_nest = { CTA_SYNPROXY_TSOFF,
+						 synproxy_rules };
+
+static const struct guard_rule top_rules[] = {
+	[CTA_TUPLE_ORIG] = N("CTA_TUPLE_ORIG", &tuple_nest),
+	[CTA_TUPLE_REPLY] = N("CTA_TUPLE_REPLY", &tuple_nest),
+	[CTA_TUPLE_MASTER] = N("CTA_TUPLE_MASTER", &tuple_nest),
+	[CTA_STATUS] = R(G_U32, "CTA_STATUS"),
+	[CTA_PROTOINFO] = N("CTA_PROTOINFO", &protoinfo_nest),
+	[CTA_HELP] = N("CTA_HELP", &help_nest),
+	[CTA_TIMEOUT] = R(G_U32, "CTA_TIMEOUT"),
+	[CTA_MARK] = R(G_U32, "CTA_MARK"),
+	[CTA_COUNTERS_ORIG] = N("CTA_COUNTERS_ORIG", &counters_nest),
+	[CTA_COUNTERS_REPLY] = N("CTA_COUNTERS_REPLY", &counters_nest),
+	[CTA_USE] = R(G_U32, "CTA_USE"),
+	[CTA_ID] = R(G_U32, "CTA_ID"),
+	[CTA_NAT_SEQ_ADJ_ORIG] = N("CTA_NAT_SEQ_ADJ_ORIG", &natseq_nest),
+	[CTA_NAT_SEQ_ADJ_REPLY] = N("CTA_NAT_SEQ_ADJ_REPLY", &natseq_nest),
+	[CTA_SECMARK] = R(G_U32, "CTA_SECMARK"),
+	[CTA_ZONE] = R(G_U16, "CTA_ZONE"),
+	[CTA_SECCTX] = N("CTA_SECCTX", &secctx_nest),
+	[CTA_TIMESTAMP] = N("CTA_TIMESTAMP", &tstamp_nest),
+	[CTA_SYNPROXY] = N("CTA_SYNPROXY", &synproxy_nest),
+};
+static const struct guard_nest top_nest = { CTA_SYNPROXY, top_rules };
+
+#undef R
+#undef N
+
+/* What the guard saw besides bad lengths. */
+struct guard_seen {
+	bool alloc;		/* labels, secctx or helper info: ct allocates */
+	const char *why;	/* the reason to refuse, or NULL */
+};
+
+static bool guard_walk(const void *p, int len, const struct guard_nest *g,
+		       struct guard_seen *seen, unsigned int depth);
+
+static bool guard_attr(const struct nlattr *a, const struct guard_rule *r,
+		       struct guard_seen *seen, unsigned int depth)
 {
-	*left -= (int)MNL_ALIGN(a->nla_len);
-	return (const struct nlattr *)((const char *)a +
-				       MNL_ALIGN(a->nla_len));
+	static const uint8_t size[] = {
+		[G_U8] = 1, [G_U16] = 2, [G_U32] = 4, [G_U64] = 8,
+		[G_IN6] = 16, [G_FLAGS] = 2,
+	};
+	uint16_t n = mnl_attr_get_payload_len(a);
+
+	switch (r->kind) {
+	case G_ANY:
+		return true;
+	case G_U8:
+	case G_U16:
+	case G_U32:
+	case G_U64:
+	case G_IN6:
+	case G_FLAGS:
+		if (n == size[r->kind])
+			return true;
+		break;
+	case G_STR:
+		if (n && memchr(mnl_attr_get_payload(a), '\0', n))
+			return true;
+		break;
+	case G_NEST:
+		if (n && n < MNL_ATTR_HDRLEN)
+			break;
+		return guard_walk(mnl_attr_get_payload(a), n, r->sub, seen,
+				  depth + 1);
+	case G_BAD:
+		seen->why = r->name;
+		return false;
+	}
+	seen->why = r->name;
+	return false;
 }
 
-static inline uint16_t alen(const struct nlattr *a)
+static bool guard_walk(const void *p, int len, const struct guard_nest *g,
+		       struct guard_seen *seen, unsigned int depth)
 {
-	return mnl_attr_get_payload_len(a);
+	const struct nlattr *a = p;
+
+	while (mnl_attr_ok(a, len)) {
+		uint16_t type = mnl_attr_get_type(a);
+
+		if (depth == 0 && (type == CTA_LABELS ||
+				   type == CTA_LABELS_MASK ||
+				   type == CTA_SECCTX))
+			seen->alloc = true;
+		if (depth == 1 && g == &help_nest && type == CTA_HELP_INFO)
+			seen->alloc = true;
+		if (type <= g->max && !guard_attr(a, &g->rule[type], seen,
+						  depth))
+			return false;
+		len -= (int)MNL_ALIGN(a->nla_len);
+		a = (const struct nlattr *)((const char *)a +
+					    MNL_ALIGN(a->nla_len));
+	}
+	return true;
 }
 
-static uint16_t get_be16(const struct nlattr *a)
-{
-	uint16_t v;
+/* ---- the library's object into ours -------------------------------------- */
 
-	memcpy(&v, mnl_attr_get_payload(a), sizeof(v));
-	return ntohs(v);
+int nfct_parser_init(struct nfct_parser *p)
+{
+	memset(p, 0, sizeof(*p));
+	p->ct = nfct_new();
+	p->empty = nfct_new();
+	if (!p->ct || !p->empty) {
+		nfct_parser_free(p);
+		return -ENOMEM;
+	}
+	return 0;
 }
 
-static uint32_t get_be32(const struct nlattr *a)
+void nfct_parser_free(struct nfct_parser *p)
 {
-	uint32_t v;
+	unsigned int i;
 
-	memcpy(&v, mnl_attr_get_payload(a), sizeof(v));
-	return ntohl(v);
+	if (p->ct)
+		nfct_destroy(p->ct);
+	if (p->empty)
+		nfct_destroy(p->empty);
+	for (i = 0; i < p->nsecctx; i++)
+		free(p->secctx[i]);
+	memset(p, 0, sizeof(*p));
 }
 
-static uint64_t get_be64(const struct nlattr *a)
+/*
+ * Make p->ct empty again. A copy of the empty object is a memcpy(); but
+ * the library's copy forgets, without freeing, the labels, secctx and
+ * helper info a message made it allocate, so such an object is freed
+ * whole and a new one taken.
+ */
+static int reset_ct(struct nfct_parser *p)
 {
-	uint64_t v;
-
-	memcpy(&v, mnl_attr_get_payload(a), sizeof(v));
-	return be64toh(v);
+	if (p->dirty) {
+		nfct_destroy(p->ct);
+		p->ct = nfct_new();
+		p->dirty = false;
+		return p->ct ? 0 : -ENOMEM;
+	}
+	nfct_copy(p->ct, p->empty, NFCT_CP_OVERRIDE);
+	return 0;
 }
 
-static uint8_t get_u8(const struct nlattr *a)
+/* The parser's copy of security context @s, or NULL when it holds too many. */
+static const char *intern(struct nfct_parser *p, const char *s)
 {
-	return *(const uint8_t *)mnl_attr_get_payload(a);
+	unsigned int i;
+
+	for (i = 0; i < p->nsecctx; i++)
+		if (!strcmp(p->secctx[i], s))
+			return p->secctx[i];
+	if (p->nsecctx == NFCT_SECCTX_MAX)
+		return NULL;
+	p->secctx[p->nsecctx] = strdup(s);
+	if (!p->secctx[p->nsecctx])
+		return NULL;
+	return p->secctx[p->nsecctx++];
 }
 
-/* Fails the parse with @msg when attribute @a is shorter than @need. */
-#define NEED(a, need, msg)                                                   \
+/* The attributes of one direction, in libnetfilter_conntrack's names. */
+struct dir_attrs {
+	uint8_t v4src, v4dst, v6src, v6dst;	/* addresses */
+	uint8_t l4proto, sport, dport;		/* protocol, ports */
+	int zone;				/* tuple zone, -1: none */
+};
+
+static const struct dir_attrs dir_orig = {
+	ATTR_ORIG_IPV4_SRC, ATTR_ORIG_IPV4_DST, ATTR_ORIG_IPV6_SRC,
+	ATTR_ORIG_IPV6_DST, ATTR_ORIG_L4PROTO, ATTR_ORIG_PORT_SRC,
+	ATTR_ORIG_PORT_DST, ATTR_ORIG_ZONE,
+};
+static const struct dir_attrs dir_reply = {
+	ATTR_REPL_IPV4_SRC, ATTR_REPL_IPV4_DST, ATTR_REPL_IPV6_SRC,
+	ATTR_REPL_IPV6_DST, ATTR_REPL_L4PROTO, ATTR_REPL_PORT_SRC,
+	ATTR_REPL_PORT_DST, ATTR_REPL_ZONE,
+};
+static const struct dir_attrs dir_master = {
+	ATTR_MASTER_IPV4_SRC, ATTR_MASTER_IPV4_DST, ATTR_MASTER_IPV6_SRC,
+	ATTR_MASTER_IPV6_DST, ATTR_MASTER_L4PROTO, ATTR_MASTER_PORT_SRC,
+	ATTR_MASTER_PORT_DST, -1,
+};
+
+/* Fill @t from the direction @d of @ct; false when it has nothing. */
+static bool get_tuple(const struct nf_conntrack *ct,
+		      const struct dir_attrs *d, struct nfct_tuple *t)
+{
+	const void *s, *x;
+	const uint16_t *p1, *p2;
+	const uint8_t *u8;
+
+	if ((s = nfct_get_attr(ct, d->v6src)) &&
+	    (x = nfct_get_attr(ct, d->v6dst))) {
+		memcpy(t->src, s, 16);
+		memcpy(t->dst, x, 16);
+		t->l3 = AF_INET6;
+		t->has |= NFCT_TUP_IP;
+	} else if ((s = nfct_get_attr(ct, d->v4src)) &&
+		   (x = nfct_get_attr(ct, d->v4dst))) {
+		memcpy(t->src, s, 4);
+		memcpy(t->dst, x, 4);
+		t->l3 = AF_INET;
+		t->has |= NFCT_TUP_IP;
+	}
+	if ((u8 = nfct_get_attr(ct, d->l4proto))) {
+		t->proto = *u8;
+		t->has |= NFCT_TUP_PROTO;
+	}
+	if ((p1 = nfct_get_attr(ct, d->sport)) &&
+	    (p2 = nfct_get_attr(ct, d->dport))) {
+		t->sport = ntohs(*p1);
+		t->dport = ntohs(*p2);
+		t->has |= NFCT_TUP_PORTS;
+	}
+	if (d->zone >= 0 && (p1 = nfct_get_attr(ct, d->zone))) {
+		t->zone = *p1;
+		t->has |= NFCT_TUP_ZONE;
+	}
+	return t->has != 0;
+}
+
+/* The first member of type @type in [@p, @p + @len), or NULL. */
+static const struct nlattr *find_attr(const void *p, int len, uint16_t type)
+{
+	const struct nlattr *a = p;
+
+	while (mnl_attr_ok(a, len)) {
+		if (mnl_attr_get_type(a) == type)
+			return a;
+		len -= (int)MNL_ALIGN(a->nla_len);
+		a = (const struct nlattr *)((const char *)a +
+					    MNL_ALIGN(a->nla_len));
+	}
+	return NULL;
+}
+
+/*
+ * The reply direction's ICMP type and code: the library stores them but
+ * has no attribute to read them by (ATTR_ICMP_* are the original's), so
+ * they are taken from the message, whose lengths the guard checked.
+ */
+static void reply_icmp(const void *attrs, int len, struct nfct_tuple *t)
+{
+	const struct nlattr *a = find_attr(attrs, len, CTA_TUPLE_REPLY);
+	const struct nlattr *ty, *co;
+	int v6;
+
+	if (a)
+		a = find_attr(mnl_attr_get_payload(a),
+			      mnl_attr_get_payload_len(a), CTA_TUPLE_PROTO);
+	if (!a)
+		return;
+	for (v6 = 0; v6 < 2; v6++) {
+		ty = find_attr(mnl_attr_get_payload(a),
+			       mnl_attr_get_payload_len(a),
+			       v6 ? CTA_PROTO_ICMPV6_TYPE : CTA_PROTO_ICMP_TYPE);
+		co = find_attr(mnl_attr_get_payload(a),
+			       mnl_attr_get_payload_len(a),
+			       v6 ? CTA_PROTO_ICMPV6_CODE : CTA_PROTO_ICMP_CODE);
+		if (ty && co) {
+			t->icmp_type = mnl_attr_get_u8(ty);
+			t->icmp_code = mnl_attr_get_u8(co);
+			t->has |= NFCT_TUP_ICMP;
+			return;
+		}
+	}
+}
+
+static void get_labels(const struct nf_conntrack *ct, struct nfct_flow *out)
+{
+	const struct nfct_bitmask *b = nfct_get_attr(ct, ATTR_CONNLABELS);
+	unsigned int i, max;
+
+	if (!b)
+		return;
+	max = nfct_bitmask_maxbit(b);
+	for (i = 0; i <= max && i < NFCT_LABELS_LEN * 8; i++)
+		if (nfct_bitmask_test_bit(b, i))
+			out->labels[i / 8] |= (uint8_t)(1u << (i % 8));
+	out->has |= NFCT_HAS_LABELS;
+}
+
+/* What is not part of a tuple. */
+static void get_meta(struct nfct_parser *p, const struct nf_conntrack *ct,
+		     struct nfct_flow *out)
+{
+	const uint32_t *u32;
+	const uint64_t *p1, *p2;
+	const uint16_t *u16;
+	const uint8_t *u8;
+	const char *s;
+
+#define GET32(attr, field, bit)                                              \
 	do {                                                                 \
-		if (alen(a) < (need)) {                                      \
-			out->why = (msg);                                    \
-			return -EBADMSG;                                     \
+		if ((u32 = nfct_get_attr(ct, (attr)))) {                     \
+			out->field = *u32;                                   \
+			out->has |= (bit);                                   \
 		}                                                            \
 	} while (0)
-
-/* ---- tuples -------------------------------------------------------------- */
-
-static int parse_ip(const struct nlattr *nest, struct nfct_tuple *t,
-		    struct nfct_flow *out)
-{
-	const struct nlattr *a;
-	unsigned int got = 0;
-	int left;
-
-	for_each_attr(a, mnl_attr_get_payload(nest), alen(nest), left) {
-		switch (mnl_attr_get_type(a)) {
-		case CTA_IP_V4_SRC:
-		case CTA_IP_V4_DST:
-			if (alen(a) != 4) {
-				out->why = "IPv4 address not 4 bytes";
-				return -EBADMSG;
-			}
-			memcpy(mnl_attr_get_type(a) == CTA_IP_V4_SRC ?
-				       t->src : t->dst,
-			       mnl_attr_get_payload(a), 4);
-			t->l3 = AF_INET;
-			got |= mnl_attr_get_type(a) == CTA_IP_V4_SRC ? 1 : 2;
-			break;
-		case CTA_IP_V6_SRC:
-		case CTA_IP_V6_DST:
-			if (alen(a) != 16) {
-				out->why = "IPv6 address not 16 bytes";
-				return -EBADMSG;
-			}
-			memcpy(mnl_attr_get_type(a) == CTA_IP_V6_SRC ?
-				       t->src : t->dst,
-			       mnl_attr_get_payload(a), 16);
-			t->l3 = AF_INET6;
-			got |= mnl_attr_get_type(a) == CTA_IP_V6_SRC ? 1 : 2;
-			break;
-		}
+	GET32(ATTR_STATUS, status, NFCT_HAS_STATUS);
+	GET32(ATTR_MARK, mark, NFCT_HAS_MARK);
+	GET32(ATTR_ID, id, NFCT_HAS_ID);
+	GET32(ATTR_TIMEOUT, timeout, NFCT_HAS_TIMEOUT);
+	GET32(ATTR_USE, use, NFCT_HAS_USE);
+	if ((u16 = nfct_get_attr(ct, ATTR_ZONE))) {
+		out->zone = *u16;
+		out->has |= NFCT_HAS_ZONE;
 	}
-	if (got == 3)
-		t->has |= NFCT_TUP_IP;
-	return 0;
-}
-
-static int parse_proto(const struct nlattr *nest, struct nfct_tuple *t,
-		       struct nfct_flow *out)
-{
-	const struct nlattr *a;
-	unsigned int ports = 0, icmp = 0;
-	int left;
-
-	for_each_attr(a, mnl_attr_get_payload(nest), alen(nest), left) {
-		switch (mnl_attr_get_type(a)) {
-		case CTA_PROTO_NUM:
-			NEED(a, 1, "short CTA_PROTO_NUM");
-			t->proto = get_u8(a);
-			t->has |= NFCT_TUP_PROTO;
-			break;
-		case CTA_PROTO_SRC_PORT:
-			NEED(a, 2, "short CTA_PROTO_SRC_PORT");
-			t->sport = get_be16(a);
-			ports |= 1;
-			break;
-		case CTA_PROTO_DST_PORT:
-			NEED(a, 2, "short CTA_PROTO_DST_PORT");
-			t->dport = get_be16(a);
-			ports |= 2;
-			break;
-		case CTA_PROTO_ICMP_ID:
-		case CTA_PROTO_ICMPV6_ID:
-			NEED(a, 2, "short ICMP id");
-			t->icmp_id = get_be16(a);
-			t->has |= NFCT_TUP_ICMP_ID;
-			break;
-		case CTA_PROTO_ICMP_TYPE:
-		case CTA_PROTO_ICMPV6_TYPE:
-			NEED(a, 1, "short ICMP type");
-			t->icmp_type = get_u8(a);
-			icmp |= 1;
-			break;
-		case CTA_PROTO_ICMP_CODE:
-		case CTA_PROTO_ICMPV6_CODE:
-			NEED(a, 1, "short ICMP code");
-			t->icmp_code = get_u8(a);
-			icmp |= 2;
-			break;
-		}
+	if ((p1 = nfct_get_attr(ct, ATTR_ORIG_COUNTER_PACKETS)) &&
+	    (p2 = nfct_get_attr(ct, ATTR_ORIG_COUNTER_BYTES))) {
+		out->pkts[0] = *p1;
+		out->bytes[0] = *p2;
+		out->has |= NFCT_HAS_CTR_ORIG;
 	}
-	if (ports == 3)
-		t->has |= NFCT_TUP_PORTS;
-	if (icmp == 3)
-		t->has |= NFCT_TUP_ICMP;
-	return 0;
-}
-
-static int parse_tuple(const struct nlattr *nest, struct nfct_tuple *t,
-		       struct nfct_flow *out)
-{
-	const struct nlattr *a;
-	int left, err;
-
-	for_each_attr(a, mnl_attr_get_payload(nest), alen(nest), left) {
-		switch (mnl_attr_get_type(a)) {
-		case CTA_TUPLE_IP:
-			err = parse_ip(a, t, out);
-			if (err)
-				return err;
-			break;
-		case CTA_TUPLE_PROTO:
-			err = parse_proto(a, t, out);
-			if (err)
-				return err;
-			break;
-		case CTA_TUPLE_ZONE:
-			NEED(a, 2, "short CTA_TUPLE_ZONE");
-			t->zone = get_be16(a);
-			t->has |= NFCT_TUP_ZONE;
-			break;
-		}
+	if ((p1 = nfct_get_attr(ct, ATTR_REPL_COUNTER_PACKETS)) &&
+	    (p2 = nfct_get_attr(ct, ATTR_REPL_COUNTER_BYTES))) {
+		out->pkts[1] = *p1;
+		out->bytes[1] = *p2;
+		out->has |= NFCT_HAS_CTR_REPLY;
 	}
-	return 0;
-}
-
-/* ---- the other nests ----------------------------------------------------- */
-
-static int parse_counters(const struct nlattr *nest, struct nfct_flow *out,
-			  int dir)
-{
-	const struct nlattr *a;
-	unsigned int got = 0;
-	int left;
-
-	for_each_attr(a, mnl_attr_get_payload(nest), alen(nest), left) {
-		switch (mnl_attr_get_type(a)) {
-		case CTA_COUNTERS_PACKETS:
-			NEED(a, 8, "short CTA_COUNTERS_PACKETS");
-			out->pkts[dir] = get_be64(a);
-			got |= 1;
-			break;
-		case CTA_COUNTERS_BYTES:
-			NEED(a, 8, "short CTA_COUNTERS_BYTES");
-			out->bytes[dir] = get_be64(a);
-			got |= 2;
-			break;
-		case CTA_COUNTERS32_PACKETS:
-			NEED(a, 4, "short CTA_COUNTERS32_PACKETS");
-			out->pkts[dir] = get_be32(a);
-			got |= 1;
-			break;
-		case CTA_COUNTERS32_BYTES:
-			NEED(a, 4, "short CTA_COUNTERS32_BYTES");
-			out->bytes[dir] = get_be32(a);
-			got |= 2;
-			break;
-		}
+	if ((p1 = nfct_get_attr(ct, ATTR_TIMESTAMP_START))) {
+		out->ts_start = *p1;
+		out->has |= NFCT_HAS_TS_START;
 	}
-	if (got == 3)
-		out->has |= dir ? NFCT_HAS_CTR_REPLY : NFCT_HAS_CTR_ORIG;
-	return 0;
-}
-
-static int parse_timestamp(const struct nlattr *nest, struct nfct_flow *out)
-{
-	const struct nlattr *a;
-	int left;
-
-	for_each_attr(a, mnl_attr_get_payload(nest), alen(nest), left) {
-		switch (mnl_attr_get_type(a)) {
-		case CTA_TIMESTAMP_START:
-			NEED(a, 8, "short CTA_TIMESTAMP_START");
-			out->ts_start = get_be64(a);
-			out->has |= NFCT_HAS_TS_START;
-			break;
-		case CTA_TIMESTAMP_STOP:
-			NEED(a, 8, "short CTA_TIMESTAMP_STOP");
-			out->ts_stop = get_be64(a);
-			out->has |= NFCT_HAS_TS_STOP;
-			break;
-		}
+	if ((p1 = nfct_get_attr(ct, ATTR_TIMESTAMP_STOP))) {
+		out->ts_stop = *p1;
+		out->has |= NFCT_HAS_TS_STOP;
 	}
-	return 0;
-}
+	if ((s = nfct_get_attr(ct, ATTR_HELPER_NAME)) && *s) {
+		size_t n = strnlen(s, NFCT_HELPER_LEN - 1);
 
-static void parse_help(const struct nlattr *nest, struct nfct_flow *out)
-{
-	const struct nlattr *a;
-	int left;
-
-	for_each_attr(a, mnl_attr_get_payload(nest), alen(nest), left) {
-		const char *s = mnl_attr_get_payload(a);
-		size_t n = 0;
-
-		if (mnl_attr_get_type(a) != CTA_HELP_NAME)
-			continue;
-		/* The name may lack its NUL; never read past the attribute. */
-		while (n < alen(a) && n < NFCT_HELPER_LEN - 1 && s[n])
-			n++;
 		memcpy(out->helper, s, n);
 		out->helper[n] = '\0';
-		if (n)
-			out->has |= NFCT_HAS_HELPER;
+		out->has |= NFCT_HAS_HELPER;
 	}
-}
-
-static int parse_protoinfo(const struct nlattr *nest, struct nfct_flow *out)
-{
-	const struct nlattr *a, *b;
-	int left, left2;
-
-	for_each_attr(a, mnl_attr_get_payload(nest), alen(nest), left) {
-		if (mnl_attr_get_type(a) != CTA_PROTOINFO_TCP)
-			continue;
-		for_each_attr(b, mnl_attr_get_payload(a), alen(a), left2) {
-			if (mnl_attr_get_type(b) != CTA_PROTOINFO_TCP_STATE)
-				continue;
-			NEED(b, 1, "short CTA_PROTOINFO_TCP_STATE");
-			out->tcp_state = get_u8(b);
-			out->has |= NFCT_HAS_TCP_STATE;
-		}
+	if ((u8 = nfct_get_attr(ct, ATTR_TCP_STATE))) {
+		out->tcp_state = *u8;
+		out->has |= NFCT_HAS_TCP_STATE;
 	}
-	return 0;
+	if ((u8 = nfct_get_attr(ct, ATTR_SCTP_STATE))) {
+		out->sctp_state = *u8;
+		out->has |= NFCT_HAS_SCTP_STATE;
+	}
+	GET32(ATTR_SCTP_VTAG_ORIG, vtag[0], NFCT_HAS_VTAG_ORIG);
+	GET32(ATTR_SCTP_VTAG_REPL, vtag[1], NFCT_HAS_VTAG_REPLY);
+	if ((u8 = nfct_get_attr(ct, ATTR_DCCP_STATE))) {
+		out->dccp_state = *u8;
+		out->has |= NFCT_HAS_DCCP_STATE;
+	}
+	if ((u8 = nfct_get_attr(ct, ATTR_DCCP_ROLE))) {
+		out->dccp_role = *u8;
+		out->has |= NFCT_HAS_DCCP_ROLE;
+	}
+	GET32(ATTR_SYNPROXY_ISN, syn_isn, NFCT_HAS_SYN_ISN);
+	GET32(ATTR_SYNPROXY_ITS, syn_its, NFCT_HAS_SYN_ITS);
+	GET32(ATTR_SYNPROXY_TSOFF, syn_tsoff, NFCT_HAS_SYN_TSOFF);
+#undef GET32
+	if (p->dirty) {
+		get_labels(ct, out);
+		if ((s = nfct_get_attr(ct, ATTR_SECCTX)) &&
+		    (out->secctx = intern(p, s)))
+			out->has |= NFCT_HAS_SECCTX;
+	}
 }
 
 /* ---- messages ------------------------------------------------------------ */
 
-int nfct_parse(const void *msg, size_t len, struct nfct_flow *out)
+int nfct_parse(struct nfct_parser *p, const void *msg, size_t len,
+	       struct nfct_flow *out)
 {
 	const struct nlmsghdr *nlh = msg;
 	const struct nfgenmsg *nfg;
-	const struct nlattr *a;
+	struct guard_seen seen = { 0 };
+	const struct nf_conntrack *ct;
+	const void *attrs;
 	uint8_t subsys, type;
-	int left, err = 0;
+	int err, alen;
 
 	memset(out, 0, sizeof(*out));
 	if (len < sizeof(*nlh) || nlh->nlmsg_len < sizeof(*nlh) ||
@@ -360,82 +598,56 @@ int nfct_parse(const void *msg, size_t len, struct nfct_flow *out)
 		out->kind = NFCT_KIND_UPDATE;
 	out->dump_intr = (nlh->nlmsg_flags & NLM_F_DUMP_INTR) != 0;
 
-	for_each_attr(a, (const char *)nfg + NLMSG_ALIGN(sizeof(*nfg)),
-		      nlh->nlmsg_len - NLMSG_HDRLEN -
-			      NLMSG_ALIGN(sizeof(*nfg)),
-		      left) {
-		switch (mnl_attr_get_type(a)) {
-		case CTA_TUPLE_ORIG:
-			err = parse_tuple(a, &out->orig, out);
-			out->has |= NFCT_HAS_ORIG;
-			break;
-		case CTA_TUPLE_REPLY:
-			err = parse_tuple(a, &out->reply, out);
-			out->has |= NFCT_HAS_REPLY;
-			break;
-		case CTA_TUPLE_MASTER:
-			err = parse_tuple(a, &out->master, out);
-			out->has |= NFCT_HAS_MASTER;
-			break;
-		case CTA_STATUS:
-			NEED(a, 4, "short CTA_STATUS");
-			out->status = get_be32(a);
-			out->has |= NFCT_HAS_STATUS;
-			break;
-		case CTA_MARK:
-			NEED(a, 4, "short CTA_MARK");
-			out->mark = get_be32(a);
-			out->has |= NFCT_HAS_MARK;
-			break;
-		case CTA_ID:
-			NEED(a, 4, "short CTA_ID");
-			out->id = get_be32(a);
-			out->has |= NFCT_HAS_ID;
-			break;
-		case CTA_TIMEOUT:
-			NEED(a, 4, "short CTA_TIMEOUT");
-			out->timeout = get_be32(a);
-			out->has |= NFCT_HAS_TIMEOUT;
-			break;
-		case CTA_USE:
-			NEED(a, 4, "short CTA_USE");
-			out->use = get_be32(a);
-			out->has |= NFCT_HAS_USE;
-			break;
-		case CTA_ZONE:
-			NEED(a, 2, "short CTA_ZONE");
-			out->zone = get_be16(a);
-			out->has |= NFCT_HAS_ZONE;
-			break;
-		case CTA_COUNTERS_ORIG:
-			err = parse_counters(a, out, 0);
-			break;
-		case CTA_COUNTERS_REPLY:
-			err = parse_counters(a, out, 1);
-			break;
-		case CTA_TIMESTAMP:
-			err = parse_timestamp(a, out);
-			break;
-		case CTA_HELP:
-			parse_help(a, out);
-			break;
-		case CTA_PROTOINFO:
-			err = parse_protoinfo(a, out);
-			break;
-		}
-		if (err)
-			return err;
+	/* The library sees nlmsg_len bytes, never the padding after them. */
+	attrs = (const char *)nfg + sizeof(*nfg);
+	alen = (int)(nlh->nlmsg_len - NLMSG_HDRLEN - sizeof(*nfg));
+	if (!guard_walk(attrs, alen, &top_nest, &seen, 0)) {
+		out->why = seen.why;
+		return -EBADMSG;
 	}
+	err = reset_ct(p);
+	if (err) {
+		out->why = "out of memory";
+		return err;
+	}
+	err = nfct_payload_parse(attrs, (size_t)alen, nfg->nfgen_family,
+				 p->ct);
+	p->dirty = seen.alloc;
+	if (err < 0) {
+		out->why = "libnetfilter_conntrack refused it";
+		return -EBADMSG;
+	}
+	ct = p->ct;
+	if (get_tuple(ct, &dir_orig, &out->orig))
+		out->has |= NFCT_HAS_ORIG;
 	/* A conntrack entry without its original addresses is no entry. */
-	if (!(out->has & NFCT_HAS_ORIG) || !(out->orig.has & NFCT_TUP_IP) ||
+	if (!(out->orig.has & NFCT_TUP_IP) ||
 	    !(out->orig.has & NFCT_TUP_PROTO)) {
 		out->why = "no original tuple";
 		return -EBADMSG;
 	}
+	if (nfct_attr_is_set(ct, ATTR_ICMP_TYPE) > 0 &&
+	    nfct_attr_is_set(ct, ATTR_ICMP_CODE) > 0) {
+		out->orig.icmp_type = nfct_get_attr_u8(ct, ATTR_ICMP_TYPE);
+		out->orig.icmp_code = nfct_get_attr_u8(ct, ATTR_ICMP_CODE);
+		out->orig.has |= NFCT_TUP_ICMP;
+	}
+	if (nfct_attr_is_set(ct, ATTR_ICMP_ID) > 0) {
+		out->orig.icmp_id = ntohs(nfct_get_attr_u16(ct, ATTR_ICMP_ID));
+		out->orig.has |= NFCT_TUP_ICMP_ID;
+	}
+	if (get_tuple(ct, &dir_reply, &out->reply)) {
+		out->has |= NFCT_HAS_REPLY;
+		if (out->orig.has & NFCT_TUP_ICMP)
+			reply_icmp(attrs, alen, &out->reply);
+	}
+	if (get_tuple(ct, &dir_master, &out->master))
+		out->has |= NFCT_HAS_MASTER;
+	get_meta(p, ct, out);
 	return 0;
 }
 
-unsigned int nfct_dgram(const void *buf, size_t len,
+unsigned int nfct_dgram(struct nfct_parser *ps, const void *buf, size_t len,
 			const struct nfct_dgram_ops *ops, void *arg)
 {
 	const char *p = buf;
@@ -486,7 +698,7 @@ unsigned int nfct_dgram(const void *buf, size_t len,
 					   0, NULL);
 			break;
 		default:
-			err = nfct_parse(p, len, &f);
+			err = nfct_parse(ps, p, len, &f);
 			if (!err) {
 				n++;
 				ops->flow(arg, &f, nlh->nlmsg_seq);
@@ -561,6 +773,64 @@ const char *nfct_tcp_state(uint8_t state)
 	if (state >= sizeof(tcp_states) / sizeof(tcp_states[0]))
 		return tcp_states[0];
 	return tcp_states[state];
+}
+
+/* enum sctp_state, named as conntrack-tools prints it. */
+static const char *const sctp_states[] = {
+	"NONE", "CLOSED", "COOKIE_WAIT", "COOKIE_ECHOED", "ESTABLISHED",
+	"SHUTDOWN_SENT", "SHUTDOWN_RECD", "SHUTDOWN_ACK_SENT",
+	"HEARTBEAT_SENT", "HEARTBEAT_ACKED",
+};
+
+const char *nfct_sctp_state(uint8_t state)
+{
+	if (state >= sizeof(sctp_states) / sizeof(sctp_states[0]))
+		return sctp_states[0];
+	return sctp_states[state];
+}
+
+/* enum dccp_state, named as conntrack-tools prints it. */
+static const char *const dccp_states[] = {
+	"NONE", "REQUEST", "RESPOND", "PARTOPEN", "OPEN", "CLOSEREQ",
+	"CLOSING", "TIMEWAIT", "IGNORE", "INVALID",
+};
+
+const char *nfct_dccp_state(uint8_t state)
+{
+	if (state >= sizeof(dccp_states) / sizeof(dccp_states[0]))
+		return dccp_states[0];
+	return dccp_states[state];
+}
+
+int nfct_labels_str(const struct nfct_flow *f, struct nfct_labelmap *map,
+		    char *buf, size_t len)
+{
+	size_t o = 0;
+	unsigned int bit;
+	char none;
+	int n;
+
+	if (!len)
+		buf = &none;	/* measuring: nothing is written */
+	else
+		buf[0] = '\0';
+	for (bit = 0; bit < NFCT_LABELS_LEN * 8; bit++) {
+		const char *name;
+
+		if (!(f->labels[bit / 8] & (1u << (bit % 8))))
+			continue;
+		name = map ? nfct_labelmap_get_name(map, bit) : NULL;
+		if (name && *name)
+			n = snprintf(buf + (o < len ? o : len),
+				     o < len ? len - o : 0, "%s%s",
+				     o ? "," : "", name);
+		else
+			n = snprintf(buf + (o < len ? o : len),
+				     o < len ? len - o : 0, "%s%u",
+				     o ? "," : "", bit);
+		o += (size_t)n;
+	}
+	return (int)o;
 }
 
 /* ---- filters ------------------------------------------------------------- */
@@ -840,6 +1110,40 @@ const struct nfp_key nfct_keys[] = {
 		"seconds the entry had left, when the kernel said (nfpipe)" },
 	[NFCT_K_CT_TCP_STATE] = { "ct.tcp.state", NFP_T_STRING, 0,
 		"TCP conntrack state: SYN_SENT, ESTABLISHED, TIME_WAIT ... (nfpipe)" },
+	[NFCT_K_ORIG_GRE_SRCKEY] = { "orig.gre.srckey", NFP_T_U16, 0,
+		"GRE key (PPTP call id) of the source, original direction (nfpipe)" },
+	[NFCT_K_ORIG_GRE_DSTKEY] = { "orig.gre.dstkey", NFP_T_U16, 0,
+		"GRE key (PPTP call id) of the destination, original direction (nfpipe)" },
+	[NFCT_K_REPLY_GRE_SRCKEY] = { "reply.gre.srckey", NFP_T_U16, 0,
+		"GRE key of the source, reply direction (nfpipe)" },
+	[NFCT_K_REPLY_GRE_DSTKEY] = { "reply.gre.dstkey", NFP_T_U16, 0,
+		"GRE key of the destination, reply direction (nfpipe)" },
+	[NFCT_K_CT_SCTP_STATE] = { "ct.sctp.state", NFP_T_STRING, 0,
+		"SCTP conntrack state: COOKIE_WAIT, ESTABLISHED, SHUTDOWN_SENT ... (nfpipe)" },
+	[NFCT_K_CT_SCTP_VTAG_ORIG] = { "ct.sctp.vtag.orig", NFP_T_U32, 0,
+		"SCTP verification tag, original direction (nfpipe)" },
+	[NFCT_K_CT_SCTP_VTAG_REPLY] = { "ct.sctp.vtag.reply", NFP_T_U32, 0,
+		"SCTP verification tag, reply direction (nfpipe)" },
+	[NFCT_K_CT_DCCP_STATE] = { "ct.dccp.state", NFP_T_STRING, 0,
+		"DCCP conntrack state: REQUEST, OPEN, TIMEWAIT ... (nfpipe)" },
+	[NFCT_K_CT_DCCP_ROLE] = { "ct.dccp.role", NFP_T_STRING, 0,
+		"DCCP role of the original direction: client or server (nfpipe)" },
+	[NFCT_K_CT_LABELS] = { "ct.labels", NFP_T_STRING, 0,
+		"conntrack labels: names from connlabel_file, unnamed ones by bit number, comma-separated (nfpipe)" },
+	[NFCT_K_CT_SECCTX] = { "ct.secctx", NFP_T_STRING, 0,
+		"security context of the connection (SELinux ...) (nfpipe)" },
+	[NFCT_K_CT_ZONE_ORIG] = { "ct.zone.orig", NFP_T_U16, 0,
+		"zone of the original tuple (a directional zone) (nfpipe)" },
+	[NFCT_K_CT_ZONE_REPLY] = { "ct.zone.reply", NFP_T_U16, 0,
+		"zone of the reply tuple (a directional zone) (nfpipe)" },
+	[NFCT_K_CT_USE] = { "ct.use", NFP_T_U32, 0,
+		"references to the entry (nfpipe)" },
+	[NFCT_K_CT_SYNPROXY_ISN] = { "ct.synproxy.isn", NFP_T_U32, 0,
+		"synproxy: initial sequence number (nfpipe)" },
+	[NFCT_K_CT_SYNPROXY_ITS] = { "ct.synproxy.its", NFP_T_U32, 0,
+		"synproxy: initial timestamp (nfpipe)" },
+	[NFCT_K_CT_SYNPROXY_TSOFF] = { "ct.synproxy.tsoff", NFP_T_U32, 0,
+		"synproxy: timestamp offset (nfpipe)" },
 	{ 0 }
 };
 
@@ -881,8 +1185,75 @@ static void set_tuple(struct nfp_rec *rec, const struct nfct_tuple *t,
 	}
 }
 
+/* Keys only some protocols' messages carry. */
+static void fill_proto(struct nfp_rec *rec, const struct nfct_flow *f)
+{
+	const char *s;
+
+	if (f->orig.proto == IPPROTO_GRE) {
+		if (f->orig.has & NFCT_TUP_PORTS) {
+			nfp_set_u16(rec, NFCT_K_ORIG_GRE_SRCKEY, f->orig.sport);
+			nfp_set_u16(rec, NFCT_K_ORIG_GRE_DSTKEY, f->orig.dport);
+		}
+		if ((f->has & NFCT_HAS_REPLY) &&
+		    (f->reply.has & NFCT_TUP_PORTS)) {
+			nfp_set_u16(rec, NFCT_K_REPLY_GRE_SRCKEY,
+				    f->reply.sport);
+			nfp_set_u16(rec, NFCT_K_REPLY_GRE_DSTKEY,
+				    f->reply.dport);
+		}
+	}
+	if (f->has & NFCT_HAS_SCTP_STATE) {
+		s = nfct_sctp_state(f->sctp_state);
+		nfp_set_str(rec, NFCT_K_CT_SCTP_STATE, s, (uint32_t)strlen(s));
+	}
+	if (f->has & NFCT_HAS_VTAG_ORIG)
+		nfp_set_u32(rec, NFCT_K_CT_SCTP_VTAG_ORIG, f->vtag[0]);
+	if (f->has & NFCT_HAS_VTAG_REPLY)
+		nfp_set_u32(rec, NFCT_K_CT_SCTP_VTAG_REPLY, f->vtag[1]);
+	if (f->has & NFCT_HAS_DCCP_STATE) {
+		s = nfct_dccp_state(f->dccp_state);
+		nfp_set_str(rec, NFCT_K_CT_DCCP_STATE, s, (uint32_t)strlen(s));
+	}
+	if ((f->has & NFCT_HAS_DCCP_ROLE) && f->dccp_role <= 1)
+		nfp_set_str(rec, NFCT_K_CT_DCCP_ROLE,
+			    f->dccp_role ? "server" : "client",
+			    6);
+	if (f->has & NFCT_HAS_SYN_ISN)
+		nfp_set_u32(rec, NFCT_K_CT_SYNPROXY_ISN, f->syn_isn);
+	if (f->has & NFCT_HAS_SYN_ITS)
+		nfp_set_u32(rec, NFCT_K_CT_SYNPROXY_ITS, f->syn_its);
+	if (f->has & NFCT_HAS_SYN_TSOFF)
+		nfp_set_u32(rec, NFCT_K_CT_SYNPROXY_TSOFF, f->syn_tsoff);
+}
+
+/* Keys of the entry that most messages lack. */
+static void fill_rare(struct nfp_rec *rec, const struct nfct_flow *f,
+		      struct nfct_labelmap *map)
+{
+	if (f->orig.has & NFCT_TUP_ZONE)
+		nfp_set_u16(rec, NFCT_K_CT_ZONE_ORIG, f->orig.zone);
+	if ((f->has & NFCT_HAS_REPLY) && (f->reply.has & NFCT_TUP_ZONE))
+		nfp_set_u16(rec, NFCT_K_CT_ZONE_REPLY, f->reply.zone);
+	if (f->has & NFCT_HAS_USE)
+		nfp_set_u32(rec, NFCT_K_CT_USE, f->use);
+	if ((f->has & NFCT_HAS_SECCTX) && f->secctx)
+		nfp_set_str(rec, NFCT_K_CT_SECCTX, f->secctx,
+			    (uint32_t)strlen(f->secctx));
+	if (f->has & NFCT_HAS_LABELS) {
+		int n = nfct_labels_str(f, map, NULL, 0);
+		char *s = nfp_rec_alloc(rec, (size_t)n + 1);
+
+		if (s) {
+			nfct_labels_str(f, map, s, (size_t)n + 1);
+			nfp_set_str(rec, NFCT_K_CT_LABELS, s, (uint32_t)n);
+		}
+	}
+}
+
 void nfct_fill(struct nfp_rec *rec, const struct nfct_flow *f,
-	       uint32_t event, const struct nfct_times *t)
+	       uint32_t event, const struct nfct_times *t,
+	       struct nfct_labelmap *map)
 {
 	const struct nfct_tuple *o = &f->orig;
 	uint8_t l3 = o->l3 ? o->l3 : f->family;
@@ -948,6 +1319,8 @@ void nfct_fill(struct nfp_rec *rec, const struct nfct_flow *f,
 		set_tuple(rec, &f->master, NFCT_K_MASTER_SADDR,
 			  NFCT_K_MASTER_DADDR, NFCT_K_MASTER_PROTOCOL,
 			  NFCT_K_MASTER_SPORT, NFCT_K_MASTER_DPORT);
+	fill_proto(rec, f);
+	fill_rare(rec, f, map);
 
 	if (t && t->has_start) {
 		nfp_set_u32(rec, NFCT_K_START_SEC, t->start_sec);

@@ -5,11 +5,16 @@
  * Bytes in, plain structs out: nfct_dgram() walks one netlink datagram from
  * ctnetlink (an event, or part of a dump), hands every conntrack message to
  * the caller decoded into struct nfct_flow, and reports acks, errors, the
- * end of a dump and what was malformed. Nothing here allocates, prints or
- * touches a socket, so it runs in the unit tests and under libFuzzer as it
- * runs in the daemon. Every attribute length is checked before it is read;
- * struct nfct_flow holds copies, never pointers into the buffer, so it can
- * be kept (the pairing table does).
+ * end of a dump and what was malformed. The attributes are decoded by
+ * libnetfilter_conntrack (nfct_payload_parse(), what nfct_nlmsg_parse()
+ * runs) into the one struct nf_conntrack a struct nfct_parser owns, after a
+ * length check of our own that keeps the library from exiting the process
+ * on a malformed attribute (it calls exit() on those). Nothing here prints
+ * or touches a socket, so it runs in the unit tests and under libFuzzer as
+ * it runs in the daemon; the library allocates only for labels and
+ * security contexts. struct nfct_flow holds copies (and the parser's
+ * interned secctx strings), never pointers into the buffer, so it can be
+ * kept (the pairing table does).
  *
  * nfct_filter_*() parse and apply ulogd2's accept_src_filter,
  * accept_dst_filter and accept_proto_filter; nfct_fill() sets the keys of
@@ -23,6 +28,9 @@
 #include <stdint.h>
 
 #include <nfpipe/plugin.h>
+
+struct nf_conntrack;
+struct nfct_labelmap;
 
 /* ct.event values: libnetfilter_conntrack's NFCT_T_*, as ulogd2 sets them. */
 #define NFCT_EV_NEW		1u
@@ -76,9 +84,22 @@ struct nfct_tuple {
 #define NFCT_HAS_TS_STOP	(1u << 12)	/* CTA_TIMESTAMP_STOP */
 #define NFCT_HAS_HELPER		(1u << 13)	/* CTA_HELP_NAME */
 #define NFCT_HAS_TCP_STATE	(1u << 14)	/* CTA_PROTOINFO_TCP_STATE */
+#define NFCT_HAS_SCTP_STATE	(1u << 15)	/* CTA_PROTOINFO_SCTP_STATE */
+#define NFCT_HAS_VTAG_ORIG	(1u << 16)	/* ..._SCTP_VTAG_ORIGINAL */
+#define NFCT_HAS_VTAG_REPLY	(1u << 17)	/* ..._SCTP_VTAG_REPLY */
+#define NFCT_HAS_DCCP_STATE	(1u << 18)	/* CTA_PROTOINFO_DCCP_STATE */
+#define NFCT_HAS_DCCP_ROLE	(1u << 19)	/* CTA_PROTOINFO_DCCP_ROLE */
+#define NFCT_HAS_LABELS		(1u << 20)	/* CTA_LABELS */
+#define NFCT_HAS_SECCTX		(1u << 21)	/* CTA_SECCTX_NAME */
+#define NFCT_HAS_SYN_ISN	(1u << 22)	/* CTA_SYNPROXY_ISN */
+#define NFCT_HAS_SYN_ITS	(1u << 23)	/* CTA_SYNPROXY_ITS */
+#define NFCT_HAS_SYN_TSOFF	(1u << 24)	/* CTA_SYNPROXY_TSOFF */
 
 /* NF_CT_HELPER_NAME_LEN: the kernel's limit, NUL included. */
 #define NFCT_HELPER_LEN		16
+
+/* NF_CT_LABELS_MAX_SIZE: the kernel keeps 128 label bits. */
+#define NFCT_LABELS_LEN		16
 
 /* One conntrack message, decoded. Integers in host order. */
 struct nfct_flow {
@@ -87,6 +108,9 @@ struct nfct_flow {
 	uint8_t family;			/* nfgen_family: AF_INET, AF_INET6 */
 	uint8_t tcp_state;		/* enum tcp_conntrack */
 	uint8_t dump_intr;		/* NLM_F_DUMP_INTR: dump inconsistent */
+	uint8_t sctp_state;		/* enum sctp_state */
+	uint8_t dccp_state;		/* enum dccp_state */
+	uint8_t dccp_role;		/* 0 client, 1 server */
 	struct nfct_tuple orig;		/* original direction */
 	struct nfct_tuple reply;	/* reply direction (after NAT) */
 	struct nfct_tuple master;	/* a RELATED connection's master */
@@ -100,9 +124,34 @@ struct nfct_flow {
 	uint32_t timeout;		/* seconds left */
 	uint32_t use;			/* reference count */
 	uint16_t zone;			/* conntrack zone */
+	uint32_t vtag[2];		/* SCTP verification tags: orig, reply */
+	uint32_t syn_isn;		/* synproxy initial sequence number */
+	uint32_t syn_its;		/* synproxy initial timestamp */
+	uint32_t syn_tsoff;		/* synproxy timestamp offset */
 	char helper[NFCT_HELPER_LEN];	/* helper name, NUL-terminated */
+	uint8_t labels[NFCT_LABELS_LEN]; /* label bit n: byte n/8, 1 << n%8 */
+	const char *secctx;		/* interned by the parser, lives as it */
 	const char *why;		/* after -EBADMSG: what was wrong */
 };
+
+/* Security contexts a parser remembers; more distinct ones go unreported. */
+#define NFCT_SECCTX_MAX		64
+
+/*
+ * One per NFCT instance (and per test or fuzz run): the conntrack object
+ * every message is decoded into, and what outlives a message.
+ */
+struct nfct_parser {
+	struct nf_conntrack *ct;	/* reused for every message */
+	struct nf_conntrack *empty;	/* never set: copied over ct to reset */
+	bool dirty;			/* ct holds allocations: renew it */
+	unsigned int nsecctx;		/* strings in secctx */
+	char *secctx[NFCT_SECCTX_MAX];	/* interned contexts, owned */
+};
+
+/* 0, or -ENOMEM. */
+int nfct_parser_init(struct nfct_parser *p);
+void nfct_parser_free(struct nfct_parser *p);
 
 /*
  * Parse the ctnetlink message @msg of @len bytes (its nlmsghdr included).
@@ -111,7 +160,8 @@ struct nfct_flow {
  * out->why set when a length is wrong, an attribute runs past the end, or
  * the original tuple is missing. Never reads outside [@msg, @msg + @len).
  */
-int nfct_parse(const void *msg, size_t len, struct nfct_flow *out);
+int nfct_parse(struct nfct_parser *p, const void *msg, size_t len,
+	       struct nfct_flow *out);
 
 /* What nfct_dgram() found besides conntrack entries. */
 enum nfct_event {
@@ -137,7 +187,7 @@ struct nfct_dgram_ops {
  * header, end the walk with NFCT_DG_TRUNCATED. Returns the number of
  * entries handed to ops->flow.
  */
-unsigned int nfct_dgram(const void *buf, size_t len,
+unsigned int nfct_dgram(struct nfct_parser *p, const void *buf, size_t len,
 			const struct nfct_dgram_ops *ops, void *arg);
 
 /*
@@ -162,6 +212,19 @@ int nfct_status_str(uint32_t status, char *buf, size_t len);
  * "ESTABLISHED", "TIME_WAIT" ...); "NONE" for values it does not know.
  */
 const char *nfct_tcp_state(uint8_t state);
+
+/* conntrack-tools' names of SCTP and DCCP states; "NONE" when unknown. */
+const char *nfct_sctp_state(uint8_t state);
+const char *nfct_dccp_state(uint8_t state);
+
+/*
+ * The labels of @f as ct.labels shows them: the names @map (may be NULL)
+ * gives, a label without one as its bit number, joined by ','
+ * ("bulk,7"). Returns the length (as snprintf would); @buf is
+ * NUL-terminated when @len > 0.
+ */
+int nfct_labels_str(const struct nfct_flow *f, struct nfct_labelmap *map,
+		    char *buf, size_t len);
 
 /* ---- accept filters ------------------------------------------------------ */
 
@@ -258,6 +321,23 @@ enum nfct_key {
 	NFCT_K_REPLY_ICMP_CODE,
 	NFCT_K_CT_TIMEOUT,
 	NFCT_K_CT_TCP_STATE,
+	NFCT_K_ORIG_GRE_SRCKEY,
+	NFCT_K_ORIG_GRE_DSTKEY,
+	NFCT_K_REPLY_GRE_SRCKEY,
+	NFCT_K_REPLY_GRE_DSTKEY,
+	NFCT_K_CT_SCTP_STATE,
+	NFCT_K_CT_SCTP_VTAG_ORIG,
+	NFCT_K_CT_SCTP_VTAG_REPLY,
+	NFCT_K_CT_DCCP_STATE,
+	NFCT_K_CT_DCCP_ROLE,
+	NFCT_K_CT_LABELS,
+	NFCT_K_CT_SECCTX,
+	NFCT_K_CT_ZONE_ORIG,
+	NFCT_K_CT_ZONE_REPLY,
+	NFCT_K_CT_USE,
+	NFCT_K_CT_SYNPROXY_ISN,
+	NFCT_K_CT_SYNPROXY_ITS,
+	NFCT_K_CT_SYNPROXY_TSOFF,
 	NFCT_K__MAX
 };
 
@@ -276,10 +356,12 @@ struct nfct_times {
 /*
  * Set the keys of @rec (laid out with nfct_keys) from @f, with ct.event
  * @event (NFCT_EV_*) and the times @t. Counters are set to 0 when the
- * kernel sent none (accounting off), as ulogd2 does; ct.status.str is
- * built in the record's arena.
+ * kernel sent none (accounting off), as ulogd2 does; ct.status.str and
+ * ct.labels (names from @map, which may be NULL) are built in the
+ * record's arena.
  */
 void nfct_fill(struct nfp_rec *rec, const struct nfct_flow *f,
-	       uint32_t event, const struct nfct_times *t);
+	       uint32_t event, const struct nfct_times *t,
+	       struct nfct_labelmap *map);
 
 #endif /* NFP_NFCT_PARSE_H */

@@ -3,9 +3,9 @@
  * input/nfct - what becomes of each event and dumped entry
  *
  * See nfct_track.h for the rules. The kernel's messages are not alike:
- * NEW and UPDATE events carry the helper and a RELATED flow's master but
- * no counters; DESTROY carries counters and timestamps but neither helper
- * nor master; a dump carries everything. A table entry keeps the union of
+ * NEW and UPDATE events carry the helper, a RELATED flow's master, labels
+ * and the security context but no counters; DESTROY carries counters and
+ * timestamps but none of the former; a dump carries everything. A table entry keeps the union of
  * what it was told, so that the record at the end is whole.
  */
 #include <string.h>
@@ -53,6 +53,15 @@ static void merge_missing(struct nfct_flow *f, const struct nfct_flow *old)
 	if (!(f->has & NFCT_HAS_TS_START) && (old->has & NFCT_HAS_TS_START)) {
 		f->ts_start = old->ts_start;
 		f->has |= NFCT_HAS_TS_START;
+	}
+	/* DESTROY events carry neither labels nor the security context. */
+	if (!(f->has & NFCT_HAS_LABELS) && (old->has & NFCT_HAS_LABELS)) {
+		memcpy(f->labels, old->labels, sizeof(f->labels));
+		f->has |= NFCT_HAS_LABELS;
+	}
+	if (!(f->has & NFCT_HAS_SECCTX) && (old->has & NFCT_HAS_SECCTX)) {
+		f->secctx = old->secctx;
+		f->has |= NFCT_HAS_SECCTX;
 	}
 }
 
