@@ -24,6 +24,7 @@
 #                            server tag STAG, up to UPTO: established
 #                            (INIT ... COOKIE-ACK) or closed (then
 #                            SHUTDOWN, SHUTDOWN-ACK, SHUTDOWN-COMPLETE)
+#   sctpbad:SPORT:DPORT      an SCTP INIT whose checksum is wrong
 #   udp:PORT                 one datagram from the client to PORT and the
 #                            server's answer
 #   sleep:SECONDS
@@ -224,10 +225,10 @@ def step_grev0(ns, addr, key):
 
 # --- SCTP (RFC 9260) ---------------------------------------------------
 
-def sctp_packet(sport, dport, vtag, chunks):
+def sctp_packet(sport, dport, vtag, chunks, spoil=0):
     body = b"".join(chunks)
     hdr = struct.pack("!HHII", sport, dport, vtag, 0)
-    crc = crc32c(hdr + body)
+    crc = crc32c(hdr + body) ^ spoil
     # The checksum goes in as the CRC's little-endian octets.
     return struct.pack("!HHI", sport, dport, vtag) + \
         struct.pack("<I", crc) + body
@@ -277,6 +278,20 @@ def step_sctp(ns, addr, sport, dport, ctag, stag, upto):
     ss.close()
 
 
+def step_sctp_bad(ns, addr, sport, dport):
+    """An INIT with a wrong checksum, received by the server."""
+    enter(ns[1])
+    ss = raw_socket(IPPROTO_SCTP)
+    enter(ns[0])
+    cs = raw_socket(IPPROTO_SCTP)
+    pkt = sctp_packet(sport, dport, 0,
+                      [chunk(1, 0, init_body(0x5555, 1))], 0x00010000)
+    cs.sendto(pkt, (addr[1], 0))
+    raw_expect(ss, addr[0], lambda p: p == pkt, "SCTP INIT (bad checksum)")
+    cs.close()
+    ss.close()
+
+
 # --- UDP -----------------------------------------------------------------
 
 def step_udp(ns, addr, port):
@@ -312,6 +327,8 @@ def main():
         elif f[0] == "sctp":
             step_sctp(ns, addr, int(f[1]), int(f[2]), int(f[3], 0),
                       int(f[4], 0), f[5])
+        elif f[0] == "sctpbad":
+            step_sctp_bad(ns, addr, int(f[1]), int(f[2]))
         elif f[0] == "udp":
             step_udp(ns, addr, int(f[1]))
         elif f[0] == "sleep":
