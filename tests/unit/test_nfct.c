@@ -20,7 +20,10 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <endian.h>
 #include <libmnl/libmnl.h>
+#include <linux/netfilter/nfnetlink.h>
+#include <linux/netfilter/nfnetlink_conntrack.h>
 #include <libnetfilter_conntrack/libnetfilter_conntrack.h>
 
 #include "engine.h"
@@ -805,6 +808,9 @@ static const struct nfp_plugin flowin = {
 	.out_keys = nfct_keys,
 };
 
+/* Label names push() fills ct.labels with; NULL: bit numbers. */
+static struct nfct_labelmap *push_map;
+
 static void push(struct nfpt *t, const struct nfct_flow *f, uint32_t ev,
 		 const struct nfct_times *tm)
 {
@@ -813,7 +819,7 @@ static void push(struct nfpt *t, const struct nfct_flow *f, uint32_t ev,
 
 	if (!rec)
 		bail_out("FLOWIN feeds nothing");
-	nfct_fill(rec, f, ev, tm, NULL);
+	nfct_fill(rec, f, ev, tm, push_map);
 	nfp_rec_push(in, rec);
 }
 
@@ -951,6 +957,284 @@ static void test_options(void)
 	       0, "ulogd2-style options check");
 }
 
+/* ---- attributes the library decodes that the old parser did not ------- */
+
+/* A ctnetlink message being built in @buf: header and nfgenmsg. */
+static struct nlmsghdr *msg_begin(char *buf, uint8_t type, uint16_t flags,
+				  uint8_t family)
+{
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct nfgenmsg *g;
+
+	nlh->nlmsg_type = (uint16_t)((NFNL_SUBSYS_CTNETLINK << 8) | type);
+	nlh->nlmsg_flags = flags;
+	g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
+	g->nfgen_family = family;
+	g->version = NFNETLINK_V0;
+	return nlh;
+}
+
+/* An IPv4 tuple @which; @zone < 0: no CTA_TUPLE_ZONE. */
+static void put_tuple4(struct nlmsghdr *nlh, uint16_t which, uint32_t src,
+		       uint32_t dst, uint8_t proto, uint16_t sport,
+		       uint16_t dport, int zone)
+{
+	struct nlattr *t = mnl_attr_nest_start(nlh, which), *n;
+
+	n = mnl_attr_nest_start(nlh, CTA_TUPLE_IP);
+	mnl_attr_put_u32(nlh, CTA_IP_V4_SRC, htonl(src));
+	mnl_attr_put_u32(nlh, CTA_IP_V4_DST, htonl(dst));
+	mnl_attr_nest_end(nlh, n);
+	n = mnl_attr_nest_start(nlh, CTA_TUPLE_PROTO);
+	mnl_attr_put_u8(nlh, CTA_PROTO_NUM, proto);
+	mnl_attr_put_u16(nlh, CTA_PROTO_SRC_PORT, htons(sport));
+	mnl_attr_put_u16(nlh, CTA_PROTO_DST_PORT, htons(dport));
+	mnl_attr_nest_end(nlh, n);
+	if (zone >= 0)
+		mnl_attr_put_u16(nlh, CTA_TUPLE_ZONE, htons((uint16_t)zone));
+	mnl_attr_nest_end(nlh, t);
+}
+
+/* Both tuples of a flow 10.1.0.1 -> 10.2.0.1 (no NAT) of @proto. */
+static struct nlmsghdr *flow_msg(char *buf, uint8_t type, uint16_t flags,
+				 uint8_t proto, uint16_t sport, uint16_t dport)
+{
+	struct nlmsghdr *nlh = msg_begin(buf, type, flags, AF_INET);
+
+	put_tuple4(nlh, CTA_TUPLE_ORIG, 0x0a010001, 0x0a020001, proto, sport,
+		   dport, -1);
+	put_tuple4(nlh, CTA_TUPLE_REPLY, 0x0a020001, 0x0a010001, proto, dport,
+		   sport, -1);
+	mnl_attr_put_u32(nlh, CTA_STATUS, htonl(IPS_CONFIRMED |
+						IPS_SEEN_REPLY));
+	mnl_attr_put_u32(nlh, CTA_ID, htonl(77));
+	return nlh;
+}
+
+/* The one flow of the message @nlh, or bail out. */
+static struct nfct_flow parse_msg(const struct nlmsghdr *nlh,
+				  const char *what)
+{
+	struct flows c;
+
+	memset(&c, 0, sizeof(c));
+	nfct_dgram(&tp, nlh, nlh->nlmsg_len, &col_ops, &c);
+	if (c.n != 1)
+		bail_out("%s: %u flows (%s)", what, c.n, c.why ? c.why : "");
+	return c.f[0];
+}
+
+static void test_attrs(void)
+{
+	static const struct nfp_plugin *const plugins[] = { &flowin, NULL };
+	struct nfpt *t = nfpt_new("[global]\nstack=in:FLOWIN,cap:CAPTURE\n",
+				  plugins);
+	static char buf[2048];
+	struct nlmsghdr *nlh;
+	struct nlattr *n, *m;
+	struct nfct_flow f;
+	uint8_t labels[16] = { 0 };
+	char path[] = "/tmp/nfct-labels-XXXXXX";
+	int fd;
+
+	/* GRE: the keys come as CTA_PROTO_SRC/DST_PORT (PPTP call ids). */
+	nlh = flow_msg(buf, IPCTNL_MSG_CT_NEW, NLM_F_CREATE, IPPROTO_GRE,
+		       0x1234, 0xabcd);
+	f = parse_msg(nlh, "gre");
+	push(t, &f, NFCT_EV_NEW, NULL);
+	is_str(nfpt_get(t, "cap", "orig.gre.srckey"), "4660",
+	       "gre: orig.gre.srckey 0x1234");
+	is_str(nfpt_get(t, "cap", "orig.gre.dstkey"), "43981",
+	       "gre: orig.gre.dstkey 0xabcd");
+	is_str(nfpt_get(t, "cap", "reply.gre.srckey"), "43981",
+	       "gre: reply.gre.srckey");
+	is_str(nfpt_get(t, "cap", "reply.gre.dstkey"), "4660",
+	       "gre: reply.gre.dstkey");
+	ok(nfpt_get(t, "cap", "orig.l4.sport") == NULL,
+	   "gre: keys are no ports");
+	ok(nfpt_get(t, "cap", "ct.sctp.state") == NULL &&
+		   nfpt_get(t, "cap", "ct.labels") == NULL &&
+		   nfpt_get(t, "cap", "ct.secctx") == NULL &&
+		   nfpt_get(t, "cap", "ct.zone.orig") == NULL &&
+		   nfpt_get(t, "cap", "ct.use") == NULL &&
+		   nfpt_get(t, "cap", "ct.synproxy.isn") == NULL,
+	   "gre: what the message lacks stays unset");
+
+	/* SCTP with its state and verification tags, in a dump. */
+	nlh = flow_msg(buf, IPCTNL_MSG_CT_NEW, NLM_F_MULTI, IPPROTO_SCTP,
+		       40000, 9);
+	n = mnl_attr_nest_start(nlh, CTA_PROTOINFO);
+	m = mnl_attr_nest_start(nlh, CTA_PROTOINFO_SCTP);
+	mnl_attr_put_u8(nlh, CTA_PROTOINFO_SCTP_STATE, 4);
+	mnl_attr_put_u32(nlh, CTA_PROTOINFO_SCTP_VTAG_ORIGINAL,
+			 htonl(0xdeadbeef));
+	mnl_attr_put_u32(nlh, CTA_PROTOINFO_SCTP_VTAG_REPLY, htonl(12345));
+	mnl_attr_nest_end(nlh, m);
+	mnl_attr_nest_end(nlh, n);
+	mnl_attr_put_u32(nlh, CTA_USE, htonl(1));
+	f = parse_msg(nlh, "sctp");
+	is_int(f.kind, NFCT_KIND_DUMP, "sctp: a dump entry");
+	push(t, &f, NFCT_EV_UPDATE, NULL);
+	is_str(nfpt_get(t, "cap", "ct.sctp.state"), "ESTABLISHED",
+	       "sctp: ct.sctp.state ESTABLISHED");
+	is_str(nfpt_get(t, "cap", "ct.sctp.vtag.orig"), "3735928559",
+	       "sctp: ct.sctp.vtag.orig");
+	is_str(nfpt_get(t, "cap", "ct.sctp.vtag.reply"), "12345",
+	       "sctp: ct.sctp.vtag.reply");
+	is_str(nfpt_get(t, "cap", "orig.l4.dport"), "9", "sctp: ports");
+	is_str(nfpt_get(t, "cap", "ct.use"), "1", "sctp: ct.use");
+	ok(nfpt_get(t, "cap", "orig.gre.srckey") == NULL,
+	   "sctp: no GRE keys");
+	is_str(nfct_sctp_state(9), "HEARTBEAT_ACKED", "sctp: last state name");
+	is_str(nfct_sctp_state(10), "NONE", "sctp: unknown state is NONE");
+
+	/* DCCP: state and role. */
+	nlh = flow_msg(buf, IPCTNL_MSG_CT_NEW, 0, IPPROTO_DCCP, 5001, 5002);
+	n = mnl_attr_nest_start(nlh, CTA_PROTOINFO);
+	m = mnl_attr_nest_start(nlh, CTA_PROTOINFO_DCCP);
+	mnl_attr_put_u8(nlh, CTA_PROTOINFO_DCCP_STATE, 7);
+	mnl_attr_put_u8(nlh, CTA_PROTOINFO_DCCP_ROLE, 0);
+	mnl_attr_put_u64(nlh, CTA_PROTOINFO_DCCP_HANDSHAKE_SEQ, htobe64(9));
+	mnl_attr_nest_end(nlh, m);
+	mnl_attr_nest_end(nlh, n);
+	f = parse_msg(nlh, "dccp");
+	is_int(f.kind, NFCT_KIND_UPDATE, "dccp: an UPDATE event");
+	push(t, &f, NFCT_EV_UPDATE, NULL);
+	is_str(nfpt_get(t, "cap", "ct.dccp.state"), "TIMEWAIT",
+	       "dccp: ct.dccp.state TIMEWAIT");
+	is_str(nfpt_get(t, "cap", "ct.dccp.role"), "client",
+	       "dccp: ct.dccp.role client");
+
+	/* Directional zone, security context, synproxy, labels. */
+	nlh = msg_begin(buf, IPCTNL_MSG_CT_NEW, NLM_F_CREATE, AF_INET);
+	put_tuple4(nlh, CTA_TUPLE_ORIG, 0x0a010001, 0x0a020001, IPPROTO_TCP,
+		   1025, 80, 5);
+	put_tuple4(nlh, CTA_TUPLE_REPLY, 0x0a020001, 0x0a010001, IPPROTO_TCP,
+		   80, 1025, -1);
+	mnl_attr_put_u32(nlh, CTA_STATUS, htonl(IPS_CONFIRMED));
+	n = mnl_attr_nest_start(nlh, CTA_SECCTX);
+	mnl_attr_put_strz(nlh, CTA_SECCTX_NAME,
+			  "system_u:object_r:unlabeled_t:s0");
+	mnl_attr_nest_end(nlh, n);
+	n = mnl_attr_nest_start(nlh, CTA_SYNPROXY);
+	mnl_attr_put_u32(nlh, CTA_SYNPROXY_ISN, htonl(1000));
+	mnl_attr_put_u32(nlh, CTA_SYNPROXY_ITS, htonl(2000));
+	mnl_attr_put_u32(nlh, CTA_SYNPROXY_TSOFF, htonl(3000));
+	mnl_attr_nest_end(nlh, n);
+	labels[0] = 0x21;	/* bits 0 and 5 */
+	labels[12] = 0x10;	/* bit 100 */
+	mnl_attr_put(nlh, CTA_LABELS, sizeof(labels), labels);
+	f = parse_msg(nlh, "zone");
+	push(t, &f, NFCT_EV_NEW, NULL);
+	is_str(nfpt_get(t, "cap", "ct.zone.orig"), "5", "ct.zone.orig 5");
+	ok(nfpt_get(t, "cap", "ct.zone.reply") == NULL,
+	   "no ct.zone.reply: the zone is the original direction's only");
+	is_str(nfpt_get(t, "cap", "ct.zone"), "0",
+	       "ct.zone stays CTA_ZONE's (absent: 0)");
+	is_str(nfpt_get(t, "cap", "ct.secctx"),
+	       "system_u:object_r:unlabeled_t:s0", "ct.secctx");
+	is_str(nfpt_get(t, "cap", "ct.synproxy.isn"), "1000",
+	       "ct.synproxy.isn");
+	is_str(nfpt_get(t, "cap", "ct.synproxy.its"), "2000",
+	       "ct.synproxy.its");
+	is_str(nfpt_get(t, "cap", "ct.synproxy.tsoff"), "3000",
+	       "ct.synproxy.tsoff");
+	is_str(nfpt_get(t, "cap", "ct.labels"), "0,5,100",
+	       "ct.labels without a label map: bit numbers");
+
+	/* The same labels with names for two of them. */
+	fd = mkstemp(path);
+	if (fd < 0 || write(fd, "0 bulk\n5 voip\n", 14) != 14)
+		bail_out("cannot write %s", path);
+	close(fd);
+	push_map = nfct_labelmap_new(path);
+	ok(push_map != NULL, "connlabel file read");
+	push(t, &f, NFCT_EV_NEW, NULL);
+	is_str(nfpt_get(t, "cap", "ct.labels"), "bulk,voip,100",
+	       "ct.labels: names, and the number of the unnamed one");
+	if (push_map)
+		nfct_labelmap_destroy(push_map);
+	push_map = NULL;
+	unlink(path);
+	ok(nfct_labelmap_new("/nonexistent/connlabel.conf") == NULL,
+	   "a missing connlabel file gives no map (numbers then)");
+
+	/* The secctx is interned: the same string, the same pointer. */
+	{
+		struct nfct_flow g = parse_msg(nlh, "zone again");
+
+		ok(g.secctx == f.secctx, "secctx interned once per parser");
+	}
+
+	/* A message without them, parsed next, carries none of them. */
+	nlh = flow_msg(buf, IPCTNL_MSG_CT_NEW, NLM_F_CREATE, IPPROTO_UDP, 1,
+		       2);
+	f = parse_msg(nlh, "plain");
+	ok(!(f.has & (NFCT_HAS_LABELS | NFCT_HAS_SECCTX | NFCT_HAS_SYN_ISN |
+		      NFCT_HAS_SCTP_STATE | NFCT_HAS_USE)) &&
+		   !(f.orig.has & NFCT_TUP_ZONE),
+	   "the reused conntrack object was emptied between messages");
+	nfpt_free(t);
+}
+
+/* What would make libnetfilter_conntrack exit() or overflow is refused. */
+static void test_guard(void)
+{
+	static char buf[1024];
+	struct nlmsghdr *nlh;
+	struct nlattr *n, *m;
+	struct flows c;
+	static const char nonul[4] = { 'a', 'b', 'c', 'd' };
+
+	/* A CTA_TUPLE_ZONE of 4 bytes: the library would exit(). */
+	nlh = msg_begin(buf, IPCTNL_MSG_CT_NEW, 0, AF_INET);
+	n = mnl_attr_nest_start(nlh, CTA_TUPLE_ORIG);
+	mnl_attr_put_u32(nlh, CTA_TUPLE_ZONE, 1);
+	mnl_attr_nest_end(nlh, n);
+	memset(&c, 0, sizeof(c));
+	nfct_dgram(&tp, buf, nlh->nlmsg_len, &col_ops, &c);
+	is_int(c.malformed, 1, "4-byte tuple zone: malformed, no exit");
+	like(c.why ? c.why : "", "CTA_TUPLE_ZONE", "... and named");
+
+	/* A security context that does not end inside its attribute. */
+	nlh = flow_msg(buf, IPCTNL_MSG_CT_NEW, 0, IPPROTO_UDP, 1, 2);
+	n = mnl_attr_nest_start(nlh, CTA_SECCTX);
+	mnl_attr_put(nlh, CTA_SECCTX_NAME, sizeof(nonul), nonul);
+	mnl_attr_nest_end(nlh, n);
+	memset(&c, 0, sizeof(c));
+	nfct_dgram(&tp, buf, nlh->nlmsg_len, &col_ops, &c);
+	is_int(c.malformed, 1, "secctx without its NUL: malformed");
+
+	/* CTA_PROTOINFO member 5, past the library's table. */
+	nlh = flow_msg(buf, IPCTNL_MSG_CT_NEW, 0, IPPROTO_TCP, 1, 2);
+	n = mnl_attr_nest_start(nlh, CTA_PROTOINFO);
+	m = mnl_attr_nest_start(nlh, 5);
+	mnl_attr_nest_end(nlh, m);
+	mnl_attr_nest_end(nlh, n);
+	memset(&c, 0, sizeof(c));
+	nfct_dgram(&tp, buf, nlh->nlmsg_len, &col_ops, &c);
+	is_int(c.malformed, 1, "CTA_PROTOINFO member 5: malformed");
+
+	/* A 3-byte nest and an 8-byte SCTP state. */
+	nlh = flow_msg(buf, IPCTNL_MSG_CT_NEW, 0, IPPROTO_SCTP, 1, 2);
+	n = mnl_attr_nest_start(nlh, CTA_PROTOINFO);
+	m = mnl_attr_nest_start(nlh, CTA_PROTOINFO_SCTP);
+	mnl_attr_put_u64(nlh, CTA_PROTOINFO_SCTP_STATE, 1);
+	mnl_attr_nest_end(nlh, m);
+	mnl_attr_nest_end(nlh, n);
+	memset(&c, 0, sizeof(c));
+	nfct_dgram(&tp, buf, nlh->nlmsg_len, &col_ops, &c);
+	is_int(c.malformed, 1, "8-byte SCTP state: malformed");
+	like(c.why ? c.why : "", "SCTP_STATE", "... and named");
+
+	/* An attribute type nobody knows is skipped, as before. */
+	nlh = flow_msg(buf, IPCTNL_MSG_CT_NEW, 0, IPPROTO_UDP, 1, 2);
+	mnl_attr_put_u8(nlh, 200, 1);
+	memset(&c, 0, sizeof(c));
+	nfct_dgram(&tp, buf, nlh->nlmsg_len, &col_ops, &c);
+	is_int(c.n, 1, "unknown top-level attribute: skipped");
+}
+
 int main(void)
 {
 	if (nfct_parser_init(&tp))
@@ -967,6 +1251,8 @@ int main(void)
 	test_hash();
 	test_tracker();
 	test_keys();
+	test_attrs();
+	test_guard();
 	test_options();
 	nfct_parser_free(&tp);
 	return done_testing();

@@ -17,6 +17,8 @@
 #include <time.h>
 
 #include <libmnl/libmnl.h>
+#include <linux/netfilter/nfnetlink.h>
+#include <linux/netfilter/nfnetlink_conntrack.h>
 #include <libnetfilter_conntrack/libnetfilter_conntrack.h>
 
 #include "harness.h"
@@ -298,6 +300,131 @@ static void test_time(struct nfpt *t)
 	ok(when >= before && when <= time(NULL) + 1, "... and it is now");
 }
 
+/* ---- what NFCT decodes since it uses libnetfilter_conntrack ------------- */
+
+static struct nlmsghdr *msg_begin(char *buf, uint16_t flags)
+{
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct nfgenmsg *g;
+
+	nlh->nlmsg_type = (uint16_t)(NFNL_SUBSYS_CTNETLINK << 8 |
+				     IPCTNL_MSG_CT_NEW);
+	nlh->nlmsg_flags = flags;
+	g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
+	g->nfgen_family = AF_INET;
+	return nlh;
+}
+
+static void put_tuple4(struct nlmsghdr *nlh, uint16_t which, uint32_t src,
+		       uint32_t dst, uint8_t proto, uint16_t sport,
+		       uint16_t dport, int zone)
+{
+	struct nlattr *t = mnl_attr_nest_start(nlh, which), *n;
+
+	n = mnl_attr_nest_start(nlh, CTA_TUPLE_IP);
+	mnl_attr_put_u32(nlh, CTA_IP_V4_SRC, htonl(src));
+	mnl_attr_put_u32(nlh, CTA_IP_V4_DST, htonl(dst));
+	mnl_attr_nest_end(nlh, n);
+	n = mnl_attr_nest_start(nlh, CTA_TUPLE_PROTO);
+	mnl_attr_put_u8(nlh, CTA_PROTO_NUM, proto);
+	mnl_attr_put_u16(nlh, CTA_PROTO_SRC_PORT, htons(sport));
+	mnl_attr_put_u16(nlh, CTA_PROTO_DST_PORT, htons(dport));
+	mnl_attr_nest_end(nlh, n);
+	if (zone >= 0)
+		mnl_attr_put_u16(nlh, CTA_TUPLE_ZONE, htons((uint16_t)zone));
+	mnl_attr_nest_end(nlh, t);
+}
+
+/* PRINTFLOW's conntrackd line of @nlh, after its date and tab. */
+static const char *ctd_line(struct nfpt *t, const struct nlmsghdr *nlh)
+{
+	struct nfct_flow f;
+	const char *got;
+
+	if (nfct_parse(&tp, nlh, nlh->nlmsg_len, &f))
+		bail_out("hand-built message: %s", f.why);
+	push(t, "in", &f, NFCT_EV_UPDATE, NULL, false);
+	got = nfpt_get(t, "cap2", "print");
+	got = got ? strchr(got, '\t') : NULL;
+	return got ? got + 1 : "";
+}
+
+static void test_new_fields(struct nfpt *t)
+{
+	static char buf[2048];
+	char want[1024];
+	struct nlmsghdr *nlh;
+	struct nlattr *n, *m;
+	uint8_t labels[16] = { 0 };
+
+	/* GRE keys in hex, as conntrack -L shows a PPTP call. */
+	nlh = msg_begin(buf, NLM_F_CREATE);
+	put_tuple4(nlh, CTA_TUPLE_ORIG, 0x0a010001, 0x0a020001, IPPROTO_GRE,
+		   0x1234, 0xabcd, -1);
+	put_tuple4(nlh, CTA_TUPLE_REPLY, 0x0a020001, 0x0a010001, IPPROTO_GRE,
+		   0xabcd, 0x1234, -1);
+	mnl_attr_put_u32(nlh, CTA_STATUS, htonl(IPS_CONFIRMED));
+	mnl_attr_put_u32(nlh, CTA_TIMEOUT, htonl(29));
+	is_str(ctd_line(t, nlh),
+	       "gre      47 29 src=10.1.0.1 dst=10.2.0.1 srckey=0x1234 "
+	       "dstkey=0xabcd [UNREPLIED] src=10.2.0.1 dst=10.1.0.1 "
+	       "srckey=0xabcd dstkey=0x1234",
+	       "conntrackd: GRE keys as srckey=0x.. dstkey=0x..");
+	lib_line(nlh, want, sizeof(want));
+	is_str(ctd_line(t, nlh), want, "... as libnetfilter_conntrack prints");
+
+	/* SCTP state after the timeout, directional zones, secctx, use. */
+	nlh = msg_begin(buf, NLM_F_MULTI);
+	put_tuple4(nlh, CTA_TUPLE_ORIG, 0x0a010001, 0x0a020001, IPPROTO_SCTP,
+		   40000, 9, 3);
+	put_tuple4(nlh, CTA_TUPLE_REPLY, 0x0a020001, 0x0a010001, IPPROTO_SCTP,
+		   9, 40000, 4);
+	mnl_attr_put_u32(nlh, CTA_STATUS,
+			 htonl(IPS_CONFIRMED | IPS_SEEN_REPLY | IPS_ASSURED));
+	mnl_attr_put_u32(nlh, CTA_TIMEOUT, htonl(210));
+	n = mnl_attr_nest_start(nlh, CTA_PROTOINFO);
+	m = mnl_attr_nest_start(nlh, CTA_PROTOINFO_SCTP);
+	mnl_attr_put_u8(nlh, CTA_PROTOINFO_SCTP_STATE, 4);
+	mnl_attr_put_u32(nlh, CTA_PROTOINFO_SCTP_VTAG_ORIGINAL, htonl(7));
+	mnl_attr_put_u32(nlh, CTA_PROTOINFO_SCTP_VTAG_REPLY, htonl(8));
+	mnl_attr_nest_end(nlh, m);
+	mnl_attr_nest_end(nlh, n);
+	n = mnl_attr_nest_start(nlh, CTA_SECCTX);
+	mnl_attr_put_strz(nlh, CTA_SECCTX_NAME, "system_u:object_r:x_t:s0");
+	mnl_attr_nest_end(nlh, n);
+	mnl_attr_put_u32(nlh, CTA_USE, htonl(1));
+	is_str(ctd_line(t, nlh),
+	       "sctp     132 210 ESTABLISHED src=10.1.0.1 dst=10.2.0.1 "
+	       "sport=40000 dport=9 zone-orig=3 src=10.2.0.1 dst=10.1.0.1 "
+	       "sport=9 dport=40000 zone-reply=4 [ASSURED] "
+	       "secctx=system_u:object_r:x_t:s0 use=1",
+	       "conntrackd: SCTP state, zone-orig/-reply, secctx, use");
+	lib_line(nlh, want, sizeof(want));
+	is_str(ctd_line(t, nlh), want, "... as libnetfilter_conntrack prints");
+
+	/* DCCP state; labels at the end, unnamed ones by number. */
+	nlh = msg_begin(buf, 0);
+	put_tuple4(nlh, CTA_TUPLE_ORIG, 0x0a010001, 0x0a020001, IPPROTO_DCCP,
+		   5001, 5002, -1);
+	put_tuple4(nlh, CTA_TUPLE_REPLY, 0x0a020001, 0x0a010001, IPPROTO_DCCP,
+		   5002, 5001, -1);
+	n = mnl_attr_nest_start(nlh, CTA_PROTOINFO);
+	m = mnl_attr_nest_start(nlh, CTA_PROTOINFO_DCCP);
+	mnl_attr_put_u8(nlh, CTA_PROTOINFO_DCCP_STATE, 4);
+	mnl_attr_nest_end(nlh, m);
+	mnl_attr_nest_end(nlh, n);
+	lib_line(nlh, want, sizeof(want));
+	is_str(ctd_line(t, nlh), want,
+	       "conntrackd: DCCP state as libnetfilter_conntrack prints");
+	labels[0] = 0x03;
+	mnl_attr_put(nlh, CTA_LABELS, sizeof(labels), labels);
+	is_str(ctd_line(t, nlh),
+	       "dccp     33 OPEN src=10.1.0.1 dst=10.2.0.1 sport=5001 "
+	       "dport=5002 src=10.2.0.1 dst=10.1.0.1 sport=5002 dport=5001 "
+	       "labels=0,1",
+	       "conntrackd: labels= last, bit numbers without a label map");
+}
+
 int main(void)
 {
 	static const struct nfp_plugin *const plugins[] = {
@@ -324,6 +451,7 @@ int main(void)
 	test_ulogd(t);
 	test_conntrackd(t);
 	test_against_lib(t);
+	test_new_fields(t);
 	test_time(t);
 	nfpt_free(t);
 	nfct_parser_free(&tp);

@@ -13,6 +13,10 @@
  *    LogFile in Stats mode): ctime(3) of the flow's end, a tab, then the
  *    entry as libnetfilter_conntrack prints it, e.g.
  *      Fri Mar  5 13:23:21 2010<TAB>tcp      6 src=... [ASSURED]
+ *    with what NFCT's newer keys add where conntrack prints them: the
+ *    SCTP or DCCP state after the timeout, srckey=0x.. dstkey=0x.. of
+ *    GRE, zone-orig= and zone-reply= after their tuple, secctx=, use=
+ *    and labels= (names, and bit numbers for unnamed labels).
  * Addresses come from the .str keys of IP2STR when that runs upstream,
  * else from the address keys themselves. The line is built in the
  * record's arena; nothing is kept. Never fails: a record without flow keys
@@ -78,6 +82,17 @@ enum pf_key {
 	K_CT_TCP_STATE,
 	K_START_SEC,
 	K_END_SEC,
+	K_ORIG_GRE_SKEY,
+	K_ORIG_GRE_DKEY,
+	K_REPLY_GRE_SKEY,
+	K_REPLY_GRE_DKEY,
+	K_CT_SCTP_STATE,
+	K_CT_DCCP_STATE,
+	K_CT_ZONE_ORIG,
+	K_CT_ZONE_REPLY,
+	K_CT_SECCTX,
+	K_CT_USE,
+	K_CT_LABELS,
 };
 
 #define OPT NFP_KEYF_OPTIONAL
@@ -124,6 +139,20 @@ static const struct nfp_key printflow_in[] = {
 			  "conntrackd format: delta-time" },
 	[K_END_SEC] = { "flow.end.sec", NFP_T_U32, OPT,
 			"conntrackd format: the line's time (else now)" },
+	[K_ORIG_GRE_SKEY] = { "orig.gre.srckey", NFP_T_U16, OPT,
+			      "conntrackd format: srckey= of GRE flows" },
+	[K_ORIG_GRE_DKEY] = { "orig.gre.dstkey", NFP_T_U16, OPT, NULL },
+	[K_REPLY_GRE_SKEY] = { "reply.gre.srckey", NFP_T_U16, OPT, NULL },
+	[K_REPLY_GRE_DKEY] = { "reply.gre.dstkey", NFP_T_U16, OPT, NULL },
+	[K_CT_SCTP_STATE] = { "ct.sctp.state", NFP_T_STRING, OPT, NULL },
+	[K_CT_DCCP_STATE] = { "ct.dccp.state", NFP_T_STRING, OPT, NULL },
+	[K_CT_ZONE_ORIG] = { "ct.zone.orig", NFP_T_U16, OPT,
+			     "conntrackd format: zone-orig=" },
+	[K_CT_ZONE_REPLY] = { "ct.zone.reply", NFP_T_U16, OPT,
+			      "conntrackd format: zone-reply=" },
+	[K_CT_SECCTX] = { "ct.secctx", NFP_T_STRING, OPT, NULL },
+	[K_CT_USE] = { "ct.use", NFP_T_U32, OPT, NULL },
+	[K_CT_LABELS] = { "ct.labels", NFP_T_STRING, OPT, NULL },
 	{ 0 }
 };
 #undef OPT
@@ -244,18 +273,26 @@ struct dir_keys {
 	unsigned int dport;	/* *.l4.dport */
 	unsigned int bytes;	/* *.raw.pktlen */
 	unsigned int pkts;	/* *.raw.pktcount */
+	unsigned int gre_skey;	/* *.gre.srckey */
+	unsigned int gre_dkey;	/* *.gre.dstkey */
+	unsigned int zone;	/* ct.zone.orig or ct.zone.reply */
+	const char *zone_tag;	/* "orig" or "reply" */
 };
 
 static const struct dir_keys orig_keys = {
 	K_ORIG_SADDR_STR, K_ORIG_DADDR_STR, K_ORIG_SADDR,
 	K_ORIG_DADDR,	  K_ORIG_PROTO,	    K_ORIG_SPORT,
 	K_ORIG_DPORT,	  K_ORIG_BYTES,	    K_ORIG_PKTS,
+	K_ORIG_GRE_SKEY,  K_ORIG_GRE_DKEY,  K_CT_ZONE_ORIG,
+	"orig",
 };
 
 static const struct dir_keys reply_keys = {
 	K_REPLY_SADDR_STR, K_REPLY_DADDR_STR, K_REPLY_SADDR,
 	K_REPLY_DADDR,	   K_REPLY_PROTO,     K_REPLY_SPORT,
 	K_REPLY_DPORT,	   K_REPLY_BYTES,     K_REPLY_PKTS,
+	K_REPLY_GRE_SKEY,  K_REPLY_GRE_DKEY,  K_CT_ZONE_REPLY,
+	"reply",
 };
 
 static void ulogd_ports(struct line *l, const struct nfp_rec *rec,
@@ -429,6 +466,12 @@ static void ctd_l4(struct line *l, const struct nfp_rec *rec,
 			put(l, "sport=%u dport=%u ", sp, dp);
 		return;
 	}
+	if (proto == IPPROTO_GRE) {
+		if (get_u16(rec, k->gre_skey, &sp) &&
+		    get_u16(rec, k->gre_dkey, &dp))
+			put(l, "srckey=0x%x dstkey=0x%x ", sp, dp);
+		return;
+	}
 	if (proto != IPPROTO_ICMP && proto != IPPROTO_ICMPV6)
 		return;
 	ok = proto == IPPROTO_ICMP ? get_u8(rec, K_ICMP_TYPE, &type) &&
@@ -450,6 +493,26 @@ static void ctd_l4(struct line *l, const struct nfp_rec *rec,
 	get_u16(rec, K_ICMP_ID, &id);
 	if (ok)
 		put(l, "type=%d code=%d id=%d ", type, code, id);
+}
+
+/* A directional zone, after its tuple, as zone-orig= or zone-reply=. */
+static void ctd_zone(struct line *l, const struct nfp_rec *rec,
+		     const struct dir_keys *k)
+{
+	uint16_t zone;
+
+	if (get_u16(rec, k->zone, &zone))
+		put(l, "zone-%s=%u ", k->zone_tag, zone);
+}
+
+/* A string key as "tag=value ", when it is there. */
+static void ctd_str(struct line *l, const struct nfp_rec *rec,
+		    unsigned int key, const char *tag)
+{
+	const struct nfp_value *v = nfp_get(rec, key);
+
+	if (v)
+		put(l, "%s%s ", tag, v->str.ptr);
 }
 
 static void ctd_addrs(struct line *l, const struct nfp_rec *rec,
@@ -513,8 +576,11 @@ static void format_conntrackd(struct line *l, const struct nfp_rec *rec)
 	ts = nfp_get(rec, K_CT_TCP_STATE);
 	if (ts)
 		put(l, "%s ", ts->str.ptr);
+	ctd_str(l, rec, K_CT_SCTP_STATE, "");
+	ctd_str(l, rec, K_CT_DCCP_STATE, "");
 	ctd_addrs(l, rec, &orig_keys);
 	ctd_l4(l, rec, &orig_keys, proto, false);
+	ctd_zone(l, rec, &orig_keys);
 	if (counted)
 		ctd_counters(l, rec, &orig_keys);
 	has_status = get_u32(rec, K_CT_STATUS, &status);
@@ -522,6 +588,7 @@ static void format_conntrackd(struct line *l, const struct nfp_rec *rec)
 		put(l, "[UNREPLIED] ");
 	ctd_addrs(l, rec, &reply_keys);
 	ctd_l4(l, rec, &reply_keys, proto, true);
+	ctd_zone(l, rec, &reply_keys);
 	if (counted)
 		ctd_counters(l, rec, &reply_keys);
 	if (has_status) {
@@ -535,11 +602,16 @@ static void format_conntrackd(struct line *l, const struct nfp_rec *rec)
 	/* The kernel sends neither a zero mark nor the default zone. */
 	if (get_u32(rec, K_CT_MARK, &v32) && v32)
 		put(l, "mark=%u ", v32);
+	ctd_str(l, rec, K_CT_SECCTX, "secctx=");
 	if (get_u16(rec, K_CT_ZONE, &zone) && zone)
 		put(l, "zone=%u ", zone);
 	if (get_u32(rec, K_START_SEC, &start) && get_u32(rec, K_END_SEC, &end))
 		put(l, "delta-time=%llu ",
 		    (unsigned long long)(end >= start ? end - start : 0));
+	if (get_u32(rec, K_CT_USE, &v32))
+		put(l, "use=%u ", v32);
+	/* Unlike conntrack, labels without a name show as bit numbers. */
+	ctd_str(l, rec, K_CT_LABELS, "labels=");
 	/* libnetfilter_conntrack drops the last blank. */
 	if (l->len && l->buf[l->len - 1] == ' ')
 		l->buf[--l->len] = '\0';

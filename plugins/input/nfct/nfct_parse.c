@@ -75,6 +75,7 @@ struct guard_nest;
 
 struct guard_rule {
 	uint8_t kind;			/* enum guard_kind */
+	bool alloc;			/* the library allocates for it */
 	const char *name;		/* for the reason */
 	const struct guard_nest *sub;	/* G_NEST: its members */
 };
@@ -86,6 +87,7 @@ struct guard_nest {
 
 #define R(k, n) { .kind = (k), .name = (n) }
 #define N(n, s) { .kind = G_NEST, .name = (n), .sub = (s) }
+#define A(k, n) { .kind = (k), .alloc = true, .name = (n) }
 
 static const struct guard_rule ip_rules[] = {
 	[CTA_IP_V4_SRC] = R(G_U32, "CTA_IP_V4_SRC"),
@@ -171,8 +173,9 @@ static const struct guard_nest natseq_nest = { CTA_NAT_SEQ_OFFSET_AFTER,
 
 static const struct guard_rule help_rules[] = {
 	[CTA_HELP_NAME] = R(G_STR, "CTA_HELP_NAME"),
+	[CTA_HELP_INFO] = A(G_ANY, "CTA_HELP_INFO"),
 };
-static const struct guard_nest help_nest = { CTA_HELP_NAME, help_rules };
+static const struct guard_nest help_nest = { CTA_HELP_INFO, help_rules };
 
 static const struct guard_rule secctx_rules[] = {
 	[CTA_SECCTX_NAME] = R(G_STR, "CTA_SECCTX_NAME"),
@@ -212,84 +215,86 @@ static const struct guard_rule top_rules[] = {
 	[CTA_NAT_SEQ_ADJ_REPLY] = N("CTA_NAT_SEQ_ADJ_REPLY", &natseq_nest),
 	[CTA_SECMARK] = R(G_U32, "CTA_SECMARK"),
 	[CTA_ZONE] = R(G_U16, "CTA_ZONE"),
-	[CTA_SECCTX] = N("CTA_SECCTX", &secctx_nest),
+	[CTA_SECCTX] = { .kind = G_NEST, .alloc = true, .name = "CTA_SECCTX",
+			 .sub = &secctx_nest },
 	[CTA_TIMESTAMP] = N("CTA_TIMESTAMP", &tstamp_nest),
+	[CTA_LABELS] = A(G_ANY, "CTA_LABELS"),
+	[CTA_LABELS_MASK] = A(G_ANY, "CTA_LABELS_MASK"),
 	[CTA_SYNPROXY] = N("CTA_SYNPROXY", &synproxy_nest),
 };
 static const struct guard_nest top_nest = { CTA_SYNPROXY, top_rules };
 
 #undef R
 #undef N
+#undef A
 
-/* What the guard saw besides bad lengths. */
+/* What the guard saw. */
 struct guard_seen {
 	bool alloc;		/* labels, secctx or helper info: ct allocates */
+	uint32_t top;		/* bit n: a top-level attribute of type n */
 	const char *why;	/* the reason to refuse, or NULL */
 };
 
-static bool guard_walk(const void *p, int len, const struct guard_nest *g,
-		       struct guard_seen *seen, unsigned int depth);
+static const uint8_t guard_size[] = {
+	[G_U8] = 1, [G_U16] = 2, [G_U32] = 4, [G_U64] = 8,
+	[G_IN6] = 16, [G_FLAGS] = 2,
+};
 
-static bool guard_attr(const struct nlattr *a, const struct guard_rule *r,
-		       struct guard_seen *seen, unsigned int depth)
+/*
+ * Walk the attributes in [@p, @p + @len) as libmnl's mnl_attr_for_each()
+ * would (stop at the first that does not fit), by hand: this runs for
+ * every message, and libmnl's accessors are calls into a shared library.
+ */
+static bool guard_walk(const uint8_t *p, int len, const struct guard_nest *g,
+		       struct guard_seen *seen, uint32_t *present)
 {
-	static const uint8_t size[] = {
-		[G_U8] = 1, [G_U16] = 2, [G_U32] = 4, [G_U64] = 8,
-		[G_IN6] = 16, [G_FLAGS] = 2,
-	};
-	uint16_t n = mnl_attr_get_payload_len(a);
+	while (len >= NLA_HDRLEN) {
+		const struct nlattr *a = (const struct nlattr *)p;
+		unsigned int alen = a->nla_len, type, n;
+		const struct guard_rule *r;
 
-	switch (r->kind) {
-	case G_ANY:
-		return true;
-	case G_U8:
-	case G_U16:
-	case G_U32:
-	case G_U64:
-	case G_IN6:
-	case G_FLAGS:
-		if (n == size[r->kind])
-			return true;
-		break;
-	case G_STR:
-		if (n && memchr(mnl_attr_get_payload(a), '\0', n))
-			return true;
-		break;
-	case G_NEST:
-		if (n && n < MNL_ATTR_HDRLEN)
+		if (alen < NLA_HDRLEN || alen > (unsigned int)len)
 			break;
-		return guard_walk(mnl_attr_get_payload(a), n, r->sub, seen,
-				  depth + 1);
-	case G_BAD:
-		seen->why = r->name;
-		return false;
-	}
-	seen->why = r->name;
-	return false;
-}
-
-static bool guard_walk(const void *p, int len, const struct guard_nest *g,
-		       struct guard_seen *seen, unsigned int depth)
-{
-	const struct nlattr *a = p;
-
-	while (mnl_attr_ok(a, len)) {
-		uint16_t type = mnl_attr_get_type(a);
-
-		if (depth == 0 && (type == CTA_LABELS ||
-				   type == CTA_LABELS_MASK ||
-				   type == CTA_SECCTX))
-			seen->alloc = true;
-		if (depth == 1 && g == &help_nest && type == CTA_HELP_INFO)
-			seen->alloc = true;
-		if (type <= g->max && !guard_attr(a, &g->rule[type], seen,
-						  depth))
-			return false;
-		len -= (int)MNL_ALIGN(a->nla_len);
-		a = (const struct nlattr *)((const char *)a +
-					    MNL_ALIGN(a->nla_len));
+		type = a->nla_type & NLA_TYPE_MASK;
+		n = alen - NLA_HDRLEN;
+		if (present && type < 32)
+			*present |= 1u << type;
+		if (type <= g->max) {
+			r = &g->rule[type];
+			seen->alloc |= r->alloc;
+			switch (r->kind) {
+			case G_ANY:
+				break;
+			case G_STR:
+				if (!n || !memchr(p + NLA_HDRLEN, '\0', n))
+					goto bad;
+				break;
+			case G_NEST:
+				if (n && n < NLA_HDRLEN)
+					goto bad;
+				if (!guard_walk(p + NLA_HDRLEN, (int)n, r->sub,
+						seen, NULL))
+					return false;
+				break;
+			case G_BAD:
+				goto bad;
+			default:
+				if (n != guard_size[r->kind])
+					goto bad;
+				break;
+			}
+		}
+		alen = NLA_ALIGN(alen);
+		if (alen >= (unsigned int)len)
+			break;
+		p += alen;
+		len -= (int)alen;
 	}
 	return true;
+bad:
+	seen->why = g->rule[((const struct nlattr *)p)->nla_type &
+			    NLA_TYPE_MASK].name;
+	return false;
 }
 
 /* ---- the library's object into ours -------------------------------------- */
@@ -376,26 +381,31 @@ static const struct dir_attrs dir_master = {
 	ATTR_MASTER_PORT_DST, -1,
 };
 
-/* Fill @t from the direction @d of @ct; false when it has nothing. */
+/*
+ * Fill @t from the direction @d of @ct; false when it has nothing. The
+ * addresses of @family are looked for first: the kernel sends those.
+ */
 static bool get_tuple(const struct nf_conntrack *ct,
-		      const struct dir_attrs *d, struct nfct_tuple *t)
+		      const struct dir_attrs *d, uint8_t family,
+		      struct nfct_tuple *t)
 {
 	const void *s, *x;
 	const uint16_t *p1, *p2;
 	const uint8_t *u8;
+	int i;
 
-	if ((s = nfct_get_attr(ct, d->v6src)) &&
-	    (x = nfct_get_attr(ct, d->v6dst))) {
-		memcpy(t->src, s, 16);
-		memcpy(t->dst, x, 16);
-		t->l3 = AF_INET6;
-		t->has |= NFCT_TUP_IP;
-	} else if ((s = nfct_get_attr(ct, d->v4src)) &&
-		   (x = nfct_get_attr(ct, d->v4dst))) {
-		memcpy(t->src, s, 4);
-		memcpy(t->dst, x, 4);
-		t->l3 = AF_INET;
-		t->has |= NFCT_TUP_IP;
+	for (i = 0; i < 2; i++) {
+		bool v6 = (family == AF_INET6) == (i == 0);
+
+		s = nfct_get_attr(ct, v6 ? d->v6src : d->v4src);
+		x = s ? nfct_get_attr(ct, v6 ? d->v6dst : d->v4dst) : NULL;
+		if (x) {
+			memcpy(t->src, s, v6 ? 16 : 4);
+			memcpy(t->dst, x, v6 ? 16 : 4);
+			t->l3 = v6 ? AF_INET6 : AF_INET;
+			t->has |= NFCT_TUP_IP;
+			break;
+		}
 	}
 	if ((u8 = nfct_get_attr(ct, d->l4proto))) {
 		t->proto = *u8;
@@ -475,9 +485,15 @@ static void get_labels(const struct nf_conntrack *ct, struct nfct_flow *out)
 	out->has |= NFCT_HAS_LABELS;
 }
 
-/* What is not part of a tuple. */
+#define HAS(t) (top & (1u << (t)))
+
+/*
+ * What is not part of a tuple, asked of the library only when the guard
+ * saw the top-level attribute that holds it (@top): most messages carry
+ * few of them, and every question is a call into the library.
+ */
 static void get_meta(struct nfct_parser *p, const struct nf_conntrack *ct,
-		     struct nfct_flow *out)
+		     uint32_t top, struct nfct_flow *out)
 {
 	const uint32_t *u32;
 	const uint64_t *p1, *p2;
@@ -492,63 +508,76 @@ static void get_meta(struct nfct_parser *p, const struct nf_conntrack *ct,
 			out->has |= (bit);                                   \
 		}                                                            \
 	} while (0)
-	GET32(ATTR_STATUS, status, NFCT_HAS_STATUS);
-	GET32(ATTR_MARK, mark, NFCT_HAS_MARK);
-	GET32(ATTR_ID, id, NFCT_HAS_ID);
-	GET32(ATTR_TIMEOUT, timeout, NFCT_HAS_TIMEOUT);
-	GET32(ATTR_USE, use, NFCT_HAS_USE);
-	if ((u16 = nfct_get_attr(ct, ATTR_ZONE))) {
+	if (HAS(CTA_STATUS))
+		GET32(ATTR_STATUS, status, NFCT_HAS_STATUS);
+	if (HAS(CTA_MARK))
+		GET32(ATTR_MARK, mark, NFCT_HAS_MARK);
+	if (HAS(CTA_ID))
+		GET32(ATTR_ID, id, NFCT_HAS_ID);
+	if (HAS(CTA_TIMEOUT))
+		GET32(ATTR_TIMEOUT, timeout, NFCT_HAS_TIMEOUT);
+	if (HAS(CTA_USE))
+		GET32(ATTR_USE, use, NFCT_HAS_USE);
+	if (HAS(CTA_ZONE) && (u16 = nfct_get_attr(ct, ATTR_ZONE))) {
 		out->zone = *u16;
 		out->has |= NFCT_HAS_ZONE;
 	}
-	if ((p1 = nfct_get_attr(ct, ATTR_ORIG_COUNTER_PACKETS)) &&
+	if (HAS(CTA_COUNTERS_ORIG) &&
+	    (p1 = nfct_get_attr(ct, ATTR_ORIG_COUNTER_PACKETS)) &&
 	    (p2 = nfct_get_attr(ct, ATTR_ORIG_COUNTER_BYTES))) {
 		out->pkts[0] = *p1;
 		out->bytes[0] = *p2;
 		out->has |= NFCT_HAS_CTR_ORIG;
 	}
-	if ((p1 = nfct_get_attr(ct, ATTR_REPL_COUNTER_PACKETS)) &&
+	if (HAS(CTA_COUNTERS_REPLY) &&
+	    (p1 = nfct_get_attr(ct, ATTR_REPL_COUNTER_PACKETS)) &&
 	    (p2 = nfct_get_attr(ct, ATTR_REPL_COUNTER_BYTES))) {
 		out->pkts[1] = *p1;
 		out->bytes[1] = *p2;
 		out->has |= NFCT_HAS_CTR_REPLY;
 	}
-	if ((p1 = nfct_get_attr(ct, ATTR_TIMESTAMP_START))) {
-		out->ts_start = *p1;
-		out->has |= NFCT_HAS_TS_START;
+	if (HAS(CTA_TIMESTAMP)) {
+		if ((p1 = nfct_get_attr(ct, ATTR_TIMESTAMP_START))) {
+			out->ts_start = *p1;
+			out->has |= NFCT_HAS_TS_START;
+		}
+		if ((p1 = nfct_get_attr(ct, ATTR_TIMESTAMP_STOP))) {
+			out->ts_stop = *p1;
+			out->has |= NFCT_HAS_TS_STOP;
+		}
 	}
-	if ((p1 = nfct_get_attr(ct, ATTR_TIMESTAMP_STOP))) {
-		out->ts_stop = *p1;
-		out->has |= NFCT_HAS_TS_STOP;
-	}
-	if ((s = nfct_get_attr(ct, ATTR_HELPER_NAME)) && *s) {
+	if (HAS(CTA_HELP) && (s = nfct_get_attr(ct, ATTR_HELPER_NAME)) && *s) {
 		size_t n = strnlen(s, NFCT_HELPER_LEN - 1);
 
 		memcpy(out->helper, s, n);
 		out->helper[n] = '\0';
 		out->has |= NFCT_HAS_HELPER;
 	}
-	if ((u8 = nfct_get_attr(ct, ATTR_TCP_STATE))) {
-		out->tcp_state = *u8;
-		out->has |= NFCT_HAS_TCP_STATE;
+	if (HAS(CTA_PROTOINFO)) {
+		if ((u8 = nfct_get_attr(ct, ATTR_TCP_STATE))) {
+			out->tcp_state = *u8;
+			out->has |= NFCT_HAS_TCP_STATE;
+		}
+		if ((u8 = nfct_get_attr(ct, ATTR_SCTP_STATE))) {
+			out->sctp_state = *u8;
+			out->has |= NFCT_HAS_SCTP_STATE;
+		}
+		GET32(ATTR_SCTP_VTAG_ORIG, vtag[0], NFCT_HAS_VTAG_ORIG);
+		GET32(ATTR_SCTP_VTAG_REPL, vtag[1], NFCT_HAS_VTAG_REPLY);
+		if ((u8 = nfct_get_attr(ct, ATTR_DCCP_STATE))) {
+			out->dccp_state = *u8;
+			out->has |= NFCT_HAS_DCCP_STATE;
+		}
+		if ((u8 = nfct_get_attr(ct, ATTR_DCCP_ROLE))) {
+			out->dccp_role = *u8;
+			out->has |= NFCT_HAS_DCCP_ROLE;
+		}
 	}
-	if ((u8 = nfct_get_attr(ct, ATTR_SCTP_STATE))) {
-		out->sctp_state = *u8;
-		out->has |= NFCT_HAS_SCTP_STATE;
+	if (HAS(CTA_SYNPROXY)) {
+		GET32(ATTR_SYNPROXY_ISN, syn_isn, NFCT_HAS_SYN_ISN);
+		GET32(ATTR_SYNPROXY_ITS, syn_its, NFCT_HAS_SYN_ITS);
+		GET32(ATTR_SYNPROXY_TSOFF, syn_tsoff, NFCT_HAS_SYN_TSOFF);
 	}
-	GET32(ATTR_SCTP_VTAG_ORIG, vtag[0], NFCT_HAS_VTAG_ORIG);
-	GET32(ATTR_SCTP_VTAG_REPL, vtag[1], NFCT_HAS_VTAG_REPLY);
-	if ((u8 = nfct_get_attr(ct, ATTR_DCCP_STATE))) {
-		out->dccp_state = *u8;
-		out->has |= NFCT_HAS_DCCP_STATE;
-	}
-	if ((u8 = nfct_get_attr(ct, ATTR_DCCP_ROLE))) {
-		out->dccp_role = *u8;
-		out->has |= NFCT_HAS_DCCP_ROLE;
-	}
-	GET32(ATTR_SYNPROXY_ISN, syn_isn, NFCT_HAS_SYN_ISN);
-	GET32(ATTR_SYNPROXY_ITS, syn_its, NFCT_HAS_SYN_ITS);
-	GET32(ATTR_SYNPROXY_TSOFF, syn_tsoff, NFCT_HAS_SYN_TSOFF);
 #undef GET32
 	if (p->dirty) {
 		get_labels(ct, out);
@@ -557,6 +586,9 @@ static void get_meta(struct nfct_parser *p, const struct nf_conntrack *ct,
 			out->has |= NFCT_HAS_SECCTX;
 	}
 }
+
+#undef HAS
+#define HAS(t) (top & (1u << (t)))
 
 /* ---- messages ------------------------------------------------------------ */
 
@@ -569,6 +601,7 @@ int nfct_parse(struct nfct_parser *p, const void *msg, size_t len,
 	const struct nf_conntrack *ct;
 	const void *attrs;
 	uint8_t subsys, type;
+	uint32_t top;
 	int err, alen;
 
 	memset(out, 0, sizeof(*out));
@@ -601,7 +634,7 @@ int nfct_parse(struct nfct_parser *p, const void *msg, size_t len,
 	/* The library sees nlmsg_len bytes, never the padding after them. */
 	attrs = (const char *)nfg + sizeof(*nfg);
 	alen = (int)(nlh->nlmsg_len - NLMSG_HDRLEN - sizeof(*nfg));
-	if (!guard_walk(attrs, alen, &top_nest, &seen, 0)) {
+	if (!guard_walk(attrs, alen, &top_nest, &seen, &seen.top)) {
 		out->why = seen.why;
 		return -EBADMSG;
 	}
@@ -618,7 +651,9 @@ int nfct_parse(struct nfct_parser *p, const void *msg, size_t len,
 		return -EBADMSG;
 	}
 	ct = p->ct;
-	if (get_tuple(ct, &dir_orig, &out->orig))
+	top = seen.top;
+	if (HAS(CTA_TUPLE_ORIG) &&
+	    get_tuple(ct, &dir_orig, out->family, &out->orig))
 		out->has |= NFCT_HAS_ORIG;
 	/* A conntrack entry without its original addresses is no entry. */
 	if (!(out->orig.has & NFCT_TUP_IP) ||
@@ -626,24 +661,32 @@ int nfct_parse(struct nfct_parser *p, const void *msg, size_t len,
 		out->why = "no original tuple";
 		return -EBADMSG;
 	}
-	if (nfct_attr_is_set(ct, ATTR_ICMP_TYPE) > 0 &&
-	    nfct_attr_is_set(ct, ATTR_ICMP_CODE) > 0) {
-		out->orig.icmp_type = nfct_get_attr_u8(ct, ATTR_ICMP_TYPE);
-		out->orig.icmp_code = nfct_get_attr_u8(ct, ATTR_ICMP_CODE);
-		out->orig.has |= NFCT_TUP_ICMP;
+	if (out->orig.proto == IPPROTO_ICMP ||
+	    out->orig.proto == IPPROTO_ICMPV6) {
+		const uint8_t *ty = nfct_get_attr(ct, ATTR_ICMP_TYPE);
+		const uint8_t *co = nfct_get_attr(ct, ATTR_ICMP_CODE);
+		const uint16_t *id = nfct_get_attr(ct, ATTR_ICMP_ID);
+
+		if (ty && co) {
+			out->orig.icmp_type = *ty;
+			out->orig.icmp_code = *co;
+			out->orig.has |= NFCT_TUP_ICMP;
+		}
+		if (id) {
+			out->orig.icmp_id = ntohs(*id);
+			out->orig.has |= NFCT_TUP_ICMP_ID;
+		}
 	}
-	if (nfct_attr_is_set(ct, ATTR_ICMP_ID) > 0) {
-		out->orig.icmp_id = ntohs(nfct_get_attr_u16(ct, ATTR_ICMP_ID));
-		out->orig.has |= NFCT_TUP_ICMP_ID;
-	}
-	if (get_tuple(ct, &dir_reply, &out->reply)) {
+	if (HAS(CTA_TUPLE_REPLY) &&
+	    get_tuple(ct, &dir_reply, out->family, &out->reply)) {
 		out->has |= NFCT_HAS_REPLY;
 		if (out->orig.has & NFCT_TUP_ICMP)
 			reply_icmp(attrs, alen, &out->reply);
 	}
-	if (get_tuple(ct, &dir_master, &out->master))
+	if (HAS(CTA_TUPLE_MASTER) &&
+	    get_tuple(ct, &dir_master, out->family, &out->master))
 		out->has |= NFCT_HAS_MASTER;
-	get_meta(p, ct, out);
+	get_meta(p, ct, top, out);
 	return 0;
 }
 
