@@ -28,7 +28,7 @@
 #   udp:PORT                 one datagram from the client to PORT and the
 #                            server's answer
 #   sleep:SECONDS
-# Each exchange waits for its packets to arrive (2 s at most each) and
+# Each exchange waits for its packets to arrive (5 s at most each) and
 # the process exits 1 with a message if one did not. Between steps of the
 # SCTP association it sleeps PAUSE seconds (env NFPT_PAUSE, 0.1), so that
 # each state change is its own conntrack event.
@@ -44,7 +44,7 @@ import time
 CLONE_NEWNET = 0x40000000
 IPPROTO_GRE = 47
 IPPROTO_SCTP = 132
-WAIT = 2.0
+WAIT = 5.0
 PAUSE = float(os.environ.get("NFPT_PAUSE", "0.1"))
 
 libc = ctypes.CDLL(None, use_errno=True)
