@@ -10,7 +10,8 @@
 # follows is tracked with its keys), a GREv0 flow (keys 0), two SCTP
 # associations (one left established, one shut down), UDP flows put in
 # zones by nft (`ct zone set`, `ct original zone set`, `ct reply zone set`
-# at raw priority) and one labelled by name (`ct label set`). The kernel
+# at raw priority), one labelled by name (`ct label set`) and a TCP
+# connection through SYNPROXY (nft `synproxy`). The kernel
 # has no SCTP and no GRE endpoint: nfct-craft.py makes the packets with
 # raw sockets, checksums included.
 #
@@ -19,7 +20,10 @@
 # through PRINTFLOW's conntrackd layout; polling (dumps, JSON, no label
 # file); events with the table (DESTROY records, JSON). `conntrack -E`
 # and `conntrack -L` (-o extended,labels,id) are the reference: every
-# value nfpipe gives must be conntrack's, and be what was sent.
+# value nfpipe gives must be conntrack's, and be what was sent. conntrack
+# prints no SCTP vtag and nothing of SYNPROXY: those are compared with the
+# packets (the tags sent; tcpdump on the gateway for SYNPROXY's ISN and
+# timestamps).
 #
 # Label names: nft reads them from /etc/connlabel.conf, conntrack from
 # /etc/xtables/connlabel.conf (fixed paths, no option). Neither file is
@@ -36,6 +40,7 @@ need_cmd nft nftables
 need_cmd python3 python3
 need_cmd unshare util-linux
 need_cmd ping iputils-ping
+need_cmd tcpdump tcpdump
 
 CRAFT=$NFPT_SRC/nfct-craft.py
 # PPTP call IDs: the PNS (client) and the PAC (server); a GREv0 key.
@@ -52,6 +57,8 @@ P_ZONE=7007
 P_ZORIG=7008
 P_ZREPLY=7009
 P_LABEL=7100
+# TCP port behind SYNPROXY.
+P_SYNPROXY=8081
 
 # --- /etc seen through an overlay, for nft and conntrack only ---------
 
@@ -87,11 +94,14 @@ table ip nfpt {
 		udp dport $P_ZORIG ct original zone set 8
 		udp dport $P_ZREPLY ct reply zone set 9
 		udp sport $P_ZREPLY ct reply zone set 9
+		tcp dport $P_SYNPROXY tcp flags syn notrack
 	}
 	chain forw {
 		type filter hook forward priority filter; policy accept;
 		tcp dport 1723 ct helper set "pptp-std"
 		udp dport $P_LABEL ct label set nfptblue ct label set nfptred ct label set 33
+		tcp dport $P_SYNPROXY ct state invalid,untracked synproxy mss 1460 wscale 7 timestamp sack-perm
+		tcp dport $P_SYNPROXY ct state invalid drop
 		ct state new counter
 	}
 }
@@ -101,6 +111,8 @@ if ! "${WITH_ETC[@]}" ip netns exec "$NS_G" nft -f "$T/rules.nft" \
 	diag_file "$T/nft.err"
 	bail_out "nft refused the ruleset"
 fi
+# SYNPROXY needs the client's third packet to be invalid to conntrack.
+nsx "$NS_G" sysctl -qw net.netfilter.nf_conntrack_tcp_loose=0
 
 write_conf ct <<EOF
 stack=ev:NFCT,jev:JSON
@@ -214,6 +226,12 @@ zero()
 CT_PID=$!
 NFPT_PIDS="$NFPT_PIDS $CT_PID"
 nfpiped_start ct || bail_out "nfpiped did not start"
+# The SYNs and SYN-ACKs on both sides of the gateway, for SYNPROXY's values.
+bg_ns "$NS_G" tcpdump -i any -nn -S -l \
+	"tcp port $P_SYNPROXY and tcp[tcpflags] & tcp-syn != 0" \
+	>"$T/syn.txt" 2>"$T/tcpdump.err"
+wait_for 5 grep -q 'listening on' "$T/tcpdump.err" ||
+	bail_out "tcpdump did not start: $(head -1 "$T/tcpdump.err")"
 sleep 0.3
 
 check "traffic: PPTP call, GREv1 and GREv0, two SCTP associations, UDP" \
@@ -221,7 +239,8 @@ check "traffic: PPTP call, GREv1 and GREv0, two SCTP associations, UDP" \
 	10.77.1.2 10.77.2.2 "pptp:$PNS_CALL:$PAC_CALL" "grev0:$GRE0_KEY" \
 	"sctp:5001:6001:$CTAG1:$STAG1:established" \
 	"sctp:5002:6002:$CTAG2:$STAG2:closed" sctpbad:5003:6003 \
-	"udp:$P_ZONE" "udp:$P_ZORIG" "udp:$P_ZREPLY" "udp:$P_LABEL"
+	"udp:$P_ZONE" "udp:$P_ZORIG" "udp:$P_ZREPLY" "udp:$P_LABEL" \
+	"tcp:$P_SYNPROXY"
 
 # The flows, by conntrack's ids.
 sleep 0.3
@@ -234,9 +253,10 @@ ZONE=$(ct_id "$T/ct.txt" "udp +17 .* dport=$P_ZONE ")
 ZORIG=$(ct_id "$T/ct.txt" "udp +17 .* dport=$P_ZORIG ")
 ZREPLY=$(ct_id "$T/ct.txt" "udp +17 .* dport=$P_ZREPLY ")
 LABEL=$(ct_id "$T/ct.txt" "udp +17 .* dport=$P_LABEL ")
+SYNP=$(ct_id "$T/ct.txt" "tcp +6 .* dport=$P_SYNPROXY ")
 is "$(for i in "$GRE1" "$GRE0" "$PPTP" "$SCTP1" "$SCTP2" "$ZONE" "$ZORIG" \
-	"$ZREPLY" "$LABEL"; do [ -n "$i" ] && echo y; done | wc -l)" 9 \
-	"conntrack -E saw all nine connections"
+	"$ZREPLY" "$LABEL" "$SYNP"; do [ -n "$i" ] && echo y; done | wc -l)" 10 \
+	"conntrack -E saw all ten connections"
 
 # A dump after the last flow: the polling instance has every flow with
 # its labels; conntrack -L right after is the kernel's view to compare.
@@ -249,7 +269,7 @@ sleep 0.6
 # deletes entry by entry and stops at the first it cannot find (the GRE
 # entry the PPTP helper removes with its master).
 nsx "$NS_G" conntrack -F >/dev/null 2>&1
-wait_for 5 eval '[ "$(grep -c "\[DESTROY\]" "$T/ct.txt")" -ge 9 ]'
+wait_for 5 eval '[ "$(grep -c "\[DESTROY\]" "$T/ct.txt")" -ge 10 ]'
 ndestroy=$(grep -c '\[DESTROY\]' "$T/ct.txt")
 wait_for 5 eval '[ "$(js "$T/ev.json" ct.id ct.event=4 | wc -l)" -ge $ndestroy ]'
 nfpiped_stop
@@ -359,6 +379,37 @@ is "$(js "$T/ev.json" $ZKEYS ct.id="$ZREPLY" | zero | sort -u)" \
 is "$(for i in "$ZONE" "$ZORIG" "$ZREPLY"; do
 	js "$T/poll.json" $ZKEYS ct.id="$i" | tail -1; done | zero | tr '\n' ' ')" \
 	"7 0 0 0 8 0 0 0 9 " "the three zones in the dumps too"
+
+# --- SYNPROXY (conntrack prints none of it: compared with the packets) ----
+
+# syn_field IFACE DIR FLAGS FIELD: FIELD (seq, or TS val) of the SYN or
+# SYN-ACK tcpdump saw on the gateway's IFACE in direction DIR (In, Out).
+syn_field()
+{
+	grep -E "^[0-9:.]+ $1 +$2 +IP .* Flags \[$3\]" "$T/syn.txt" | head -1 |
+		sed -n "s/.*[ ,]$4 \([0-9]*\).*/\1/p"
+}
+# SYNPROXY answered the client's SYN itself (g0 Out) with its cookie as
+# ISN and its own timestamp, then the server's SYN-ACK came in on g1; the
+# kernel shifts the server's timestamps by tsoff from there on.
+isn=$(syn_field g0 Out 'S\.' seq)
+its=$(syn_field g0 Out 'S\.' 'TS val')
+sts=$(syn_field g1 In 'S\.' 'TS val')
+ok "$([ -n "$isn" ] && [ -n "$sts" ] &&
+	[ "$isn" != "$(syn_field g1 In 'S\.' seq)" ]; echo $?)" \
+	"SYNPROXY answered the SYN itself (its SYN-ACK is not the server's)"
+if [ -n "$its" ] && [ -n "$sts" ]; then
+	want="$isn $its $(((sts - its) & 0xffffffff))"
+else
+	want="(no SYN-ACK seen)"
+	diag_file "$T/syn.txt"
+fi
+SPKEYS=ct.synproxy.isn,ct.synproxy.its,ct.synproxy.tsoff
+is "$(js "$T/ev.json" $SPKEYS ct.id="$SYNP" ct.event=2 | grep -v -- - |
+	sort -u | tail -1)" "$want" \
+	"ct.synproxy.isn/its/tsoff = the proxy's ISN and timestamp, the server's offset"
+is "$(js "$T/poll.json" $SPKEYS ct.id="$SYNP" | tail -1)" "$want" \
+	"the same in the dumps"
 
 # --- ct.use (dumps only: events do not carry it) ---------------------------
 

@@ -27,6 +27,8 @@
 #   sctpbad:SPORT:DPORT      an SCTP INIT whose checksum is wrong
 #   udp:PORT                 one datagram from the client to PORT and the
 #                            server's answer
+#   tcp:PORT                 a TCP connection from the client to PORT:
+#                            three octets each way, then closed
 #   sleep:SECONDS
 # Each exchange waits for its packets to arrive (5 s at most each) and
 # the process exits 1 with a message if one did not. Between steps of the
@@ -170,12 +172,12 @@ def recv_exact(sock, n):
     while len(data) < n:
         left = end - time.monotonic()
         if left <= 0:
-            fail("PPTP: %d of %d octets" % (len(data), n))
+            fail("TCP: %d of %d octets" % (len(data), n))
         r, _, _ = select.select([sock], [], [], left)
         if r:
             chunk = sock.recv(n - len(data))
             if not chunk:
-                fail("PPTP: connection closed")
+                fail("TCP: connection closed")
             data += chunk
     return data
 
@@ -313,6 +315,38 @@ def step_udp(ns, addr, port):
     ss.close()
 
 
+# --- TCP -----------------------------------------------------------------
+
+def step_tcp(ns, addr, port):
+    """A TCP connection from the client: it says hi, the server answers.
+
+    The client speaks first: behind SYNPROXY the server's socket may be
+    completed only by the client's first segment (the proxy's own ACK to
+    the server was seen ignored on 6.18, and the server then sends its
+    SYN-ACK again a second later)."""
+    enter(ns[1])
+    lsn = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    lsn.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    lsn.bind((addr[1], port))
+    lsn.listen(1)
+    lsn.settimeout(WAIT)
+    enter(ns[0])
+    try:
+        cli = socket.create_connection((addr[1], port), timeout=WAIT)
+        cli.sendall(b"hi\n")
+        srv, _ = lsn.accept()
+        if recv_exact(srv, 3) != b"hi\n":
+            fail("TCP to port %d: wrong question" % port)
+        srv.sendall(b"hello\n")
+        if recv_exact(cli, 6) != b"hello\n":
+            fail("TCP to port %d: wrong answer" % port)
+    except OSError as e:
+        fail("TCP to port %d: %s" % (port, e))
+    srv.close()
+    cli.close()
+    lsn.close()
+
+
 def main():
     if len(sys.argv) < 6:
         fail("usage: CLIENT_NS SERVER_NS CLIENT_ADDR SERVER_ADDR STEP...")
@@ -329,6 +363,8 @@ def main():
                       int(f[4], 0), f[5])
         elif f[0] == "sctpbad":
             step_sctp_bad(ns, addr, int(f[1]), int(f[2]))
+        elif f[0] == "tcp":
+            step_tcp(ns, addr, int(f[1]))
         elif f[0] == "udp":
             step_udp(ns, addr, int(f[1]))
         elif f[0] == "sleep":
