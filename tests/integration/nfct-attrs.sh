@@ -67,10 +67,12 @@ SP_OPTS="mss 1460 wscale 7 timestamp sack-perm"
 [ -e /etc/xtables/connlabel.conf ] && had_ct_labels=1 || had_ct_labels=0
 mkdir -p "$T/etc/xtables" "$T/ovl"
 # nft's names; conntrack's names every bit (it prints no unnamed bit);
-# NFCT's leaves bit 33 unnamed. libnetfilter_conntrack's map refuses
-# names with '_'.
+# NFCT's leaves bits 7 (below its highest name: the library says "") and
+# 33 (above it: the library says NULL) unnamed. libnetfilter_conntrack's
+# map takes only names of letters, digits, '-' and spaces.
 printf '5 nfptblue\n12 nfptred\n' >"$T/etc/connlabel.conf"
-printf '5 nfptblue\n12 nfptred\n33 bit33\n' >"$T/etc/xtables/connlabel.conf"
+printf '5 nfptblue\n7 bit7\n12 nfptred\n33 bit33\n' \
+	>"$T/etc/xtables/connlabel.conf"
 printf '# nfct-attrs.sh\n5 nfptblue\n12 nfptred\n' >"$T/connlabel.conf"
 # "${WITH_ETC[@]}" CMD...: CMD with that /etc. An array, not a function,
 # so that `"${WITH_ETC[@]}" ... &` leaves the command's own PID in $!.
@@ -101,7 +103,8 @@ table ip nfpt {
 	chain forw {
 		type filter hook forward priority filter; policy accept;
 		tcp dport 1723 ct helper set "pptp-std"
-		udp dport $P_LABEL ct label set nfptblue ct label set nfptred ct label set 33
+		udp dport $P_LABEL ct label set nfptblue ct label set 7 \
+			ct label set nfptred ct label set 33
 		tcp dport $P_SYNPROXY ct state invalid,untracked synproxy $SP_OPTS
 		tcp dport $P_SYNPROXY ct state invalid drop
 		ct state new counter
@@ -362,16 +365,16 @@ is "$(js "$T/poll.json" ct.sctp.state,ct.sctp.vtag.orig,ct.sctp.vtag.reply \
 
 line=$(ct_of "$T/ct.txt" "$LABEL" | grep -F '[NEW]')
 names=$(ct_labels "$line")
-is "$names" "nfptblue,nfptred,bit33" \
+is "$names" "nfptblue,bit7,nfptred,bit33" \
 	"conntrack: the NEW event has the labels set by name and number"
 is "$(js "$T/ev.json" ct.labels ct.id="$LABEL" ct.event=1)" \
-	"${names/bit33/33}" \
+	"${names//bit/}" \
 	"ct.labels: the names from connlabel_file, the bit number when unnamed"
 line=$(ct_of "$T/list.txt" "$LABEL")
-is "$(js "$T/poll.json" ct.labels ct.id="$LABEL" | tail -1)" "5,12,33" \
+is "$(js "$T/poll.json" ct.labels ct.id="$LABEL" | tail -1)" "5,7,12,33" \
 	"ct.labels without a label file: numbers (conntrack -L: $(ct_labels "$line"))"
 is "$(js "$T/table.json" ct.labels ct.id="$LABEL" ct.event=4)" \
-	"${names/bit33/33}" \
+	"${names//bit/}" \
 	"ct.labels on the DESTROY record (the table keeps them from NEW)"
 is "$(js "$T/ev.json" ct.labels ct.id="$ZONE" | sort -u)" "-" \
 	"no ct.labels on a connection without labels"
@@ -453,14 +456,15 @@ declare -A CTD_NAME=([GREv1]="GREv1 flow" [GREv0]="GREv0 flow"
 # Every event line conntrack printed for the flow, without its event
 # prefix, layer 3, id, helper= (the layout prints none, as conntrackd's
 # DESTROY lines have none) and what follows [USERSPACE], must be a line
-# of the conntrackd layout. Labels come last in both; the one bit
-# connlabel_file leaves unnamed is a number there.
+# of the conntrackd layout. Labels come last in both; the bits
+# connlabel_file leaves unnamed (conntrack's bitN) are numbers there.
 for f in GREv1:$GRE1 GREv0:$GRE0 SCTP1:$SCTP1 SCTP2:$SCTP2 zone:$ZONE \
 	zorig:$ZORIG zreply:$ZREPLY label:$LABEL; do
 	ct_of "$T/ct.txt" "${f#*:}" | sed -E \
 		-e 's/^ *\[(NEW|UPDATE|DESTROY)\] ipv[46] +[0-9]+ //' \
 		-e 's/ \[USERSPACE\].*$//' -e 's/ (helper|id)=[^ ]*//g' \
-		-e 's/^(.* labels=.*)bit33/\133/' >"$T/want.txt"
+		-e ':a' -e 's/^(.* labels=.*)bit([0-9])/\1\2/' -e 'ta' \
+		>"$T/want.txt"
 	n=$(nlines "$T/want.txt")
 	sort -u "$T/want.txt" >"$T/want.u"
 	cut -f2- "$T/ctd.log" | grep -xF -f "$T/want.u" | sort -u >"$T/got.txt"
