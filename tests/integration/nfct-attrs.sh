@@ -17,8 +17,9 @@
 #
 # Three NFCT instances in one nfpiped: events without the table (every
 # NEW, UPDATE and DESTROY, JSON; labels named from connlabel_file) also
-# through PRINTFLOW's conntrackd layout; polling (dumps, JSON, no label
-# file); events with the table (DESTROY records, JSON). `conntrack -E`
+# through PRINTFLOW's conntrackd layout; polling (dumps, JSON and the
+# conntrackd layout, no label file); events with the table (DESTROY
+# records, JSON). `conntrack -E`
 # and `conntrack -L` (-o extended,labels,id) are the reference: every
 # value nfpipe gives must be conntrack's, and be what was sent. conntrack
 # prints no SCTP vtag and nothing of SYNPROXY: those are compared with the
@@ -123,6 +124,7 @@ write_conf ct <<EOF
 stack=ev:NFCT,jev:JSON
 stack=ev:NFCT,ctd:PRINTFLOW,emu:LOGEMU
 stack=pl:NFCT,jpl:JSON
+stack=pl:NFCT,ctd2:PRINTFLOW,emu2:LOGEMU
 stack=tb:NFCT,jtb:JSON
 [ev]
 hash_enable=0
@@ -139,6 +141,11 @@ framing=none
 connlabel_file="$T/no-such-connlabel.conf"
 pollinterval=500ms
 event_mask=0x2
+[ctd2]
+format=conntrackd
+[emu2]
+file="$T/ctd2.log"
+framing=none
 [jpl]
 file="$T/poll.json"
 [tb]
@@ -287,7 +294,9 @@ is "$(for i in "$GRE1" "$GRE0" "$PPTP" "$SCTP1" "$SCTP2" "$ZONE" "$ZORIG" \
 wait_for 5 eval '[ -n "$(js "$T/poll.json" ct.id ct.id=$SYNP)" ]'
 "${WITH_ETC[@]}" ip netns exec "$NS_G" conntrack -L -o extended,labels,id \
 	>"$T/list.txt" 2>/dev/null
-sleep 0.6
+# Two more dumps (ten lines each), so that one began after that listing.
+n0=$(nlines "$T/ctd2.log")
+wait_lines "$T/ctd2.log" $((n0 + 20)) 5
 
 # Every entry ends now, with a DESTROY event each. A flush, not -D: -D
 # deletes entry by entry and stops at the first it cannot find (the GRE
@@ -480,6 +489,31 @@ for f in GREv1:$GRE1 GREv0:$GRE0 SCTP1:$SCTP1 SCTP2:$SCTP2 zone:$ZONE \
 			"$T/ctd.log" | tail -2)"
 	fi
 done
+
+# The dumps through the same layout against conntrack -L's lines, with
+# the timeout masked (the two dumps are not at the same instant), and
+# without what the layout leaves out by design: mark=0 and helper=.
+# use= and labels= (bit numbers: no label file) are compared.
+mask()
+{
+	sed -E 's/^([a-z0-9]+ +[0-9]+ +)[0-9]+ /\1* /'
+}
+# The labels there are bit numbers: conntrack's names become their bits.
+sed -E -e 's/^ipv[46] +[0-9]+ //' -e 's/ (mark|helper|id)=[^ ]*//g' \
+	-e ':a' -e 's/^(.* labels=.*)bit([0-9])/\1\2/' -e 'ta' \
+	-e 's/(labels=)nfptblue,/\15,/' -e 's/(labels=.*)nfptred/\112/' \
+	"$T/list.txt" | mask | sort -u >"$T/want.u"
+cut -f2- "$T/ctd2.log" | mask | grep -xF -f "$T/want.u" | sort -u \
+	>"$T/got.txt"
+n=$(nlines "$T/want.u")
+if [ "$n" -ge 10 ] && cmp -s "$T/want.u" "$T/got.txt"; then
+	ok 0 "conntrackd layout of the dumps: conntrack -L's $n lines"
+else
+	ok 1 "conntrackd layout of the dumps: conntrack -L's $n lines"
+	comm -23 "$T/want.u" "$T/got.txt" >"$T/missing.txt"
+	diag "missing:"
+	diag_file "$T/missing.txt" 3
+fi
 
 # The overlay left nothing behind.
 [ -e /etc/connlabel.conf ] && now_nft=1 || now_nft=0
