@@ -1005,15 +1005,14 @@ static struct nlmsghdr *flow_msg(char *buf, uint8_t type, uint16_t flags,
 		   dport, -1);
 	put_tuple4(nlh, CTA_TUPLE_REPLY, 0x0a020001, 0x0a010001, proto, dport,
 		   sport, -1);
-	mnl_attr_put_u32(nlh, CTA_STATUS, htonl(IPS_CONFIRMED |
-						IPS_SEEN_REPLY));
+	mnl_attr_put_u32(nlh, CTA_STATUS,
+			 htonl(IPS_CONFIRMED | IPS_SEEN_REPLY));
 	mnl_attr_put_u32(nlh, CTA_ID, htonl(77));
 	return nlh;
 }
 
 /* The one flow of the message @nlh, or bail out. */
-static struct nfct_flow parse_msg(const struct nlmsghdr *nlh,
-				  const char *what)
+static struct nfct_flow parse_msg(const struct nlmsghdr *nlh, const char *what)
 {
 	struct flows c;
 
@@ -1027,8 +1026,8 @@ static struct nfct_flow parse_msg(const struct nlmsghdr *nlh,
 static void test_attrs(void)
 {
 	static const struct nfp_plugin *const plugins[] = { &flowin, NULL };
-	struct nfpt *t = nfpt_new("[global]\nstack=in:FLOWIN,cap:CAPTURE\n",
-				  plugins);
+	struct nfpt *t =
+		nfpt_new("[global]\nstack=in:FLOWIN,cap:CAPTURE\n", plugins);
 	static char buf[2048];
 	struct nlmsghdr *nlh;
 	struct nlattr *n, *m;
@@ -1061,8 +1060,8 @@ static void test_attrs(void)
 	   "gre: what the message lacks stays unset");
 
 	/* SCTP with its state and verification tags, in a dump. */
-	nlh = flow_msg(buf, IPCTNL_MSG_CT_NEW, NLM_F_MULTI, IPPROTO_SCTP,
-		       40000, 9);
+	nlh = flow_msg(buf, IPCTNL_MSG_CT_NEW, NLM_F_MULTI, IPPROTO_SCTP, 40000,
+		       9);
 	n = mnl_attr_nest_start(nlh, CTA_PROTOINFO);
 	m = mnl_attr_nest_start(nlh, CTA_PROTOINFO_SCTP);
 	mnl_attr_put_u8(nlh, CTA_PROTOINFO_SCTP_STATE, 4);
@@ -1083,8 +1082,7 @@ static void test_attrs(void)
 	       "sctp: ct.sctp.vtag.reply");
 	is_str(nfpt_get(t, "cap", "orig.l4.dport"), "9", "sctp: ports");
 	is_str(nfpt_get(t, "cap", "ct.use"), "1", "sctp: ct.use");
-	ok(nfpt_get(t, "cap", "orig.gre.srckey") == NULL,
-	   "sctp: no GRE keys");
+	ok(nfpt_get(t, "cap", "orig.gre.srckey") == NULL, "sctp: no GRE keys");
 	is_str(nfct_sctp_state(9), "HEARTBEAT_ACKED", "sctp: last state name");
 	is_str(nfct_sctp_state(10), "NONE", "sctp: unknown state is NONE");
 
@@ -1121,8 +1119,8 @@ static void test_attrs(void)
 	mnl_attr_put_u32(nlh, CTA_SYNPROXY_ITS, htonl(2000));
 	mnl_attr_put_u32(nlh, CTA_SYNPROXY_TSOFF, htonl(3000));
 	mnl_attr_nest_end(nlh, n);
-	labels[0] = 0x21;	/* bits 0 and 5 */
-	labels[12] = 0x10;	/* bit 100 */
+	labels[0] = 0x21;  /* bits 0 and 5 */
+	labels[12] = 0x10; /* bit 100 */
 	mnl_attr_put(nlh, CTA_LABELS, sizeof(labels), labels);
 	f = parse_msg(nlh, "zone");
 	push(t, &f, NFCT_EV_NEW, NULL);
@@ -1166,9 +1164,51 @@ static void test_attrs(void)
 		ok(g.secctx == f.secctx, "secctx interned once per parser");
 	}
 
+	/*
+	 * Recorded on the kernel (6.18) with nfct-record: entries made by
+	 * conntrack -I, a ping marked by `ct label set 3` and `... 100`.
+	 * conntrack -E printed for them (labels it cannot name):
+	 * [NEW] gre 47 100 src=10.0.0.1 dst=10.0.0.2 srckey=0x1234
+	 *   dstkey=0xabcd [UNREPLIED] src=10.0.0.2 dst=10.0.0.1
+	 *   srckey=0xabcd dstkey=0x1234
+	 * [NEW] sctp 132 100 ESTABLISHED src=10.0.0.1 ... sport=1000 ...
+	 * [NEW] udp 17 100 ... zone-orig=5 [UNREPLIED] ...
+	 * [NEW] udp 17 100 ... [UNREPLIED] ... zone-reply=9
+	 */
+	f = one("gre-new.bin");
+	push(t, &f, NFCT_EV_NEW, NULL);
+	is_str(nfpt_get(t, "cap", "orig.gre.srckey"), "4660",
+	       "recorded gre: srckey=0x1234");
+	is_str(nfpt_get(t, "cap", "reply.gre.dstkey"), "4660",
+	       "recorded gre: reply dstkey=0x1234");
+	is_str(nfpt_get(t, "cap", "ct.synproxy.isn"), "0",
+	       "recorded gre: conntrack -I entries carry a synproxy part");
+	f = one("sctp-new.bin");
+	push(t, &f, NFCT_EV_NEW, NULL);
+	is_str(nfpt_get(t, "cap", "ct.sctp.state"), "ESTABLISHED",
+	       "recorded sctp: ESTABLISHED");
+	/* conntrack -I --orig-vtag 7 --reply-vtag 8 swaps the bytes. */
+	is_str(nfpt_get(t, "cap", "ct.sctp.vtag.orig"), "117440512",
+	       "recorded sctp: the kernel's vtag 0x07000000");
+	is_str(nfpt_get(t, "cap", "ct.sctp.vtag.reply"), "134217728",
+	       "recorded sctp: reply vtag 0x08000000");
+	f = one("udp4-zorig-new.bin");
+	push(t, &f, NFCT_EV_NEW, NULL);
+	ok(!strcmp(nfpt_get(t, "cap", "ct.zone.orig") ?: "", "5") &&
+		   !nfpt_get(t, "cap", "ct.zone.reply"),
+	   "recorded --orig-zone 5: ct.zone.orig 5, no ct.zone.reply");
+	f = one("udp4-zreply-new.bin");
+	push(t, &f, NFCT_EV_NEW, NULL);
+	ok(!strcmp(nfpt_get(t, "cap", "ct.zone.reply") ?: "", "9") &&
+		   !nfpt_get(t, "cap", "ct.zone.orig"),
+	   "recorded --reply-zone 9: ct.zone.reply 9, no ct.zone.orig");
+	f = one("icmp4-label-new.bin");
+	push(t, &f, NFCT_EV_NEW, NULL);
+	is_str(nfpt_get(t, "cap", "ct.labels"), "3,100",
+	       "recorded ct label set 3 and 100: ct.labels 3,100");
+
 	/* A message without them, parsed next, carries none of them. */
-	nlh = flow_msg(buf, IPCTNL_MSG_CT_NEW, NLM_F_CREATE, IPPROTO_UDP, 1,
-		       2);
+	nlh = flow_msg(buf, IPCTNL_MSG_CT_NEW, NLM_F_CREATE, IPPROTO_UDP, 1, 2);
 	f = parse_msg(nlh, "plain");
 	ok(!(f.has & (NFCT_HAS_LABELS | NFCT_HAS_SECCTX | NFCT_HAS_SYN_ISN |
 		      NFCT_HAS_SCTP_STATE | NFCT_HAS_USE)) &&

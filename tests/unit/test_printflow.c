@@ -307,8 +307,8 @@ static struct nlmsghdr *msg_begin(char *buf, uint16_t flags)
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
 	struct nfgenmsg *g;
 
-	nlh->nlmsg_type = (uint16_t)(NFNL_SUBSYS_CTNETLINK << 8 |
-				     IPCTNL_MSG_CT_NEW);
+	nlh->nlmsg_type =
+		(uint16_t)(NFNL_SUBSYS_CTNETLINK << 8 | IPCTNL_MSG_CT_NEW);
 	nlh->nlmsg_flags = flags;
 	g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
 	g->nfgen_family = AF_INET;
@@ -401,6 +401,43 @@ static void test_new_fields(struct nfpt *t)
 	       "conntrackd: SCTP state, zone-orig/-reply, secctx, use");
 	lib_line(nlh, want, sizeof(want));
 	is_str(ctd_line(t, nlh), want, "... as libnetfilter_conntrack prints");
+
+	/* Recorded on the kernel; conntrack -E printed these (less its
+	 * mark=0, which the conntrackd layout leaves out, and [USERSPACE]). */
+	{
+		static const char *const rec[][2] = {
+			{ "gre-new.bin",
+			  "gre      47 100 src=10.0.0.1 dst=10.0.0.2 "
+			  "srckey=0x1234 dstkey=0xabcd [UNREPLIED] "
+			  "src=10.0.0.2 dst=10.0.0.1 srckey=0xabcd "
+			  "dstkey=0x1234" },
+			{ "sctp-new.bin",
+			  "sctp     132 100 ESTABLISHED src=10.0.0.1 "
+			  "dst=10.0.0.2 sport=1000 dport=2000 [UNREPLIED] "
+			  "src=10.0.0.2 dst=10.0.0.1 sport=2000 dport=1000" },
+			{ "udp4-zorig-new.bin",
+			  "udp      17 100 src=10.0.0.1 dst=10.0.0.3 "
+			  "sport=1000 dport=2000 zone-orig=5 [UNREPLIED] "
+			  "src=10.0.0.3 dst=10.0.0.1 sport=2000 dport=1000" },
+			{ "udp4-zreply-new.bin",
+			  "udp      17 100 src=10.0.0.1 dst=10.0.0.5 "
+			  "sport=1000 dport=2000 [UNREPLIED] src=10.0.0.5 "
+			  "dst=10.0.0.1 sport=2000 dport=1000 zone-reply=9" },
+		};
+		unsigned int i;
+
+		for (i = 0; i < sizeof(rec) / sizeof(rec[0]); i++) {
+			struct nfct_flow f = one(rec[i][0]);
+			const char *got;
+
+			push(t, "in", &f, NFCT_EV_NEW, NULL, false);
+			got = nfpt_get(t, "cap2", "print");
+			got = got ? strchr(got, '\t') : NULL;
+			is_str(got ? got + 1 : "", rec[i][1],
+			       "conntrackd: recorded %s as conntrack -E",
+			       rec[i][0]);
+		}
+	}
 
 	/* DCCP state; labels at the end, unnamed ones by number. */
 	nlh = msg_begin(buf, 0);

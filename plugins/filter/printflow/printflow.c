@@ -280,18 +280,16 @@ struct dir_keys {
 };
 
 static const struct dir_keys orig_keys = {
-	K_ORIG_SADDR_STR, K_ORIG_DADDR_STR, K_ORIG_SADDR,
-	K_ORIG_DADDR,	  K_ORIG_PROTO,	    K_ORIG_SPORT,
-	K_ORIG_DPORT,	  K_ORIG_BYTES,	    K_ORIG_PKTS,
-	K_ORIG_GRE_SKEY,  K_ORIG_GRE_DKEY,  K_CT_ZONE_ORIG,
+	K_ORIG_SADDR_STR, K_ORIG_DADDR_STR, K_ORIG_SADDR,    K_ORIG_DADDR,
+	K_ORIG_PROTO,	  K_ORIG_SPORT,	    K_ORIG_DPORT,    K_ORIG_BYTES,
+	K_ORIG_PKTS,	  K_ORIG_GRE_SKEY,  K_ORIG_GRE_DKEY, K_CT_ZONE_ORIG,
 	"orig",
 };
 
 static const struct dir_keys reply_keys = {
-	K_REPLY_SADDR_STR, K_REPLY_DADDR_STR, K_REPLY_SADDR,
-	K_REPLY_DADDR,	   K_REPLY_PROTO,     K_REPLY_SPORT,
-	K_REPLY_DPORT,	   K_REPLY_BYTES,     K_REPLY_PKTS,
-	K_REPLY_GRE_SKEY,  K_REPLY_GRE_DKEY,  K_CT_ZONE_REPLY,
+	K_REPLY_SADDR_STR, K_REPLY_DADDR_STR, K_REPLY_SADDR,	K_REPLY_DADDR,
+	K_REPLY_PROTO,	   K_REPLY_SPORT,     K_REPLY_DPORT,	K_REPLY_BYTES,
+	K_REPLY_PKTS,	   K_REPLY_GRE_SKEY,  K_REPLY_GRE_DKEY, K_CT_ZONE_REPLY,
 	"reply",
 };
 
@@ -506,8 +504,8 @@ static void ctd_zone(struct line *l, const struct nfp_rec *rec,
 }
 
 /* A string key as "tag=value ", when it is there. */
-static void ctd_str(struct line *l, const struct nfp_rec *rec,
-		    unsigned int key, const char *tag)
+static void ctd_str(struct line *l, const struct nfp_rec *rec, unsigned int key,
+		    const char *tag)
 {
 	const struct nfp_value *v = nfp_get(rec, key);
 

@@ -888,9 +888,10 @@ static int nfct_start(struct nfp_inst *inst)
 	/* A missing file is no error: labels then show as numbers. */
 	p->labels = nfct_labelmap_new(p->connlabel_file);
 	if (!p->labels && p->connlabel_file)
-		nfp_warn(inst,
-			 "cannot read connlabel_file %s: ct.labels shows bit numbers",
-			 p->connlabel_file);
+		nfp_warn(
+			inst,
+			"cannot read connlabel_file %s: ct.labels shows bit numbers",
+			p->connlabel_file);
 	table_size(p, &buckets, &max);
 	err = nfct_track_init(&p->tr, p->hash_enable, buckets, max);
 	if (err) {

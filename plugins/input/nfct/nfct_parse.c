@@ -59,33 +59,39 @@
  * would stumble. Attributes it does not know are skipped, as it does.
  */
 enum guard_kind {
-	G_ANY,		/* not looked at */
-	G_U8,		/* exactly 1 byte */
-	G_U16,		/* exactly 2 */
-	G_U32,		/* exactly 4 */
-	G_U64,		/* exactly 8 */
-	G_IN6,		/* exactly 16 */
-	G_FLAGS,	/* struct nf_ct_tcp_flags: exactly 2 */
-	G_STR,		/* at least 1 byte, a NUL inside */
-	G_NEST,		/* empty, or at least a header; walked with .sub */
-	G_BAD,		/* refused: the library overflows a table with it */
+	G_ANY,	 /* not looked at */
+	G_U8,	 /* exactly 1 byte */
+	G_U16,	 /* exactly 2 */
+	G_U32,	 /* exactly 4 */
+	G_U64,	 /* exactly 8 */
+	G_IN6,	 /* exactly 16 */
+	G_FLAGS, /* struct nf_ct_tcp_flags: exactly 2 */
+	G_STR,	 /* at least 1 byte, a NUL inside */
+	G_NEST,	 /* empty, or at least a header; walked with .sub */
+	G_BAD,	 /* refused: the library overflows a table with it */
 };
 
 struct guard_nest;
 
 struct guard_rule {
-	uint8_t kind;			/* enum guard_kind */
-	const char *name;		/* for the reason */
-	const struct guard_nest *sub;	/* G_NEST: its members */
+	uint8_t kind;		      /* enum guard_kind */
+	const char *name;	      /* for the reason */
+	const struct guard_nest *sub; /* G_NEST: its members */
 };
 
 struct guard_nest {
-	unsigned int max;		/* members above are skipped */
-	const struct guard_rule *rule;	/* max + 1 rules */
+	unsigned int max;	       /* members above are skipped */
+	const struct guard_rule *rule; /* max + 1 rules */
 };
 
-#define R(k, n) { .kind = (k), .name = (n) }
-#define N(n, s) { .kind = G_NEST, .name = (n), .sub = (s) }
+#define R(k, n)                                                                \
+	{                                                                      \
+		.kind = (k), .name = (n)                                       \
+	}
+#define N(n, s)                                                                \
+	{                                                                      \
+		.kind = G_NEST, .name = (n), .sub = (s)                        \
+	}
 
 static const struct guard_rule ip_rules[] = {
 	[CTA_IP_V4_SRC] = R(G_U32, "CTA_IP_V4_SRC"),
@@ -122,8 +128,7 @@ static const struct guard_rule tcp_rules[] = {
 	[CTA_PROTOINFO_TCP_FLAGS_ORIGINAL] = R(G_FLAGS, "TCP flags"),
 	[CTA_PROTOINFO_TCP_FLAGS_REPLY] = R(G_FLAGS, "TCP flags"),
 };
-static const struct guard_nest tcp_nest = { CTA_PROTOINFO_TCP_MAX,
-					    tcp_rules };
+static const struct guard_nest tcp_nest = { CTA_PROTOINFO_TCP_MAX, tcp_rules };
 
 static const struct guard_rule dccp_rules[] = {
 	[CTA_PROTOINFO_DCCP_STATE] = R(G_U8, "CTA_PROTOINFO_DCCP_STATE"),
@@ -178,8 +183,7 @@ static const struct guard_nest help_nest = { CTA_HELP_INFO, help_rules };
 static const struct guard_rule secctx_rules[] = {
 	[CTA_SECCTX_NAME] = R(G_STR, "CTA_SECCTX_NAME"),
 };
-static const struct guard_nest secctx_nest = { CTA_SECCTX_NAME,
-					       secctx_rules };
+static const struct guard_nest secctx_nest = { CTA_SECCTX_NAME, secctx_rules };
 
 static const struct guard_rule tstamp_rules[] = {
 	[CTA_TIMESTAMP_START] = R(G_U64, "CTA_TIMESTAMP_START"),
@@ -226,13 +230,13 @@ static const struct guard_nest top_nest = { CTA_SYNPROXY, top_rules };
 
 /* What the guard saw. */
 struct guard_seen {
-	uint32_t top;		/* bit n: a top-level attribute of type n */
-	const char *why;	/* the reason to refuse, or NULL */
+	uint32_t top;	 /* bit n: a top-level attribute of type n */
+	const char *why; /* the reason to refuse, or NULL */
 };
 
 static const uint8_t guard_size[] = {
-	[G_U8] = 1, [G_U16] = 2, [G_U32] = 4, [G_U64] = 8,
-	[G_IN6] = 16, [G_FLAGS] = 2,
+	[G_U8] = 1,  [G_U16] = 2,  [G_U32] = 4,
+	[G_U64] = 8, [G_IN6] = 16, [G_FLAGS] = 2,
 };
 
 /*
@@ -274,7 +278,7 @@ static bool guard_walk(const uint8_t *p, int len, const struct guard_nest *g,
 		} else {
 			goto bad;
 		}
-next:
+	next:
 		alen = NLA_ALIGN(alen);
 		if (alen >= (unsigned int)len)
 			break;
@@ -285,7 +289,8 @@ next:
 bad:
 	if (!seen->why)
 		seen->why = g->rule[((const struct nlattr *)p)->nla_type &
-				    NLA_TYPE_MASK].name;
+				    NLA_TYPE_MASK]
+				    .name;
 	return false;
 }
 
@@ -294,8 +299,8 @@ bad:
  * own: labels, the security context, and a helper's private data (which
  * sits in CTA_HELP; helper messages are few).
  */
-#define GUARD_ALLOC                                                          \
-	((1u << CTA_LABELS) | (1u << CTA_LABELS_MASK) | (1u << CTA_SECCTX) |  \
+#define GUARD_ALLOC                                                            \
+	((1u << CTA_LABELS) | (1u << CTA_LABELS_MASK) | (1u << CTA_SECCTX) |   \
 	 (1u << CTA_HELP))
 
 /* ---- the library's object into ours -------------------------------------- */
@@ -333,8 +338,9 @@ void nfct_parser_free(struct nfct_parser *p)
  */
 static int reset_ct(struct nfct_parser *p)
 {
-	if (p->dirty) {
-		nfct_destroy(p->ct);
+	if (p->dirty || !p->ct) {
+		if (p->ct)
+			nfct_destroy(p->ct);
 		p->ct = nfct_new();
 		p->dirty = false;
 		return p->ct ? 0 : -ENOMEM;
@@ -361,24 +367,25 @@ static const char *intern(struct nfct_parser *p, const char *s)
 
 /* The attributes of one direction, in libnetfilter_conntrack's names. */
 struct dir_attrs {
-	uint8_t v4src, v4dst, v6src, v6dst;	/* addresses */
-	uint8_t l4proto, sport, dport;		/* protocol, ports */
-	int zone;				/* tuple zone, -1: none */
+	uint8_t v4src, v4dst, v6src, v6dst; /* addresses */
+	uint8_t l4proto, sport, dport;	    /* protocol, ports */
+	int zone;			    /* tuple zone, -1: none */
 };
 
 static const struct dir_attrs dir_orig = {
 	ATTR_ORIG_IPV4_SRC, ATTR_ORIG_IPV4_DST, ATTR_ORIG_IPV6_SRC,
-	ATTR_ORIG_IPV6_DST, ATTR_ORIG_L4PROTO, ATTR_ORIG_PORT_SRC,
+	ATTR_ORIG_IPV6_DST, ATTR_ORIG_L4PROTO,	ATTR_ORIG_PORT_SRC,
 	ATTR_ORIG_PORT_DST, ATTR_ORIG_ZONE,
 };
 static const struct dir_attrs dir_reply = {
 	ATTR_REPL_IPV4_SRC, ATTR_REPL_IPV4_DST, ATTR_REPL_IPV6_SRC,
-	ATTR_REPL_IPV6_DST, ATTR_REPL_L4PROTO, ATTR_REPL_PORT_SRC,
+	ATTR_REPL_IPV6_DST, ATTR_REPL_L4PROTO,	ATTR_REPL_PORT_SRC,
 	ATTR_REPL_PORT_DST, ATTR_REPL_ZONE,
 };
 static const struct dir_attrs dir_master = {
-	ATTR_MASTER_IPV4_SRC, ATTR_MASTER_IPV4_DST, ATTR_MASTER_IPV6_SRC,
-	ATTR_MASTER_IPV6_DST, ATTR_MASTER_L4PROTO, ATTR_MASTER_PORT_SRC,
+	ATTR_MASTER_IPV4_SRC, ATTR_MASTER_IPV4_DST,
+	ATTR_MASTER_IPV6_SRC, ATTR_MASTER_IPV6_DST,
+	ATTR_MASTER_L4PROTO,  ATTR_MASTER_PORT_SRC,
 	ATTR_MASTER_PORT_DST, -1,
 };
 
@@ -386,9 +393,8 @@ static const struct dir_attrs dir_master = {
  * Fill @t from the direction @d of @ct; false when it has nothing. The
  * addresses of @family are looked for first: the kernel sends those.
  */
-static bool get_tuple(const struct nf_conntrack *ct,
-		      const struct dir_attrs *d, uint8_t family,
-		      struct nfct_tuple *t)
+static bool get_tuple(const struct nf_conntrack *ct, const struct dir_attrs *d,
+		      uint8_t family, struct nfct_tuple *t)
 {
 	const void *s, *x;
 	const uint16_t *p1, *p2;
@@ -457,12 +463,12 @@ static void reply_icmp(const void *attrs, int len, struct nfct_tuple *t)
 	if (!a)
 		return;
 	for (v6 = 0; v6 < 2; v6++) {
-		ty = find_attr(mnl_attr_get_payload(a),
-			       mnl_attr_get_payload_len(a),
-			       v6 ? CTA_PROTO_ICMPV6_TYPE : CTA_PROTO_ICMP_TYPE);
-		co = find_attr(mnl_attr_get_payload(a),
-			       mnl_attr_get_payload_len(a),
-			       v6 ? CTA_PROTO_ICMPV6_CODE : CTA_PROTO_ICMP_CODE);
+		ty = find_attr(
+			mnl_attr_get_payload(a), mnl_attr_get_payload_len(a),
+			v6 ? CTA_PROTO_ICMPV6_TYPE : CTA_PROTO_ICMP_TYPE);
+		co = find_attr(
+			mnl_attr_get_payload(a), mnl_attr_get_payload_len(a),
+			v6 ? CTA_PROTO_ICMPV6_CODE : CTA_PROTO_ICMP_CODE);
 		if (ty && co) {
 			t->icmp_type = mnl_attr_get_u8(ty);
 			t->icmp_code = mnl_attr_get_u8(co);
@@ -502,12 +508,12 @@ static void get_meta(struct nfct_parser *p, const struct nf_conntrack *ct,
 	const uint8_t *u8;
 	const char *s;
 
-#define GET32(attr, field, bit)                                              \
-	do {                                                                 \
-		if ((u32 = nfct_get_attr(ct, (attr)))) {                     \
-			out->field = *u32;                                   \
-			out->has |= (bit);                                   \
-		}                                                            \
+#define GET32(attr, field, bit)                                                \
+	do {                                                                   \
+		if ((u32 = nfct_get_attr(ct, (attr)))) {                       \
+			out->field = *u32;                                     \
+			out->has |= (bit);                                     \
+		}                                                              \
 	} while (0)
 	if (HAS(CTA_STATUS))
 		GET32(ATTR_STATUS, status, NFCT_HAS_STATUS);
@@ -644,8 +650,7 @@ int nfct_parse(struct nfct_parser *p, const void *msg, size_t len,
 		out->why = "out of memory";
 		return err;
 	}
-	err = nfct_payload_parse(attrs, (size_t)alen, nfg->nfgen_family,
-				 p->ct);
+	err = nfct_payload_parse(attrs, (size_t)alen, nfg->nfgen_family, p->ct);
 	p->dirty = (seen.top & GUARD_ALLOC) != 0;
 	if (err < 0) {
 		out->why = "libnetfilter_conntrack refused it";
@@ -789,7 +794,7 @@ static const char *const status_names[] = {
  */
 int nfct_status_str(uint32_t status, char *buf, size_t len)
 {
-	char tmp[256];	/* 251 bytes hold every bit */
+	char tmp[256]; /* 251 bytes hold every bit */
 	size_t o = 0, n;
 	unsigned int bit;
 
@@ -833,8 +838,10 @@ const char *nfct_tcp_state(uint8_t state)
 
 /* enum sctp_state, named as conntrack-tools prints it. */
 static const char *const sctp_states[] = {
-	"NONE", "CLOSED", "COOKIE_WAIT", "COOKIE_ECHOED", "ESTABLISHED",
-	"SHUTDOWN_SENT", "SHUTDOWN_RECD", "SHUTDOWN_ACK_SENT",
+	"NONE",		  "CLOSED",
+	"COOKIE_WAIT",	  "COOKIE_ECHOED",
+	"ESTABLISHED",	  "SHUTDOWN_SENT",
+	"SHUTDOWN_RECD",  "SHUTDOWN_ACK_SENT",
 	"HEARTBEAT_SENT", "HEARTBEAT_ACKED",
 };
 
@@ -847,8 +854,8 @@ const char *nfct_sctp_state(uint8_t state)
 
 /* enum dccp_state, named as conntrack-tools prints it. */
 static const char *const dccp_states[] = {
-	"NONE", "REQUEST", "RESPOND", "PARTOPEN", "OPEN", "CLOSEREQ",
-	"CLOSING", "TIMEWAIT", "IGNORE", "INVALID",
+	"NONE",	    "REQUEST", "RESPOND",  "PARTOPEN", "OPEN",
+	"CLOSEREQ", "CLOSING", "TIMEWAIT", "IGNORE",   "INVALID",
 };
 
 const char *nfct_dccp_state(uint8_t state)
@@ -867,7 +874,7 @@ int nfct_labels_str(const struct nfct_flow *f, struct nfct_labelmap *map,
 	int n;
 
 	if (!len)
-		buf = &none;	/* measuring: nothing is written */
+		buf = &none; /* measuring: nothing is written */
 	else
 		buf[0] = '\0';
 	for (bit = 0; bit < NFCT_LABELS_LEN * 8; bit++) {
@@ -1084,122 +1091,120 @@ bool nfct_filter_match(const struct nfct_filter *f,
 
 const struct nfp_key nfct_keys[] = {
 	[NFCT_K_ORIG_SADDR] = { "orig.ip.saddr", NFP_T_ADDR, 0,
-		"source address, original direction" },
+				"source address, original direction" },
 	[NFCT_K_ORIG_DADDR] = { "orig.ip.daddr", NFP_T_ADDR, 0,
-		"destination address, original direction" },
+				"destination address, original direction" },
 	[NFCT_K_ORIG_PROTOCOL] = { "orig.ip.protocol", NFP_T_U8, 0,
-		"IP protocol, original direction" },
+				   "IP protocol, original direction" },
 	[NFCT_K_ORIG_SPORT] = { "orig.l4.sport", NFP_T_U16, 0,
-		"source port (TCP, UDP, UDPLITE, SCTP, DCCP)" },
+				"source port (TCP, UDP, UDPLITE, SCTP, DCCP)" },
 	[NFCT_K_ORIG_DPORT] = { "orig.l4.dport", NFP_T_U16, 0,
-		"destination port (TCP, UDP, UDPLITE, SCTP, DCCP)" },
+				"destination port (TCP, UDP, UDPLITE, SCTP, DCCP)" },
 	[NFCT_K_ORIG_PKTLEN] = { "orig.raw.pktlen", NFP_T_U64, 0,
-		"bytes, original direction (0 without accounting)" },
+				 "bytes, original direction (0 without accounting)" },
 	[NFCT_K_ORIG_PKTCOUNT] = { "orig.raw.pktcount", NFP_T_U64, 0,
-		"packets, original direction (0 without accounting)" },
+				   "packets, original direction (0 without accounting)" },
 	[NFCT_K_REPLY_SADDR] = { "reply.ip.saddr", NFP_T_ADDR, 0,
-		"source address, reply direction (NAT shows here)" },
+				 "source address, reply direction (NAT shows here)" },
 	[NFCT_K_REPLY_DADDR] = { "reply.ip.daddr", NFP_T_ADDR, 0,
-		"destination address, reply direction" },
+				 "destination address, reply direction" },
 	[NFCT_K_REPLY_PROTOCOL] = { "reply.ip.protocol", NFP_T_U8, 0,
-		"IP protocol, reply direction" },
+				    "IP protocol, reply direction" },
 	[NFCT_K_REPLY_SPORT] = { "reply.l4.sport", NFP_T_U16, 0,
-		"source port, reply direction" },
+				 "source port, reply direction" },
 	[NFCT_K_REPLY_DPORT] = { "reply.l4.dport", NFP_T_U16, 0,
-		"destination port, reply direction" },
+				 "destination port, reply direction" },
 	[NFCT_K_REPLY_PKTLEN] = { "reply.raw.pktlen", NFP_T_U64, 0,
-		"bytes, reply direction (0 without accounting)" },
+				  "bytes, reply direction (0 without accounting)" },
 	[NFCT_K_REPLY_PKTCOUNT] = { "reply.raw.pktcount", NFP_T_U64, 0,
-		"packets, reply direction (0 without accounting)" },
+				    "packets, reply direction (0 without accounting)" },
 	[NFCT_K_ICMP_CODE] = { "icmp.code", NFP_T_U8, 0,
-		"ICMP code of an ICMP flow" },
+			       "ICMP code of an ICMP flow" },
 	[NFCT_K_ICMP_TYPE] = { "icmp.type", NFP_T_U8, 0,
-		"ICMP type of an ICMP flow" },
+			       "ICMP type of an ICMP flow" },
 	[NFCT_K_ICMPV6_CODE] = { "icmpv6.code", NFP_T_U8, 0,
-		"ICMPv6 code of an ICMPv6 flow" },
+				 "ICMPv6 code of an ICMPv6 flow" },
 	[NFCT_K_ICMPV6_TYPE] = { "icmpv6.type", NFP_T_U8, 0,
-		"ICMPv6 type of an ICMPv6 flow" },
+				 "ICMPv6 type of an ICMPv6 flow" },
 	[NFCT_K_CT_MARK] = { "ct.mark", NFP_T_U32, 0,
-		"conntrack mark (0 when none)" },
+			     "conntrack mark (0 when none)" },
 	[NFCT_K_CT_ID] = { "ct.id", NFP_T_U32, 0, "conntrack id" },
 	[NFCT_K_CT_EVENT] = { "ct.event", NFP_T_U32, 0,
-		"1 NEW, 2 UPDATE, 4 DESTROY" },
+			      "1 NEW, 2 UPDATE, 4 DESTROY" },
 	[NFCT_K_START_SEC] = { "flow.start.sec", NFP_T_U32, 0,
-		"start of the flow, seconds since the epoch" },
+			       "start of the flow, seconds since the epoch" },
 	[NFCT_K_START_USEC] = { "flow.start.usec", NFP_T_U32, 0,
-		"and its microseconds" },
+				"and its microseconds" },
 	[NFCT_K_END_SEC] = { "flow.end.sec", NFP_T_U32, 0,
-		"end of the flow (DESTROY), seconds since the epoch" },
+			     "end of the flow (DESTROY), seconds since the epoch" },
 	[NFCT_K_END_USEC] = { "flow.end.usec", NFP_T_U32, 0,
-		"and its microseconds" },
-	[NFCT_K_FAMILY] = { "oob.family", NFP_T_U8, 0,
-		"AF_INET or AF_INET6" },
+			      "and its microseconds" },
+	[NFCT_K_FAMILY] = { "oob.family", NFP_T_U8, 0, "AF_INET or AF_INET6" },
 	[NFCT_K_PROTOCOL] = { "oob.protocol", NFP_T_U16, 0,
-		"ethertype of the family (0x0800, 0x86dd)" },
+			      "ethertype of the family (0x0800, 0x86dd)" },
 	[NFCT_K_CT_STATE] = { "ct.state", NFP_T_STRING, 0,
-		"RELATED (created by an expectation), ESTABLISHED (reply seen) or NEW" },
+			      "RELATED (created by an expectation), ESTABLISHED (reply seen) or NEW" },
 	[NFCT_K_CT_ZONE] = { "ct.zone", NFP_T_U16, 0,
-		"conntrack zone (0: the default)" },
+			     "conntrack zone (0: the default)" },
 	[NFCT_K_CT_HELPER] = { "ct.helper", NFP_T_STRING, 0,
-		"conntrack helper (ftp, sip, ...) when one is attached" },
-	[NFCT_K_CT_STATUS] = { "ct.status", NFP_T_U32, 0,
-		"IPS_* status bits" },
+			       "conntrack helper (ftp, sip, ...) when one is attached" },
+	[NFCT_K_CT_STATUS] = { "ct.status", NFP_T_U32, 0, "IPS_* status bits" },
 	[NFCT_K_CT_STATUS_STR] = { "ct.status.str", NFP_T_STRING, 0,
-		"status bits by name: SEEN_REPLY|ASSURED|CONFIRMED" },
+				   "status bits by name: SEEN_REPLY|ASSURED|CONFIRMED" },
 	[NFCT_K_MASTER_SADDR] = { "ct.master.ip.saddr", NFP_T_ADDR, 0,
-		"a RELATED flow's master: source address" },
+				  "a RELATED flow's master: source address" },
 	[NFCT_K_MASTER_DADDR] = { "ct.master.ip.daddr", NFP_T_ADDR, 0,
-		"a RELATED flow's master: destination address" },
+				  "a RELATED flow's master: destination address" },
 	[NFCT_K_MASTER_PROTOCOL] = { "ct.master.ip.protocol", NFP_T_U8, 0,
-		"a RELATED flow's master: IP protocol" },
+				     "a RELATED flow's master: IP protocol" },
 	[NFCT_K_MASTER_SPORT] = { "ct.master.l4.sport", NFP_T_U16, 0,
-		"a RELATED flow's master: source port" },
+				  "a RELATED flow's master: source port" },
 	[NFCT_K_MASTER_DPORT] = { "ct.master.l4.dport", NFP_T_U16, 0,
-		"a RELATED flow's master: destination port" },
+				  "a RELATED flow's master: destination port" },
 	[NFCT_K_ICMP_ID] = { "icmp.id", NFP_T_U16, 0,
-		"ICMP or ICMPv6 identifier of the flow (nfpipe)" },
+			     "ICMP or ICMPv6 identifier of the flow (nfpipe)" },
 	[NFCT_K_REPLY_ICMP_TYPE] = { "reply.icmp.type", NFP_T_U8, 0,
-		"ICMP or ICMPv6 type, reply direction (nfpipe)" },
+				     "ICMP or ICMPv6 type, reply direction (nfpipe)" },
 	[NFCT_K_REPLY_ICMP_CODE] = { "reply.icmp.code", NFP_T_U8, 0,
-		"ICMP or ICMPv6 code, reply direction (nfpipe)" },
+				     "ICMP or ICMPv6 code, reply direction (nfpipe)" },
 	[NFCT_K_CT_TIMEOUT] = { "ct.timeout", NFP_T_U32, 0,
-		"seconds the entry had left, when the kernel said (nfpipe)" },
+				"seconds the entry had left, when the kernel said (nfpipe)" },
 	[NFCT_K_CT_TCP_STATE] = { "ct.tcp.state", NFP_T_STRING, 0,
-		"TCP conntrack state: SYN_SENT, ESTABLISHED, TIME_WAIT ... (nfpipe)" },
+				  "TCP conntrack state: SYN_SENT, ESTABLISHED, TIME_WAIT ... (nfpipe)" },
 	[NFCT_K_ORIG_GRE_SRCKEY] = { "orig.gre.srckey", NFP_T_U16, 0,
-		"GRE key (PPTP call id) of the source, original direction (nfpipe)" },
+				     "GRE key (PPTP call id) of the source, original direction (nfpipe)" },
 	[NFCT_K_ORIG_GRE_DSTKEY] = { "orig.gre.dstkey", NFP_T_U16, 0,
-		"GRE key (PPTP call id) of the destination, original direction (nfpipe)" },
+				     "GRE key (PPTP call id) of the destination, original direction (nfpipe)" },
 	[NFCT_K_REPLY_GRE_SRCKEY] = { "reply.gre.srckey", NFP_T_U16, 0,
-		"GRE key of the source, reply direction (nfpipe)" },
+				      "GRE key of the source, reply direction (nfpipe)" },
 	[NFCT_K_REPLY_GRE_DSTKEY] = { "reply.gre.dstkey", NFP_T_U16, 0,
-		"GRE key of the destination, reply direction (nfpipe)" },
+				      "GRE key of the destination, reply direction (nfpipe)" },
 	[NFCT_K_CT_SCTP_STATE] = { "ct.sctp.state", NFP_T_STRING, 0,
-		"SCTP conntrack state: COOKIE_WAIT, ESTABLISHED, SHUTDOWN_SENT ... (nfpipe)" },
+				   "SCTP conntrack state: COOKIE_WAIT, ESTABLISHED, SHUTDOWN_SENT ... (nfpipe)" },
 	[NFCT_K_CT_SCTP_VTAG_ORIG] = { "ct.sctp.vtag.orig", NFP_T_U32, 0,
-		"SCTP verification tag, original direction (nfpipe)" },
+				       "SCTP verification tag, original direction (nfpipe)" },
 	[NFCT_K_CT_SCTP_VTAG_REPLY] = { "ct.sctp.vtag.reply", NFP_T_U32, 0,
-		"SCTP verification tag, reply direction (nfpipe)" },
+					"SCTP verification tag, reply direction (nfpipe)" },
 	[NFCT_K_CT_DCCP_STATE] = { "ct.dccp.state", NFP_T_STRING, 0,
-		"DCCP conntrack state: REQUEST, OPEN, TIMEWAIT ... (nfpipe)" },
+				   "DCCP conntrack state: REQUEST, OPEN, TIMEWAIT ... (nfpipe)" },
 	[NFCT_K_CT_DCCP_ROLE] = { "ct.dccp.role", NFP_T_STRING, 0,
-		"DCCP role of the original direction: client or server (nfpipe)" },
+				  "DCCP role of the original direction: client or server (nfpipe)" },
 	[NFCT_K_CT_LABELS] = { "ct.labels", NFP_T_STRING, 0,
-		"conntrack labels: names from connlabel_file, unnamed ones by bit number, comma-separated (nfpipe)" },
+			       "conntrack labels: names from connlabel_file, unnamed ones by bit number, comma-separated (nfpipe)" },
 	[NFCT_K_CT_SECCTX] = { "ct.secctx", NFP_T_STRING, 0,
-		"security context of the connection (SELinux ...) (nfpipe)" },
+			       "security context of the connection (SELinux ...) (nfpipe)" },
 	[NFCT_K_CT_ZONE_ORIG] = { "ct.zone.orig", NFP_T_U16, 0,
-		"zone of the original tuple (a directional zone) (nfpipe)" },
+				  "zone of the original tuple (a directional zone) (nfpipe)" },
 	[NFCT_K_CT_ZONE_REPLY] = { "ct.zone.reply", NFP_T_U16, 0,
-		"zone of the reply tuple (a directional zone) (nfpipe)" },
+				   "zone of the reply tuple (a directional zone) (nfpipe)" },
 	[NFCT_K_CT_USE] = { "ct.use", NFP_T_U32, 0,
-		"references to the entry (nfpipe)" },
+			    "references to the entry (nfpipe)" },
 	[NFCT_K_CT_SYNPROXY_ISN] = { "ct.synproxy.isn", NFP_T_U32, 0,
-		"synproxy: initial sequence number (nfpipe)" },
+				     "synproxy: initial sequence number (nfpipe)" },
 	[NFCT_K_CT_SYNPROXY_ITS] = { "ct.synproxy.its", NFP_T_U32, 0,
-		"synproxy: initial timestamp (nfpipe)" },
+				     "synproxy: initial timestamp (nfpipe)" },
 	[NFCT_K_CT_SYNPROXY_TSOFF] = { "ct.synproxy.tsoff", NFP_T_U32, 0,
-		"synproxy: timestamp offset (nfpipe)" },
+				       "synproxy: timestamp offset (nfpipe)" },
 	{ 0 }
 };
 
@@ -1273,8 +1278,7 @@ static void fill_proto(struct nfp_rec *rec, const struct nfct_flow *f)
 	}
 	if ((f->has & NFCT_HAS_DCCP_ROLE) && f->dccp_role <= 1)
 		nfp_set_str(rec, NFCT_K_CT_DCCP_ROLE,
-			    f->dccp_role ? "server" : "client",
-			    6);
+			    f->dccp_role ? "server" : "client", 6);
 	if (f->has & NFCT_HAS_SYN_ISN)
 		nfp_set_u32(rec, NFCT_K_CT_SYNPROXY_ISN, f->syn_isn);
 	if (f->has & NFCT_HAS_SYN_ITS)
@@ -1307,9 +1311,8 @@ static void fill_rare(struct nfp_rec *rec, const struct nfct_flow *f,
 	}
 }
 
-void nfct_fill(struct nfp_rec *rec, const struct nfct_flow *f,
-	       uint32_t event, const struct nfct_times *t,
-	       struct nfct_labelmap *map)
+void nfct_fill(struct nfp_rec *rec, const struct nfct_flow *f, uint32_t event,
+	       const struct nfct_times *t, struct nfct_labelmap *map)
 {
 	const struct nfct_tuple *o = &f->orig;
 	uint8_t l3 = o->l3 ? o->l3 : f->family;
@@ -1349,8 +1352,9 @@ void nfct_fill(struct nfp_rec *rec, const struct nfct_flow *f,
 		nfp_set_u32(rec, NFCT_K_CT_ID, f->id);
 	nfp_set_u32(rec, NFCT_K_CT_EVENT, event);
 	if (f->has & NFCT_HAS_STATUS) {
-		char *s = nfp_wanted(rec, NFCT_K_CT_STATUS_STR) ?
-				  nfp_rec_alloc(rec, 256) : NULL;
+		char *s = nfp_wanted(rec, NFCT_K_CT_STATUS_STR)
+				  ? nfp_rec_alloc(rec, 256)
+				  : NULL;
 
 		nfp_set_u32(rec, NFCT_K_CT_STATUS, f->status);
 		if (s) {

@@ -99,7 +99,7 @@ struct nfct_tuple {
 #define NFCT_HELPER_LEN		16
 
 /* NF_CT_LABELS_MAX_SIZE: the kernel keeps 128 label bits. */
-#define NFCT_LABELS_LEN		16
+#define NFCT_LABELS_LEN 16
 
 /* One conntrack message, decoded. Integers in host order. */
 struct nfct_flow {
@@ -124,29 +124,29 @@ struct nfct_flow {
 	uint32_t timeout;		/* seconds left */
 	uint32_t use;			/* reference count */
 	uint16_t zone;			/* conntrack zone */
-	uint32_t vtag[2];		/* SCTP verification tags: orig, reply */
-	uint32_t syn_isn;		/* synproxy initial sequence number */
-	uint32_t syn_its;		/* synproxy initial timestamp */
-	uint32_t syn_tsoff;		/* synproxy timestamp offset */
+	uint32_t vtag[2];   /* SCTP verification tags: orig, reply */
+	uint32_t syn_isn;   /* synproxy initial sequence number */
+	uint32_t syn_its;   /* synproxy initial timestamp */
+	uint32_t syn_tsoff; /* synproxy timestamp offset */
 	char helper[NFCT_HELPER_LEN];	/* helper name, NUL-terminated */
 	uint8_t labels[NFCT_LABELS_LEN]; /* label bit n: byte n/8, 1 << n%8 */
-	const char *secctx;		/* interned by the parser, lives as it */
+	const char *secctx; /* interned by the parser, lives as it */
 	const char *why;		/* after -EBADMSG: what was wrong */
 };
 
 /* Security contexts a parser remembers; more distinct ones go unreported. */
-#define NFCT_SECCTX_MAX		64
+#define NFCT_SECCTX_MAX 64
 
 /*
  * One per NFCT instance (and per test or fuzz run): the conntrack object
  * every message is decoded into, and what outlives a message.
  */
 struct nfct_parser {
-	struct nf_conntrack *ct;	/* reused for every message */
-	struct nf_conntrack *empty;	/* never set: copied over ct to reset */
-	bool dirty;			/* ct holds allocations: renew it */
-	unsigned int nsecctx;		/* strings in secctx */
-	char *secctx[NFCT_SECCTX_MAX];	/* interned contexts, owned */
+	struct nf_conntrack *ct;       /* reused for every message */
+	struct nf_conntrack *empty;    /* never set: copied over ct to reset */
+	bool dirty;		       /* ct holds allocations: renew it */
+	unsigned int nsecctx;	       /* strings in secctx */
+	char *secctx[NFCT_SECCTX_MAX]; /* interned contexts, owned */
 };
 
 /* 0, or -ENOMEM. */
@@ -360,8 +360,7 @@ struct nfct_times {
  * ct.labels (names from @map, which may be NULL) are built in the
  * record's arena.
  */
-void nfct_fill(struct nfp_rec *rec, const struct nfct_flow *f,
-	       uint32_t event, const struct nfct_times *t,
-	       struct nfct_labelmap *map);
+void nfct_fill(struct nfp_rec *rec, const struct nfct_flow *f, uint32_t event,
+	       const struct nfct_times *t, struct nfct_labelmap *map);
 
 #endif /* NFP_NFCT_PARSE_H */

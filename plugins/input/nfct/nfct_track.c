@@ -5,8 +5,8 @@
  * See nfct_track.h for the rules. The kernel's messages are not alike:
  * NEW and UPDATE events carry the helper, a RELATED flow's master, labels
  * and the security context but no counters; DESTROY carries counters and
- * timestamps but none of the former; a dump carries everything. A table entry keeps the union of
- * what it was told, so that the record at the end is whole.
+ * timestamps but none of the former; a dump carries everything. A table entry
+ * keeps the union of what it was told, so that the record at the end is whole.
  */
 #include <string.h>
 
