@@ -75,18 +75,28 @@ struct guard_nest;
 
 struct guard_rule {
 	uint8_t kind;		      /* enum guard_kind */
+	uint8_t size;		      /* the exact length, 0: none */
 	const char *name;	      /* for the reason */
 	const struct guard_nest *sub; /* G_NEST: its members */
 };
 
 struct guard_nest {
+	bool leaf;		       /* holds no nests */
 	unsigned int max;	       /* members above are skipped */
 	const struct guard_rule *rule; /* max + 1 rules */
 };
 
+#define GSIZE(k)                                                               \
+	((k) == G_U8	  ? 1                                                  \
+	 : (k) == G_U16	  ? 2                                                  \
+	 : (k) == G_U32	  ? 4                                                  \
+	 : (k) == G_U64	  ? 8                                                  \
+	 : (k) == G_IN6	  ? 16                                                 \
+	 : (k) == G_FLAGS ? 2                                                  \
+			  : 0)
 #define R(k, n)                                                                \
 	{                                                                      \
-		.kind = (k), .name = (n)                                       \
+		.kind = (k), .size = GSIZE(k), .name = (n)                     \
 	}
 #define N(n, s)                                                                \
 	{                                                                      \
@@ -99,7 +109,7 @@ static const struct guard_rule ip_rules[] = {
 	[CTA_IP_V6_SRC] = R(G_IN6, "CTA_IP_V6_SRC"),
 	[CTA_IP_V6_DST] = R(G_IN6, "CTA_IP_V6_DST"),
 };
-static const struct guard_nest ip_nest = { CTA_IP_MAX, ip_rules };
+static const struct guard_nest ip_nest = { true, CTA_IP_MAX, ip_rules };
 
 static const struct guard_rule proto_rules[] = {
 	[CTA_PROTO_NUM] = R(G_U8, "CTA_PROTO_NUM"),
@@ -112,14 +122,16 @@ static const struct guard_rule proto_rules[] = {
 	[CTA_PROTO_ICMPV6_TYPE] = R(G_U8, "CTA_PROTO_ICMPV6_TYPE"),
 	[CTA_PROTO_ICMPV6_CODE] = R(G_U8, "CTA_PROTO_ICMPV6_CODE"),
 };
-static const struct guard_nest proto_nest = { CTA_PROTO_MAX, proto_rules };
+static const struct guard_nest proto_nest = { true, CTA_PROTO_MAX,
+					      proto_rules };
 
 static const struct guard_rule tuple_rules[] = {
 	[CTA_TUPLE_IP] = N("CTA_TUPLE_IP", &ip_nest),
 	[CTA_TUPLE_PROTO] = N("CTA_TUPLE_PROTO", &proto_nest),
 	[CTA_TUPLE_ZONE] = R(G_U16, "CTA_TUPLE_ZONE"),
 };
-static const struct guard_nest tuple_nest = { CTA_TUPLE_MAX, tuple_rules };
+static const struct guard_nest tuple_nest = { false, CTA_TUPLE_MAX,
+					      tuple_rules };
 
 static const struct guard_rule tcp_rules[] = {
 	[CTA_PROTOINFO_TCP_STATE] = R(G_U8, "CTA_PROTOINFO_TCP_STATE"),
@@ -128,14 +140,16 @@ static const struct guard_rule tcp_rules[] = {
 	[CTA_PROTOINFO_TCP_FLAGS_ORIGINAL] = R(G_FLAGS, "TCP flags"),
 	[CTA_PROTOINFO_TCP_FLAGS_REPLY] = R(G_FLAGS, "TCP flags"),
 };
-static const struct guard_nest tcp_nest = { CTA_PROTOINFO_TCP_MAX, tcp_rules };
+static const struct guard_nest tcp_nest = { true, CTA_PROTOINFO_TCP_MAX,
+					    tcp_rules };
 
 static const struct guard_rule dccp_rules[] = {
 	[CTA_PROTOINFO_DCCP_STATE] = R(G_U8, "CTA_PROTOINFO_DCCP_STATE"),
 	[CTA_PROTOINFO_DCCP_ROLE] = R(G_U8, "CTA_PROTOINFO_DCCP_ROLE"),
 	[CTA_PROTOINFO_DCCP_HANDSHAKE_SEQ] = R(G_U64, "DCCP handshake seq"),
 };
-static const struct guard_nest dccp_nest = { CTA_PROTOINFO_DCCP_HANDSHAKE_SEQ,
+static const struct guard_nest dccp_nest = { true,
+					     CTA_PROTOINFO_DCCP_HANDSHAKE_SEQ,
 					     dccp_rules };
 
 static const struct guard_rule sctp_rules[] = {
@@ -143,7 +157,7 @@ static const struct guard_rule sctp_rules[] = {
 	[CTA_PROTOINFO_SCTP_VTAG_ORIGINAL] = R(G_U32, "SCTP vtag"),
 	[CTA_PROTOINFO_SCTP_VTAG_REPLY] = R(G_U32, "SCTP vtag"),
 };
-static const struct guard_nest sctp_nest = { CTA_PROTOINFO_SCTP_MAX,
+static const struct guard_nest sctp_nest = { true, CTA_PROTOINFO_SCTP_MAX,
 					     sctp_rules };
 
 /* Members 4 and 5 would be written past the library's table. */
@@ -154,7 +168,7 @@ static const struct guard_rule protoinfo_rules[] = {
 	[CTA_PROTOINFO_MAX + 1 ... CTA_PROTOINFO_TCP_MAX] =
 		R(G_BAD, "unknown CTA_PROTOINFO member"),
 };
-static const struct guard_nest protoinfo_nest = { CTA_PROTOINFO_TCP_MAX,
+static const struct guard_nest protoinfo_nest = { false, CTA_PROTOINFO_TCP_MAX,
 						  protoinfo_rules };
 
 static const struct guard_rule counters_rules[] = {
@@ -163,7 +177,7 @@ static const struct guard_rule counters_rules[] = {
 	[CTA_COUNTERS32_PACKETS] = R(G_U32, "CTA_COUNTERS32_PACKETS"),
 	[CTA_COUNTERS32_BYTES] = R(G_U32, "CTA_COUNTERS32_BYTES"),
 };
-static const struct guard_nest counters_nest = { CTA_COUNTERS32_BYTES,
+static const struct guard_nest counters_nest = { true, CTA_COUNTERS32_BYTES,
 						 counters_rules };
 
 static const struct guard_rule natseq_rules[] = {
@@ -171,25 +185,26 @@ static const struct guard_rule natseq_rules[] = {
 	[CTA_NAT_SEQ_OFFSET_BEFORE] = R(G_U32, "CTA_NAT_SEQ_OFFSET_BEFORE"),
 	[CTA_NAT_SEQ_OFFSET_AFTER] = R(G_U32, "CTA_NAT_SEQ_OFFSET_AFTER"),
 };
-static const struct guard_nest natseq_nest = { CTA_NAT_SEQ_OFFSET_AFTER,
+static const struct guard_nest natseq_nest = { true, CTA_NAT_SEQ_OFFSET_AFTER,
 					       natseq_rules };
 
 static const struct guard_rule help_rules[] = {
 	[CTA_HELP_NAME] = R(G_STR, "CTA_HELP_NAME"),
 	[CTA_HELP_INFO] = R(G_ANY, "CTA_HELP_INFO"),
 };
-static const struct guard_nest help_nest = { CTA_HELP_INFO, help_rules };
+static const struct guard_nest help_nest = { true, CTA_HELP_INFO, help_rules };
 
 static const struct guard_rule secctx_rules[] = {
 	[CTA_SECCTX_NAME] = R(G_STR, "CTA_SECCTX_NAME"),
 };
-static const struct guard_nest secctx_nest = { CTA_SECCTX_NAME, secctx_rules };
+static const struct guard_nest secctx_nest = { true, CTA_SECCTX_NAME,
+					       secctx_rules };
 
 static const struct guard_rule tstamp_rules[] = {
 	[CTA_TIMESTAMP_START] = R(G_U64, "CTA_TIMESTAMP_START"),
 	[CTA_TIMESTAMP_STOP] = R(G_U64, "CTA_TIMESTAMP_STOP"),
 };
-static const struct guard_nest tstamp_nest = { CTA_TIMESTAMP_STOP,
+static const struct guard_nest tstamp_nest = { true, CTA_TIMESTAMP_STOP,
 					       tstamp_rules };
 
 static const struct guard_rule synproxy_rules[] = {
@@ -197,7 +212,7 @@ static const struct guard_rule synproxy_rules[] = {
 	[CTA_SYNPROXY_ITS] = R(G_U32, "CTA_SYNPROXY_ITS"),
 	[CTA_SYNPROXY_TSOFF] = R(G_U32, "CTA_SYNPROXY_TSOFF"),
 };
-static const struct guard_nest synproxy_nest = { CTA_SYNPROXY_TSOFF,
+static const struct guard_nest synproxy_nest = { true, CTA_SYNPROXY_TSOFF,
 						 synproxy_rules };
 
 static const struct guard_rule top_rules[] = {
@@ -223,7 +238,7 @@ static const struct guard_rule top_rules[] = {
 	[CTA_LABELS_MASK] = R(G_ANY, "CTA_LABELS_MASK"),
 	[CTA_SYNPROXY] = N("CTA_SYNPROXY", &synproxy_nest),
 };
-static const struct guard_nest top_nest = { CTA_SYNPROXY, top_rules };
+static const struct guard_nest top_nest = { false, CTA_SYNPROXY, top_rules };
 
 #undef R
 #undef N
@@ -234,17 +249,65 @@ struct guard_seen {
 	const char *why; /* the reason to refuse, or NULL */
 };
 
-static const uint8_t guard_size[] = {
-	[G_U8] = 1,  [G_U16] = 2,  [G_U32] = 4,
-	[G_U64] = 8, [G_IN6] = 16, [G_FLAGS] = 2,
-};
+/* The rule's name for the attribute at @p, as the reason to refuse it. */
+static bool guard_bad(struct guard_seen *seen, const struct guard_nest *g,
+		      const uint8_t *p)
+{
+	if (!seen->why)
+		seen->why = g->rule[((const struct nlattr *)p)->nla_type &
+				    NLA_TYPE_MASK]
+				    .name;
+	return false;
+}
 
 /*
  * Walk the attributes in [@p, @p + @len) as libmnl's mnl_attr_for_each()
  * would (stop at the first that does not fit), by hand: this runs for
  * every message, and libmnl's accessors are calls into a shared library.
+ * A nest without nests is walked in a loop of its own (guard_leaf()).
  * @top, when not NULL, gets a bit for every attribute type below 32.
  */
+#define GUARD_STEP(p, len, alen)                                               \
+	do {                                                                   \
+		(alen) = NLA_ALIGN(alen);                                      \
+		if ((alen) >= (unsigned int)(len))                             \
+			goto done;                                             \
+		(p) += (alen);                                                 \
+		(len) -= (int)(alen);                                          \
+	} while (0)
+
+static inline bool guard_leaf(const uint8_t *p, int len,
+			      const struct guard_nest *g,
+			      struct guard_seen *seen)
+{
+	while (len >= NLA_HDRLEN) {
+		const struct nlattr *a = (const struct nlattr *)p;
+		unsigned int alen = a->nla_len;
+		unsigned int type = a->nla_type & NLA_TYPE_MASK;
+		const struct guard_rule *r;
+
+		if (alen < NLA_HDRLEN || alen > (unsigned int)len)
+			break;
+		if (type <= g->max) {
+			r = &g->rule[type];
+			if (r->size) {
+				if (alen - NLA_HDRLEN != r->size)
+					return guard_bad(seen, g, p);
+			} else if (r->kind == G_STR) {
+				if (alen == NLA_HDRLEN ||
+				    !memchr(p + NLA_HDRLEN, '\0',
+					    alen - NLA_HDRLEN))
+					return guard_bad(seen, g, p);
+			} else if (r->kind != G_ANY) {
+				return guard_bad(seen, g, p);
+			}
+		}
+		GUARD_STEP(p, len, alen);
+	}
+done:
+	return true;
+}
+
 static bool guard_walk(const uint8_t *p, int len, const struct guard_nest *g,
 		       struct guard_seen *seen, uint32_t *top)
 {
@@ -262,36 +325,28 @@ static bool guard_walk(const uint8_t *p, int len, const struct guard_nest *g,
 		if (type > g->max)
 			goto next;
 		r = &g->rule[type];
-		if (r->kind == G_ANY)
-			goto next;
-		if (r->kind < G_STR) {
-			if (n != guard_size[r->kind])
-				goto bad;
+		if (r->size) {
+			if (n != r->size)
+				return guard_bad(seen, g, p);
 		} else if (r->kind == G_NEST) {
-			if ((n && n < NLA_HDRLEN) ||
-			    !guard_walk(p + NLA_HDRLEN, (int)n, r->sub, seen,
-					NULL))
-				goto bad;
+			if (n && n < NLA_HDRLEN)
+				return guard_bad(seen, g, p);
+			if (!(r->sub->leaf ? guard_leaf(p + NLA_HDRLEN, (int)n,
+							r->sub, seen)
+					   : guard_walk(p + NLA_HDRLEN, (int)n,
+							r->sub, seen, NULL)))
+				return guard_bad(seen, g, p);
 		} else if (r->kind == G_STR) {
 			if (!n || !memchr(p + NLA_HDRLEN, '\0', n))
-				goto bad;
-		} else {
-			goto bad;
+				return guard_bad(seen, g, p);
+		} else if (r->kind != G_ANY) {
+			return guard_bad(seen, g, p);
 		}
 	next:
-		alen = NLA_ALIGN(alen);
-		if (alen >= (unsigned int)len)
-			break;
-		p += alen;
-		len -= (int)alen;
+		GUARD_STEP(p, len, alen);
 	}
+done:
 	return true;
-bad:
-	if (!seen->why)
-		seen->why = g->rule[((const struct nlattr *)p)->nla_type &
-				    NLA_TYPE_MASK]
-				    .name;
-	return false;
 }
 
 /*
@@ -560,17 +615,20 @@ static void get_meta(struct nfct_parser *p, const struct nf_conntrack *ct,
 		out->helper[n] = '\0';
 		out->has |= NFCT_HAS_HELPER;
 	}
-	if (HAS(CTA_PROTOINFO)) {
+	/* The kernel sends the protocol's own protoinfo only. */
+	if (HAS(CTA_PROTOINFO) && out->orig.proto == IPPROTO_TCP) {
 		if ((u8 = nfct_get_attr(ct, ATTR_TCP_STATE))) {
 			out->tcp_state = *u8;
 			out->has |= NFCT_HAS_TCP_STATE;
 		}
+	} else if (HAS(CTA_PROTOINFO) && out->orig.proto == IPPROTO_SCTP) {
 		if ((u8 = nfct_get_attr(ct, ATTR_SCTP_STATE))) {
 			out->sctp_state = *u8;
 			out->has |= NFCT_HAS_SCTP_STATE;
 		}
 		GET32(ATTR_SCTP_VTAG_ORIG, vtag[0], NFCT_HAS_VTAG_ORIG);
 		GET32(ATTR_SCTP_VTAG_REPL, vtag[1], NFCT_HAS_VTAG_REPLY);
+	} else if (HAS(CTA_PROTOINFO) && out->orig.proto == IPPROTO_DCCP) {
 		if ((u8 = nfct_get_attr(ct, ATTR_DCCP_STATE))) {
 			out->dccp_state = *u8;
 			out->has |= NFCT_HAS_DCCP_STATE;
