@@ -16,6 +16,10 @@ NFCT_INTEGRATION = tests/integration/nfct-events.sh \
 	tests/integration/nfct-related.sh \
 	tests/integration/nfct-resync.sh
 EXTRA_DIST += $(NFCT_INTEGRATION) tests/integration/nfct-lib.sh
+# NFCT's GRE, SCTP, label and zone keys against conntrack (issue 16);
+# nfct-craft.py makes the PPTP, GRE, SCTP and UDP packets.
+NFCT_INTEGRATION += tests/integration/nfct-attrs.sh
+EXTRA_DIST += tests/integration/nfct-craft.py
 
 # Conntrack events live, nfpiped against ulogd2 (root; not a test):
 # NFPIPED=... NFPIPE_PLUGIN_DIR=... bench/nfct-live
