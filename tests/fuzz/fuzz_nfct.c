@@ -21,16 +21,16 @@
 _Static_assert(NFCT_K__MAX <= 64, "fz_state.valid needs more words");
 
 struct fz_state {
-	struct nfp_rec rec;			/* laid out for nfct_keys */
-	struct nfp_value slots[NFCT_K__MAX];	/* its values */
-	uint64_t valid[1];			/* its valid bitmap */
-	int32_t map[NFCT_K__MAX];		/* key index -> slot */
-	uint64_t used[1];			/* every key wanted */
-	struct nfct_tracker tr;			/* pairing table */
-	uint64_t ctr[NFCT_TC__MAX];		/* its counters */
-	struct nfct_filter filter;		/* a few prefixes */
-	struct nfct_parser parser;		/* kept across inputs */
-	unsigned long sink;			/* keeps reads alive */
+	struct nfp_rec rec;		     /* laid out for nfct_keys */
+	struct nfp_value slots[NFCT_K__MAX]; /* its values */
+	uint64_t valid[1];		     /* its valid bitmap */
+	int32_t map[NFCT_K__MAX];	     /* key index -> slot */
+	uint64_t used[1];		     /* every key wanted */
+	struct nfct_tracker tr;		     /* pairing table */
+	uint64_t ctr[NFCT_TC__MAX];	     /* its counters */
+	struct nfct_filter filter;	     /* a few prefixes */
+	struct nfct_parser parser;	     /* kept across inputs */
+	unsigned long sink;		     /* keeps reads alive */
 };
 
 static struct fz_state fz;

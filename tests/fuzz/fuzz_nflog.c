@@ -33,12 +33,12 @@
 #include "nflog_parse.h"
 
 struct fz_state {
-	struct nfp_rec rec;		/* a record laid out for nflog_keys */
-	struct nfp_value slots[NFLOG_K__MAX];	/* its values */
-	uint64_t valid[1];		/* its valid bitmap */
-	int32_t map[NFLOG_K__MAX];	/* key index -> slot: identity */
-	uint64_t used[1];		/* every key wanted */
-	unsigned long sink;		/* keeps the reads from being elided */
+	struct nfp_rec rec; /* a record laid out for nflog_keys */
+	struct nfp_value slots[NFLOG_K__MAX]; /* its values */
+	uint64_t valid[1];		      /* its valid bitmap */
+	int32_t map[NFLOG_K__MAX];	      /* key index -> slot: identity */
+	uint64_t used[1];		      /* every key wanted */
+	unsigned long sink; /* keeps the reads from being elided */
 };
 
 static struct fz_state fz;

@@ -41,8 +41,8 @@ extern const struct nfp_plugin nfp_input_nfct;
 /* ---- loading recorded datagrams ------------------------------------------ */
 
 struct blob {
-	uint8_t buf[70000];	/* one datagram */
-	size_t len;		/* bytes in buf */
+	uint8_t buf[70000]; /* one datagram */
+	size_t len;	    /* bytes in buf */
 };
 
 static void load(const char *name, struct blob *b)
@@ -51,8 +51,8 @@ static void load(const char *name, struct blob *b)
 	char path[4096];
 	FILE *f;
 
-	snprintf(path, sizeof(path), "%s/tests/data/nfct/%s",
-		 top ? top : ".", name);
+	snprintf(path, sizeof(path), "%s/tests/data/nfct/%s", top ? top : ".",
+		 name);
 	f = fopen(path, "rb");
 	if (!f)
 		bail_out("cannot open %s", path);
@@ -62,12 +62,12 @@ static void load(const char *name, struct blob *b)
 
 /* Every flow of a datagram, and what else it held. */
 struct flows {
-	struct nfct_flow f[16];	/* parsed flows */
+	struct nfct_flow f[16]; /* parsed flows */
 	uint32_t seq[16];	/* their nlmsg_seq */
 	unsigned int n;		/* flows in f */
 	unsigned int done;	/* NLMSG_DONE seen */
-	unsigned int malformed;	/* NFCT_DG_MALFORMED */
-	unsigned int truncated;	/* NFCT_DG_TRUNCATED */
+	unsigned int malformed; /* NFCT_DG_MALFORMED */
+	unsigned int truncated; /* NFCT_DG_TRUNCATED */
 	unsigned int other;	/* NFCT_DG_OTHER */
 	const char *why;	/* last reason */
 };
@@ -307,23 +307,36 @@ static void test_dump(void)
 
 /* ---- every message against libnetfilter_conntrack ------------------------ */
 
-static const char *const corpus[] = {
-	"tcp4-new.bin", "tcp4-update.bin", "tcp4-destroy.bin",
-	"udp4-mark-new.bin", "udp4-mark-destroy.bin", "udp4-destroy.bin",
-	"icmp4-new.bin", "icmp4-destroy.bin", "tcp6-new.bin",
-	"tcp6-destroy.bin", "icmp6-new.bin", "icmp6-destroy.bin",
-	"ftp-ctrl-new.bin", "ftp-ctrl-update.bin", "ftp-ctrl-destroy.bin",
-	"ftp-data-new.bin", "ftp-data-destroy.bin", "udp4-zone-new.bin",
-	"udp4-zone-destroy.bin", "dump-4.bin", "noacct-new.bin",
-	"noacct-destroy.bin", NULL
-};
+static const char *const corpus[] = { "tcp4-new.bin",
+				      "tcp4-update.bin",
+				      "tcp4-destroy.bin",
+				      "udp4-mark-new.bin",
+				      "udp4-mark-destroy.bin",
+				      "udp4-destroy.bin",
+				      "icmp4-new.bin",
+				      "icmp4-destroy.bin",
+				      "tcp6-new.bin",
+				      "tcp6-destroy.bin",
+				      "icmp6-new.bin",
+				      "icmp6-destroy.bin",
+				      "ftp-ctrl-new.bin",
+				      "ftp-ctrl-update.bin",
+				      "ftp-ctrl-destroy.bin",
+				      "ftp-data-new.bin",
+				      "ftp-data-destroy.bin",
+				      "udp4-zone-new.bin",
+				      "udp4-zone-destroy.bin",
+				      "dump-4.bin",
+				      "noacct-new.bin",
+				      "noacct-destroy.bin",
+				      NULL };
 
-#define SAME(cond, what)                                                     \
-	do {                                                                 \
-		if (!(cond)) {                                               \
-			diag("%s#%u: %s differs", name, idx, what);          \
-			bad++;                                               \
-		}                                                            \
+#define SAME(cond, what)                                                       \
+	do {                                                                   \
+		if (!(cond)) {                                                 \
+			diag("%s#%u: %s differs", name, idx, what);            \
+			bad++;                                                 \
+		}                                                              \
 	} while (0)
 
 static int cmp_addr(const struct nf_conntrack *ct, int v4, int v6,
@@ -355,22 +368,30 @@ static unsigned int compare_lib(const char *name, unsigned int idx,
 	SAME(nfct_get_attr_u8(ct, ATTR_ORIG_L3PROTO) == f->orig.l3, "l3");
 	SAME(nfct_get_attr_u8(ct, ATTR_ORIG_L4PROTO) == f->orig.proto, "l4");
 	SAME(cmp_addr(ct, ATTR_ORIG_IPV4_SRC, ATTR_ORIG_IPV6_SRC, &f->orig,
-		      true), "orig src");
+		      true),
+	     "orig src");
 	SAME(cmp_addr(ct, ATTR_ORIG_IPV4_DST, ATTR_ORIG_IPV6_DST, &f->orig,
-		      false), "orig dst");
+		      false),
+	     "orig dst");
 	SAME(cmp_addr(ct, ATTR_REPL_IPV4_SRC, ATTR_REPL_IPV6_SRC, &f->reply,
-		      true), "reply src");
+		      true),
+	     "reply src");
 	SAME(cmp_addr(ct, ATTR_REPL_IPV4_DST, ATTR_REPL_IPV6_DST, &f->reply,
-		      false), "reply dst");
+		      false),
+	     "reply dst");
 	if (f->orig.has & NFCT_TUP_PORTS) {
 		SAME(ntohs(nfct_get_attr_u16(ct, ATTR_ORIG_PORT_SRC)) ==
-			     f->orig.sport, "orig sport");
+			     f->orig.sport,
+		     "orig sport");
 		SAME(ntohs(nfct_get_attr_u16(ct, ATTR_ORIG_PORT_DST)) ==
-			     f->orig.dport, "orig dport");
+			     f->orig.dport,
+		     "orig dport");
 		SAME(ntohs(nfct_get_attr_u16(ct, ATTR_REPL_PORT_SRC)) ==
-			     f->reply.sport, "reply sport");
+			     f->reply.sport,
+		     "reply sport");
 		SAME(ntohs(nfct_get_attr_u16(ct, ATTR_REPL_PORT_DST)) ==
-			     f->reply.dport, "reply dport");
+			     f->reply.dport,
+		     "reply dport");
 	}
 	if (f->orig.has & NFCT_TUP_ICMP) {
 		SAME(nfct_get_attr_u8(ct, ATTR_ICMP_TYPE) == f->orig.icmp_type,
@@ -378,21 +399,24 @@ static unsigned int compare_lib(const char *name, unsigned int idx,
 		SAME(nfct_get_attr_u8(ct, ATTR_ICMP_CODE) == f->orig.icmp_code,
 		     "icmp code");
 		SAME(ntohs(nfct_get_attr_u16(ct, ATTR_ICMP_ID)) ==
-			     f->orig.icmp_id, "icmp id");
+			     f->orig.icmp_id,
+		     "icmp id");
 	}
-	SAME(nfct_attr_is_set(ct, ATTR_STATUS) ==
-		     !!(f->has & NFCT_HAS_STATUS), "status presence");
+	SAME(nfct_attr_is_set(ct, ATTR_STATUS) == !!(f->has & NFCT_HAS_STATUS),
+	     "status presence");
 	SAME(nfct_get_attr_u32(ct, ATTR_STATUS) == f->status, "status");
 	SAME(nfct_attr_is_set(ct, ATTR_MARK) == !!(f->has & NFCT_HAS_MARK),
 	     "mark presence");
 	SAME(nfct_get_attr_u32(ct, ATTR_MARK) == f->mark, "mark");
 	SAME(nfct_get_attr_u32(ct, ATTR_ID) == f->id, "id");
 	SAME(nfct_attr_is_set(ct, ATTR_TIMEOUT) ==
-		     !!(f->has & NFCT_HAS_TIMEOUT), "timeout presence");
+		     !!(f->has & NFCT_HAS_TIMEOUT),
+	     "timeout presence");
 	SAME(nfct_get_attr_u32(ct, ATTR_TIMEOUT) == f->timeout, "timeout");
 	SAME(nfct_get_attr_u16(ct, ATTR_ZONE) == f->zone, "zone");
 	SAME(nfct_attr_is_set(ct, ATTR_ORIG_COUNTER_PACKETS) ==
-		     !!(f->has & NFCT_HAS_CTR_ORIG), "counter presence");
+		     !!(f->has & NFCT_HAS_CTR_ORIG),
+	     "counter presence");
 	SAME(nfct_get_attr_u64(ct, ATTR_ORIG_COUNTER_PACKETS) == f->pkts[0],
 	     "orig packets");
 	SAME(nfct_get_attr_u64(ct, ATTR_ORIG_COUNTER_BYTES) == f->bytes[0],
@@ -406,25 +430,31 @@ static unsigned int compare_lib(const char *name, unsigned int idx,
 	SAME(nfct_get_attr_u64(ct, ATTR_TIMESTAMP_STOP) == f->ts_stop,
 	     "timestamp stop");
 	SAME(nfct_attr_is_set(ct, ATTR_TCP_STATE) ==
-		     !!(f->has & NFCT_HAS_TCP_STATE), "tcp state presence");
-	SAME(nfct_get_attr_u8(ct, ATTR_TCP_STATE) == f->tcp_state,
-	     "tcp state");
+		     !!(f->has & NFCT_HAS_TCP_STATE),
+	     "tcp state presence");
+	SAME(nfct_get_attr_u8(ct, ATTR_TCP_STATE) == f->tcp_state, "tcp state");
 	SAME(nfct_attr_is_set(ct, ATTR_HELPER_NAME) ==
-		     !!(f->has & NFCT_HAS_HELPER), "helper presence");
+		     !!(f->has & NFCT_HAS_HELPER),
+	     "helper presence");
 	if (f->has & NFCT_HAS_HELPER)
 		SAME(!strcmp(nfct_get_attr(ct, ATTR_HELPER_NAME), f->helper),
 		     "helper");
 	SAME(nfct_attr_is_set(ct, ATTR_MASTER_L4PROTO) ==
-		     !!(f->has & NFCT_HAS_MASTER), "master presence");
+		     !!(f->has & NFCT_HAS_MASTER),
+	     "master presence");
 	if (f->has & NFCT_HAS_MASTER) {
 		SAME(cmp_addr(ct, ATTR_MASTER_IPV4_SRC, ATTR_MASTER_IPV6_SRC,
-			      &f->master, true), "master src");
+			      &f->master, true),
+		     "master src");
 		SAME(cmp_addr(ct, ATTR_MASTER_IPV4_DST, ATTR_MASTER_IPV6_DST,
-			      &f->master, false), "master dst");
+			      &f->master, false),
+		     "master dst");
 		SAME(ntohs(nfct_get_attr_u16(ct, ATTR_MASTER_PORT_SRC)) ==
-			     f->master.sport, "master sport");
+			     f->master.sport,
+		     "master sport");
 		SAME(ntohs(nfct_get_attr_u16(ct, ATTR_MASTER_PORT_DST)) ==
-			     f->master.dport, "master dport");
+			     f->master.dport,
+		     "master dport");
 	}
 	nfct_destroy(ct);
 	return bad;
@@ -448,12 +478,14 @@ static void test_against_lib(void)
 
 			if (nlh->nlmsg_type != NLMSG_DONE) {
 				if (nfct_parse(&tp, nlh, (size_t)left, &f)) {
-					diag("%s#%u: not parsed: %s",
-					     corpus[i], idx, f.why);
+					diag("%s#%u: not parsed: %s", corpus[i],
+					     idx, f.why);
 					bad++;
 				} else {
 					bad += compare_lib(corpus[i], idx, nlh,
-							   &f) ? 1 : 0;
+							   &f)
+						       ? 1
+						       : 0;
 				}
 				total++;
 			}
@@ -567,8 +599,9 @@ static void test_filters(void)
 	ok(nfct_filter_match(&flt, &t4) && nfct_filter_match(&flt, &t6),
 	   "no filter: everything passes");
 
-	is_int(nfct_filter_addrs(&flt, false, "10.77.1.0/24, 192.0.2.7",
-				 &why, &bad), 0, "src filter parses");
+	is_int(nfct_filter_addrs(&flt, false, "10.77.1.0/24, 192.0.2.7", &why,
+				 &bad),
+	       0, "src filter parses");
 	ok(nfct_filter_match(&flt, &t4), "10.77.1.2 is in 10.77.1.0/24");
 	ok(!nfct_filter_match(&flt, &t6),
 	   "IPv4-only source list rejects IPv6 flows (as ulogd2)");
@@ -608,13 +641,14 @@ static void test_filters(void)
 
 	nfct_filter_init(&flt);
 	is_int(nfct_filter_addrs(&flt, false, "10.0.0.0/8,10.1.0.0/33", &why,
-				 &bad), -EINVAL, "/33 refused");
+				 &bad),
+	       -EINVAL, "/33 refused");
 	is_str(bad, "10.1.0.0/33", "... pointing at the bad item");
 	is_str(why, "bad prefix length", "... saying why");
-	is_int(nfct_filter_addrs(&flt, false, "gateway", &why, &bad),
-	       -EINVAL, "a name is no address");
-	is_int(nfct_filter_protos(&flt, "tcp,nosuchproto", &why, &bad),
-	       -EINVAL, "unknown protocol refused");
+	is_int(nfct_filter_addrs(&flt, false, "gateway", &why, &bad), -EINVAL,
+	       "a name is no address");
+	is_int(nfct_filter_protos(&flt, "tcp,nosuchproto", &why, &bad), -EINVAL,
+	       "unknown protocol refused");
 	is_str(bad, "nosuchproto", "... pointing at it");
 }
 
@@ -649,7 +683,7 @@ static void test_hash(void)
 
 struct got {
 	struct nfct_flow f[8];	/* reported flows */
-	struct nfct_times t[8];	/* their times */
+	struct nfct_times t[8]; /* their times */
 	uint32_t ev[8];		/* their events */
 	unsigned int n;		/* reports */
 };
@@ -826,11 +860,14 @@ static void push(struct nfpt *t, const struct nfct_flow *f, uint32_t ev,
 static void test_keys(void)
 {
 	static const struct nfp_plugin *const plugins[] = { &flowin, NULL };
-	struct nfpt *t = nfpt_new("[global]\nstack=in:FLOWIN,cap:CAPTURE\n",
-				  plugins);
-	struct nfct_times tm = { .has_start = true, .has_end = true,
-				 .start_sec = 1795548704, .start_usec = 539787,
-				 .end_sec = 1795548705, .end_usec = 701285 };
+	struct nfpt *t =
+		nfpt_new("[global]\nstack=in:FLOWIN,cap:CAPTURE\n", plugins);
+	struct nfct_times tm = { .has_start = true,
+				 .has_end = true,
+				 .start_sec = 1795548704,
+				 .start_usec = 539787,
+				 .end_sec = 1795548705,
+				 .end_usec = 701285 };
 	struct nfct_flow f = one("ftp-data-new.bin"), d;
 
 	push(t, &f, NFCT_EV_NEW, NULL);
@@ -884,8 +921,7 @@ static void test_keys(void)
 	is_str(nfpt_get(t, "cap", "orig.ip.daddr"), "fd77:2::2",
 	       "IPv6 orig.ip.daddr");
 	is_str(nfpt_get(t, "cap", "icmpv6.type"), "128", "icmpv6.type");
-	is_str(nfpt_get(t, "cap", "reply.icmp.type"), "129",
-	       "reply.icmp.type");
+	is_str(nfpt_get(t, "cap", "reply.icmp.type"), "129", "reply.icmp.type");
 	is_str(nfpt_get(t, "cap", "icmp.id"), "25671", "icmp.id");
 	is_str(nfpt_get(t, "cap", "oob.protocol"), "34525",
 	       "oob.protocol ETH_P_IPV6");
@@ -940,8 +976,8 @@ static void test_options(void)
 
 	is_int(check_conf("hash_enable=1", buf, sizeof(buf)), 0,
 	       "a plain NFCT config checks");
-	is_int(check_conf("accept_src_filter=10.0.0.0/33", buf, sizeof(buf)),
-	       1, "a bad filter is a config error");
+	is_int(check_conf("accept_src_filter=10.0.0.0/33", buf, sizeof(buf)), 1,
+	       "a bad filter is a config error");
 	like(buf, "bad prefix length", "... that says why");
 	is_int(check_conf("pollinterval=10\nhash_enable=0", buf, sizeof(buf)),
 	       1, "polling without the table is refused");

@@ -62,8 +62,8 @@ static struct nfct_flow one(const char *name)
 	size_t n;
 	FILE *fp;
 
-	snprintf(path, sizeof(path), "%s/tests/data/nfct/%s",
-		 top ? top : ".", name);
+	snprintf(path, sizeof(path), "%s/tests/data/nfct/%s", top ? top : ".",
+		 name);
 	fp = fopen(path, "rb");
 	if (!fp)
 		bail_out("cannot open %s", path);
@@ -108,12 +108,11 @@ static void push(struct nfpt *t, const char *in, const struct nfct_flow *f,
 	nfp_rec_push(inst, rec);
 }
 
-static const char *const conf =
-	"[global]\n"
-	"stack=in:FLOWIN,pf:PRINTFLOW,cap:CAPTURE\n"
-	"stack=in:FLOWIN,ctd:PRINTFLOW,cap2:CAPTURE\n"
-	"stack=ins:FLOWSTR,pfs:PRINTFLOW,cap3:CAPTURE\n"
-	"[ctd]\nformat=conntrackd\n";
+static const char *const conf = "[global]\n"
+				"stack=in:FLOWIN,pf:PRINTFLOW,cap:CAPTURE\n"
+				"stack=in:FLOWIN,ctd:PRINTFLOW,cap2:CAPTURE\n"
+				"stack=ins:FLOWSTR,pfs:PRINTFLOW,cap3:CAPTURE\n"
+				"[ctd]\nformat=conntrackd\n";
 
 static void test_ulogd(struct nfpt *t)
 {
@@ -187,16 +186,18 @@ static void test_conntrackd(struct nfpt *t)
 	push(t, "in", &f, NFCT_EV_NEW, NULL, false);
 	s = nfpt_get(t, "cap2", "print");
 	s = s ? strchr(s, '\t') : NULL;
-	is_str(s, "\ttcp      6 120 SYN_SENT src=10.77.1.2 dst=10.77.2.2 "
-		  "sport=50034 dport=80 [UNREPLIED] src=10.77.2.2 "
-		  "dst=10.77.2.1 sport=80 dport=50034",
+	is_str(s,
+	       "\ttcp      6 120 SYN_SENT src=10.77.1.2 dst=10.77.2.2 "
+	       "sport=50034 dport=80 [UNREPLIED] src=10.77.2.2 "
+	       "dst=10.77.2.1 sport=80 dport=50034",
 	       "conntrackd: NEW, [UNREPLIED], no counters");
 
 	f = one("udp4-zone-new.bin");
 	push(t, "in", &f, NFCT_EV_NEW, NULL, false);
 	s = nfpt_get(t, "cap2", "print");
-	like(s, " [UNREPLIED] src=10.77.2.2 dst=10.77.2.1 sport=5002 "
-		"dport=56458 zone=7",
+	like(s,
+	     " [UNREPLIED] src=10.77.2.2 dst=10.77.2.1 sport=5002 "
+	     "dport=56458 zone=7",
 	     "conntrackd: zone=7 at the end");
 }
 
@@ -209,8 +210,8 @@ static void lib_line(const struct nlmsghdr *nlh, char *buf, size_t len)
 	buf[0] = '\0';
 	if (!ct || nfct_nlmsg_parse(nlh, ct) < 0)
 		goto out;
-	nfct_snprintf(buf, (unsigned int)len, ct, NFCT_T_UNKNOWN,
-		      NFCT_O_PLAIN, 0);
+	nfct_snprintf(buf, (unsigned int)len, ct, NFCT_T_UNKNOWN, NFCT_O_PLAIN,
+		      0);
 	/* conntrackd's DESTROY has no helper, so PRINTFLOW prints none. */
 	h = strstr(buf, " helper=");
 	if (h) {
@@ -228,15 +229,17 @@ out:
 static void test_against_lib(struct nfpt *t)
 {
 	static const char *const files[] = {
-		"tcp4-new.bin", "tcp4-update.bin", "tcp4-destroy.bin",
-		"udp4-mark-new.bin", "udp4-mark-destroy.bin",
-		"udp4-destroy.bin", "icmp4-new.bin", "icmp4-destroy.bin",
-		"tcp6-new.bin", "tcp6-destroy.bin", "icmp6-new.bin",
-		"icmp6-destroy.bin", "ftp-ctrl-new.bin", "ftp-ctrl-update.bin",
-		"ftp-ctrl-destroy.bin", "ftp-data-new.bin",
-		"ftp-data-destroy.bin", "udp4-zone-new.bin",
+		"tcp4-new.bin",		 "tcp4-update.bin",
+		"tcp4-destroy.bin",	 "udp4-mark-new.bin",
+		"udp4-mark-destroy.bin", "udp4-destroy.bin",
+		"icmp4-new.bin",	 "icmp4-destroy.bin",
+		"tcp6-new.bin",		 "tcp6-destroy.bin",
+		"icmp6-new.bin",	 "icmp6-destroy.bin",
+		"ftp-ctrl-new.bin",	 "ftp-ctrl-update.bin",
+		"ftp-ctrl-destroy.bin",	 "ftp-data-new.bin",
+		"ftp-data-destroy.bin",	 "udp4-zone-new.bin",
 		"udp4-zone-destroy.bin", "noacct-new.bin",
-		"noacct-destroy.bin", NULL
+		"noacct-destroy.bin",	 NULL
 	};
 	const char *top = getenv("top_srcdir");
 	unsigned int i, same = 0;
@@ -476,14 +479,14 @@ int main(void)
 	tzset();
 	for (i = 0; i < NFCT_K__MAX; i++)
 		flowin_keys[i] = nfct_keys[i];
-	flowin_keys[K_OSS] = (struct nfp_key){ "orig.ip.saddr.str",
-					       NFP_T_STRING };
-	flowin_keys[K_ODS] = (struct nfp_key){ "orig.ip.daddr.str",
-					       NFP_T_STRING };
-	flowin_keys[K_RSS] = (struct nfp_key){ "reply.ip.saddr.str",
-					       NFP_T_STRING };
-	flowin_keys[K_RDS] = (struct nfp_key){ "reply.ip.daddr.str",
-					       NFP_T_STRING };
+	flowin_keys[K_OSS] =
+		(struct nfp_key){ "orig.ip.saddr.str", NFP_T_STRING };
+	flowin_keys[K_ODS] =
+		(struct nfp_key){ "orig.ip.daddr.str", NFP_T_STRING };
+	flowin_keys[K_RSS] =
+		(struct nfp_key){ "reply.ip.saddr.str", NFP_T_STRING };
+	flowin_keys[K_RDS] =
+		(struct nfp_key){ "reply.ip.daddr.str", NFP_T_STRING };
 	t = nfpt_new(conf, plugins);
 	test_ulogd(t);
 	test_conntrackd(t);

@@ -769,10 +769,12 @@ unsigned int nfct_dgram(struct nfct_parser *ps, const void *buf, size_t len,
 		if (len < sizeof(*nlh) || nlh->nlmsg_len < sizeof(*nlh) ||
 		    nlh->nlmsg_len > len) {
 			if (ops->event)
-				ops->event(arg, NFCT_DG_TRUNCATED,
-					   len >= sizeof(*nlh) ?
-						   nlh->nlmsg_seq : 0,
-					   0, "netlink message runs past the datagram");
+				ops->event(
+					arg, NFCT_DG_TRUNCATED,
+					len >= sizeof(*nlh) ? nlh->nlmsg_seq
+							    : 0,
+					0,
+					"netlink message runs past the datagram");
 			break;
 		}
 		switch (nlh->nlmsg_type) {
@@ -788,8 +790,9 @@ unsigned int nfct_dgram(struct nfct_parser *ps, const void *buf, size_t len,
 			}
 			e = (const struct nlmsgerr *)(p + NLMSG_HDRLEN);
 			if (ops->event)
-				ops->event(arg, e->error ? NFCT_DG_ERROR :
-							   NFCT_DG_ACK,
+				ops->event(arg,
+					   e->error ? NFCT_DG_ERROR
+						    : NFCT_DG_ACK,
 					   nlh->nlmsg_seq, e->error, NULL);
 			break;
 		}
@@ -810,9 +813,9 @@ unsigned int nfct_dgram(struct nfct_parser *ps, const void *buf, size_t len,
 				n++;
 				ops->flow(arg, &f, nlh->nlmsg_seq);
 			} else if (ops->event) {
-				ops->event(arg, err == -ENOMSG ?
-						   NFCT_DG_OTHER :
-						   NFCT_DG_MALFORMED,
+				ops->event(arg,
+					   err == -ENOMSG ? NFCT_DG_OTHER
+							  : NFCT_DG_MALFORMED,
 					   nlh->nlmsg_seq, 0, f.why);
 			}
 			break;
@@ -839,10 +842,10 @@ const char *nfct_state(uint32_t status)
 
 /* Bit n of enum ip_conntrack_status, by the kernel's names less IPS_. */
 static const char *const status_names[] = {
-	"EXPECTED", "SEEN_REPLY", "ASSURED", "CONFIRMED", "SRC_NAT",
-	"DST_NAT", "SEQ_ADJUST", "SRC_NAT_DONE", "DST_NAT_DONE", "DYING",
-	"FIXED_TIMEOUT", "TEMPLATE", "UNTRACKED", "HELPER", "OFFLOAD",
-	"HW_OFFLOAD",
+	"EXPECTED",	"SEEN_REPLY", "ASSURED",       "CONFIRMED",
+	"SRC_NAT",	"DST_NAT",    "SEQ_ADJUST",    "SRC_NAT_DONE",
+	"DST_NAT_DONE", "DYING",      "FIXED_TIMEOUT", "TEMPLATE",
+	"UNTRACKED",	"HELPER",     "OFFLOAD",       "HW_OFFLOAD",
 };
 
 /*
@@ -883,8 +886,8 @@ int nfct_status_str(uint32_t status, char *buf, size_t len)
 
 /* enum tcp_conntrack, named as libnetfilter_conntrack prints it. */
 static const char *const tcp_states[] = {
-	"NONE", "SYN_SENT", "SYN_RECV", "ESTABLISHED", "FIN_WAIT",
-	"CLOSE_WAIT", "LAST_ACK", "TIME_WAIT", "CLOSE", "SYN_SENT2",
+	"NONE",	      "SYN_SENT", "SYN_RECV",  "ESTABLISHED", "FIN_WAIT",
+	"CLOSE_WAIT", "LAST_ACK", "TIME_WAIT", "CLOSE",	      "SYN_SENT2",
 };
 
 const char *nfct_tcp_state(uint8_t state)
@@ -1054,13 +1057,13 @@ int nfct_filter_addrs(struct nfct_filter *f, bool dst, const char *list,
 
 /* Names ulogd2 users write, when /etc/protocols lacks them (containers). */
 static const struct {
-	const char *name;	/* as written */
-	uint8_t num;		/* IPPROTO_* */
+	const char *name; /* as written */
+	uint8_t num;	  /* IPPROTO_* */
 } proto_names[] = {
-	{ "icmp", 1 }, { "igmp", 2 }, { "tcp", 6 }, { "udp", 17 },
-	{ "dccp", 33 }, { "gre", 47 }, { "esp", 50 }, { "ah", 51 },
-	{ "icmpv6", 58 }, { "ipv6-icmp", 58 }, { "sctp", 132 },
-	{ "udplite", 136 },
+	{ "icmp", 1 },	     { "igmp", 2 },   { "tcp", 6 },
+	{ "udp", 17 },	     { "dccp", 33 },  { "gre", 47 },
+	{ "esp", 50 },	     { "ah", 51 },    { "icmpv6", 58 },
+	{ "ipv6-icmp", 58 }, { "sctp", 132 }, { "udplite", 136 },
 };
 
 int nfct_filter_protos(struct nfct_filter *f, const char *list,
@@ -1082,8 +1085,9 @@ int nfct_filter_protos(struct nfct_filter *f, const char *list,
 		num = strtol(tmp, &end, 10);
 		if (*end || end == tmp) {
 			num = -1;
-			for (i = 0; i < sizeof(proto_names) /
-					sizeof(proto_names[0]); i++)
+			for (i = 0;
+			     i < sizeof(proto_names) / sizeof(proto_names[0]);
+			     i++)
 				if (!strcasecmp(tmp, proto_names[i].name))
 					num = proto_names[i].num;
 			if (num < 0) {
@@ -1113,8 +1117,8 @@ static bool prefix_has(const struct nfct_prefix *px, uint8_t family,
 		return false;
 	if (memcmp(px->addr, addr, full))
 		return false;
-	if (rest && (addr[full] & (uint8_t)(0xff << (8 - rest))) !=
-			    px->addr[full])
+	if (rest &&
+	    (addr[full] & (uint8_t)(0xff << (8 - rest))) != px->addr[full])
 		return false;
 	return true;
 }
@@ -1130,8 +1134,7 @@ static bool list_has(const struct nfct_prefix *tab, unsigned int n,
 	return false;
 }
 
-bool nfct_filter_match(const struct nfct_filter *f,
-		       const struct nfct_flow *fl)
+bool nfct_filter_match(const struct nfct_filter *f, const struct nfct_flow *fl)
 {
 	const struct nfct_tuple *t = &fl->orig;
 

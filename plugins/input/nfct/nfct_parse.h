@@ -33,105 +33,105 @@ struct nf_conntrack;
 struct nfct_labelmap;
 
 /* ct.event values: libnetfilter_conntrack's NFCT_T_*, as ulogd2 sets them. */
-#define NFCT_EV_NEW		1u
-#define NFCT_EV_UPDATE		2u
-#define NFCT_EV_DESTROY		4u
+#define NFCT_EV_NEW	1u
+#define NFCT_EV_UPDATE	2u
+#define NFCT_EV_DESTROY 4u
 
 /* What a conntrack message is, from its type and flags. */
 enum nfct_kind {
-	NFCT_KIND_NEW = 1,	/* event: a confirmed new connection */
-	NFCT_KIND_UPDATE,	/* event: status, helper, mark ... changed */
-	NFCT_KIND_DESTROY,	/* event: the entry is gone */
-	NFCT_KIND_DUMP,		/* one entry of a dump (NLM_F_MULTI) */
+	NFCT_KIND_NEW = 1, /* event: a confirmed new connection */
+	NFCT_KIND_UPDATE,  /* event: status, helper, mark ... changed */
+	NFCT_KIND_DESTROY, /* event: the entry is gone */
+	NFCT_KIND_DUMP,	   /* one entry of a dump (NLM_F_MULTI) */
 };
 
 /* Which parts a tuple carried: bits of struct nfct_tuple.has. */
-#define NFCT_TUP_IP		(1u << 0)	/* both addresses */
-#define NFCT_TUP_PROTO		(1u << 1)	/* CTA_PROTO_NUM */
-#define NFCT_TUP_PORTS		(1u << 2)	/* both ports */
-#define NFCT_TUP_ICMP		(1u << 3)	/* ICMP(v6) type and code */
-#define NFCT_TUP_ICMP_ID	(1u << 4)	/* ICMP or ICMPv6 id */
-#define NFCT_TUP_ZONE		(1u << 5)	/* CTA_TUPLE_ZONE */
+#define NFCT_TUP_IP	 (1u << 0) /* both addresses */
+#define NFCT_TUP_PROTO	 (1u << 1) /* CTA_PROTO_NUM */
+#define NFCT_TUP_PORTS	 (1u << 2) /* both ports */
+#define NFCT_TUP_ICMP	 (1u << 3) /* ICMP(v6) type and code */
+#define NFCT_TUP_ICMP_ID (1u << 4) /* ICMP or ICMPv6 id */
+#define NFCT_TUP_ZONE	 (1u << 5) /* CTA_TUPLE_ZONE */
 
 /* One direction of a connection. Integers in host order. */
 struct nfct_tuple {
-	uint8_t has;		/* NFCT_TUP_* */
-	uint8_t l3;		/* AF_INET or AF_INET6 (from the addresses) */
-	uint8_t proto;		/* IPPROTO_* */
-	uint8_t icmp_type;	/* ICMP or ICMPv6 type */
-	uint8_t icmp_code;	/* ICMP or ICMPv6 code */
-	uint16_t icmp_id;	/* ICMP or ICMPv6 identifier */
-	uint16_t sport;		/* TCP, UDP, UDPLITE, SCTP, DCCP ports */
-	uint16_t dport;		/* ... destination */
-	uint16_t zone;		/* tuple zone, when NFCT_TUP_ZONE */
-	uint8_t src[16];	/* network order; IPv4 in the first 4 bytes */
-	uint8_t dst[16];	/* network order; IPv4 in the first 4 bytes */
+	uint8_t has;	   /* NFCT_TUP_* */
+	uint8_t l3;	   /* AF_INET or AF_INET6 (from the addresses) */
+	uint8_t proto;	   /* IPPROTO_* */
+	uint8_t icmp_type; /* ICMP or ICMPv6 type */
+	uint8_t icmp_code; /* ICMP or ICMPv6 code */
+	uint16_t icmp_id;  /* ICMP or ICMPv6 identifier */
+	uint16_t sport;	   /* TCP, UDP, UDPLITE, SCTP, DCCP ports */
+	uint16_t dport;	   /* ... destination */
+	uint16_t zone;	   /* tuple zone, when NFCT_TUP_ZONE */
+	uint8_t src[16];   /* network order; IPv4 in the first 4 bytes */
+	uint8_t dst[16];   /* network order; IPv4 in the first 4 bytes */
 };
 
 /* Which attributes a message carried: bits of struct nfct_flow.has. */
-#define NFCT_HAS_ORIG		(1u << 0)	/* CTA_TUPLE_ORIG */
-#define NFCT_HAS_REPLY		(1u << 1)	/* CTA_TUPLE_REPLY */
-#define NFCT_HAS_MASTER		(1u << 2)	/* CTA_TUPLE_MASTER */
-#define NFCT_HAS_STATUS		(1u << 3)	/* CTA_STATUS */
-#define NFCT_HAS_MARK		(1u << 4)	/* CTA_MARK */
-#define NFCT_HAS_ID		(1u << 5)	/* CTA_ID */
-#define NFCT_HAS_TIMEOUT	(1u << 6)	/* CTA_TIMEOUT */
-#define NFCT_HAS_USE		(1u << 7)	/* CTA_USE */
-#define NFCT_HAS_ZONE		(1u << 8)	/* CTA_ZONE */
-#define NFCT_HAS_CTR_ORIG	(1u << 9)	/* CTA_COUNTERS_ORIG */
-#define NFCT_HAS_CTR_REPLY	(1u << 10)	/* CTA_COUNTERS_REPLY */
-#define NFCT_HAS_TS_START	(1u << 11)	/* CTA_TIMESTAMP_START */
-#define NFCT_HAS_TS_STOP	(1u << 12)	/* CTA_TIMESTAMP_STOP */
-#define NFCT_HAS_HELPER		(1u << 13)	/* CTA_HELP_NAME */
-#define NFCT_HAS_TCP_STATE	(1u << 14)	/* CTA_PROTOINFO_TCP_STATE */
-#define NFCT_HAS_SCTP_STATE	(1u << 15)	/* CTA_PROTOINFO_SCTP_STATE */
-#define NFCT_HAS_VTAG_ORIG	(1u << 16)	/* ..._SCTP_VTAG_ORIGINAL */
-#define NFCT_HAS_VTAG_REPLY	(1u << 17)	/* ..._SCTP_VTAG_REPLY */
-#define NFCT_HAS_DCCP_STATE	(1u << 18)	/* CTA_PROTOINFO_DCCP_STATE */
-#define NFCT_HAS_DCCP_ROLE	(1u << 19)	/* CTA_PROTOINFO_DCCP_ROLE */
-#define NFCT_HAS_LABELS		(1u << 20)	/* CTA_LABELS */
-#define NFCT_HAS_SECCTX		(1u << 21)	/* CTA_SECCTX_NAME */
-#define NFCT_HAS_SYN_ISN	(1u << 22)	/* CTA_SYNPROXY_ISN */
-#define NFCT_HAS_SYN_ITS	(1u << 23)	/* CTA_SYNPROXY_ITS */
-#define NFCT_HAS_SYN_TSOFF	(1u << 24)	/* CTA_SYNPROXY_TSOFF */
+#define NFCT_HAS_ORIG	    (1u << 0)  /* CTA_TUPLE_ORIG */
+#define NFCT_HAS_REPLY	    (1u << 1)  /* CTA_TUPLE_REPLY */
+#define NFCT_HAS_MASTER	    (1u << 2)  /* CTA_TUPLE_MASTER */
+#define NFCT_HAS_STATUS	    (1u << 3)  /* CTA_STATUS */
+#define NFCT_HAS_MARK	    (1u << 4)  /* CTA_MARK */
+#define NFCT_HAS_ID	    (1u << 5)  /* CTA_ID */
+#define NFCT_HAS_TIMEOUT    (1u << 6)  /* CTA_TIMEOUT */
+#define NFCT_HAS_USE	    (1u << 7)  /* CTA_USE */
+#define NFCT_HAS_ZONE	    (1u << 8)  /* CTA_ZONE */
+#define NFCT_HAS_CTR_ORIG   (1u << 9)  /* CTA_COUNTERS_ORIG */
+#define NFCT_HAS_CTR_REPLY  (1u << 10) /* CTA_COUNTERS_REPLY */
+#define NFCT_HAS_TS_START   (1u << 11) /* CTA_TIMESTAMP_START */
+#define NFCT_HAS_TS_STOP    (1u << 12) /* CTA_TIMESTAMP_STOP */
+#define NFCT_HAS_HELPER	    (1u << 13) /* CTA_HELP_NAME */
+#define NFCT_HAS_TCP_STATE  (1u << 14) /* CTA_PROTOINFO_TCP_STATE */
+#define NFCT_HAS_SCTP_STATE (1u << 15) /* CTA_PROTOINFO_SCTP_STATE */
+#define NFCT_HAS_VTAG_ORIG  (1u << 16) /* ..._SCTP_VTAG_ORIGINAL */
+#define NFCT_HAS_VTAG_REPLY (1u << 17) /* ..._SCTP_VTAG_REPLY */
+#define NFCT_HAS_DCCP_STATE (1u << 18) /* CTA_PROTOINFO_DCCP_STATE */
+#define NFCT_HAS_DCCP_ROLE  (1u << 19) /* CTA_PROTOINFO_DCCP_ROLE */
+#define NFCT_HAS_LABELS	    (1u << 20) /* CTA_LABELS */
+#define NFCT_HAS_SECCTX	    (1u << 21) /* CTA_SECCTX_NAME */
+#define NFCT_HAS_SYN_ISN    (1u << 22) /* CTA_SYNPROXY_ISN */
+#define NFCT_HAS_SYN_ITS    (1u << 23) /* CTA_SYNPROXY_ITS */
+#define NFCT_HAS_SYN_TSOFF  (1u << 24) /* CTA_SYNPROXY_TSOFF */
 
 /* NF_CT_HELPER_NAME_LEN: the kernel's limit, NUL included. */
-#define NFCT_HELPER_LEN		16
+#define NFCT_HELPER_LEN 16
 
 /* NF_CT_LABELS_MAX_SIZE: the kernel keeps 128 label bits. */
 #define NFCT_LABELS_LEN 16
 
 /* One conntrack message, decoded. Integers in host order. */
 struct nfct_flow {
-	uint32_t has;			/* NFCT_HAS_* */
-	uint8_t kind;			/* enum nfct_kind */
-	uint8_t family;			/* nfgen_family: AF_INET, AF_INET6 */
-	uint8_t tcp_state;		/* enum tcp_conntrack */
-	uint8_t dump_intr;		/* NLM_F_DUMP_INTR: dump inconsistent */
-	uint8_t sctp_state;		/* enum sctp_state */
-	uint8_t dccp_state;		/* enum dccp_state */
-	uint8_t dccp_role;		/* 0 client, 1 server */
-	struct nfct_tuple orig;		/* original direction */
-	struct nfct_tuple reply;	/* reply direction (after NAT) */
-	struct nfct_tuple master;	/* a RELATED connection's master */
-	uint64_t pkts[2];		/* packets: [0] orig, [1] reply */
-	uint64_t bytes[2];		/* bytes: [0] orig, [1] reply */
-	uint64_t ts_start;		/* kernel timestamp, ns since epoch */
-	uint64_t ts_stop;		/* ... of the end */
-	uint32_t status;		/* IPS_* bits */
-	uint32_t mark;			/* ct mark */
-	uint32_t id;			/* ct id */
-	uint32_t timeout;		/* seconds left */
-	uint32_t use;			/* reference count */
-	uint16_t zone;			/* conntrack zone */
-	uint32_t vtag[2];   /* SCTP verification tags: orig, reply */
-	uint32_t syn_isn;   /* synproxy initial sequence number */
-	uint32_t syn_its;   /* synproxy initial timestamp */
-	uint32_t syn_tsoff; /* synproxy timestamp offset */
-	char helper[NFCT_HELPER_LEN];	/* helper name, NUL-terminated */
+	uint32_t has;		      /* NFCT_HAS_* */
+	uint8_t kind;		      /* enum nfct_kind */
+	uint8_t family;		      /* nfgen_family: AF_INET, AF_INET6 */
+	uint8_t tcp_state;	      /* enum tcp_conntrack */
+	uint8_t dump_intr;	      /* NLM_F_DUMP_INTR: dump inconsistent */
+	uint8_t sctp_state;	      /* enum sctp_state */
+	uint8_t dccp_state;	      /* enum dccp_state */
+	uint8_t dccp_role;	      /* 0 client, 1 server */
+	struct nfct_tuple orig;	      /* original direction */
+	struct nfct_tuple reply;      /* reply direction (after NAT) */
+	struct nfct_tuple master;     /* a RELATED connection's master */
+	uint64_t pkts[2];	      /* packets: [0] orig, [1] reply */
+	uint64_t bytes[2];	      /* bytes: [0] orig, [1] reply */
+	uint64_t ts_start;	      /* kernel timestamp, ns since epoch */
+	uint64_t ts_stop;	      /* ... of the end */
+	uint32_t status;	      /* IPS_* bits */
+	uint32_t mark;		      /* ct mark */
+	uint32_t id;		      /* ct id */
+	uint32_t timeout;	      /* seconds left */
+	uint32_t use;		      /* reference count */
+	uint16_t zone;		      /* conntrack zone */
+	uint32_t vtag[2];	      /* SCTP verification tags: orig, reply */
+	uint32_t syn_isn;	      /* synproxy initial sequence number */
+	uint32_t syn_its;	      /* synproxy initial timestamp */
+	uint32_t syn_tsoff;	      /* synproxy timestamp offset */
+	char helper[NFCT_HELPER_LEN]; /* helper name, NUL-terminated */
 	uint8_t labels[NFCT_LABELS_LEN]; /* label bit n: byte n/8, 1 << n%8 */
 	const char *secctx; /* interned by the parser, lives as it */
-	const char *why;		/* after -EBADMSG: what was wrong */
+	const char *why;    /* after -EBADMSG: what was wrong */
 };
 
 /* Security contexts a parser remembers; more distinct ones go unreported. */
@@ -165,12 +165,12 @@ int nfct_parse(struct nfct_parser *p, const void *msg, size_t len,
 
 /* What nfct_dgram() found besides conntrack entries. */
 enum nfct_event {
-	NFCT_DG_ACK,		/* NLMSG_ERROR with error 0 */
-	NFCT_DG_ERROR,		/* NLMSG_ERROR: @err is the negative errno */
-	NFCT_DG_DONE,		/* NLMSG_DONE: a dump ended */
-	NFCT_DG_MALFORMED,	/* a message that made no sense: @why */
-	NFCT_DG_TRUNCATED,	/* the datagram ended inside a message */
-	NFCT_DG_OTHER,		/* any other message: ignored */
+	NFCT_DG_ACK,	   /* NLMSG_ERROR with error 0 */
+	NFCT_DG_ERROR,	   /* NLMSG_ERROR: @err is the negative errno */
+	NFCT_DG_DONE,	   /* NLMSG_DONE: a dump ended */
+	NFCT_DG_MALFORMED, /* a message that made no sense: @why */
+	NFCT_DG_TRUNCATED, /* the datagram ended inside a message */
+	NFCT_DG_OTHER,	   /* any other message: ignored */
 };
 
 struct nfct_dgram_ops {
@@ -228,22 +228,22 @@ int nfct_labels_str(const struct nfct_flow *f, struct nfct_labelmap *map,
 
 /* ---- accept filters ------------------------------------------------------ */
 
-#define NFCT_FILTER_MAX		32	/* prefixes per direction */
+#define NFCT_FILTER_MAX 32 /* prefixes per direction */
 
 struct nfct_prefix {
-	uint8_t family;		/* AF_INET or AF_INET6 */
-	uint8_t len;		/* prefix length in bits */
-	uint8_t addr[16];	/* network order, host bits cleared */
+	uint8_t family;	  /* AF_INET or AF_INET6 */
+	uint8_t len;	  /* prefix length in bits */
+	uint8_t addr[16]; /* network order, host bits cleared */
 };
 
 /* ulogd2's accept_*_filter options, parsed. All-empty accepts everything. */
 struct nfct_filter {
-	unsigned int nsrc;			/* entries in src */
-	unsigned int ndst;			/* entries in dst */
-	struct nfct_prefix src[NFCT_FILTER_MAX];	/* orig source */
-	struct nfct_prefix dst[NFCT_FILTER_MAX];	/* orig destination */
-	bool any_proto;				/* no protocol list given */
-	uint8_t proto[32];			/* bitmap of accepted protos */
+	unsigned int nsrc;			 /* entries in src */
+	unsigned int ndst;			 /* entries in dst */
+	struct nfct_prefix src[NFCT_FILTER_MAX]; /* orig source */
+	struct nfct_prefix dst[NFCT_FILTER_MAX]; /* orig destination */
+	bool any_proto;				 /* no protocol list given */
+	uint8_t proto[32];			 /* bitmap of accepted protos */
 };
 
 /* Clear @f to accept everything. */
@@ -272,8 +272,7 @@ int nfct_filter_protos(struct nfct_filter *f, const char *list,
  * only IPv4 prefixes rejects IPv6 flows and the other way round, as ulogd2's
  * kernel filter does.
  */
-bool nfct_filter_match(const struct nfct_filter *f,
-		       const struct nfct_flow *fl);
+bool nfct_filter_match(const struct nfct_filter *f, const struct nfct_flow *fl);
 
 /* ---- keys ---------------------------------------------------------------- */
 
@@ -345,12 +344,12 @@ extern const struct nfp_key nfct_keys[];
 
 /* When a flow began and ended, as far as anyone knows. */
 struct nfct_times {
-	bool has_start;		/* start known */
-	bool has_end;		/* end known */
-	uint32_t start_sec;	/* flow.start.sec */
-	uint32_t start_usec;	/* flow.start.usec */
-	uint32_t end_sec;	/* flow.end.sec */
-	uint32_t end_usec;	/* flow.end.usec */
+	bool has_start;	     /* start known */
+	bool has_end;	     /* end known */
+	uint32_t start_sec;  /* flow.start.sec */
+	uint32_t start_usec; /* flow.start.usec */
+	uint32_t end_sec;    /* flow.end.sec */
+	uint32_t end_usec;   /* flow.end.usec */
 };
 
 /*

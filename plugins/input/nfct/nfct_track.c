@@ -44,8 +44,7 @@ static void merge_missing(struct nfct_flow *f, const struct nfct_flow *old)
 		f->bytes[0] = old->bytes[0];
 		f->has |= NFCT_HAS_CTR_ORIG;
 	}
-	if (!(f->has & NFCT_HAS_CTR_REPLY) &&
-	    (old->has & NFCT_HAS_CTR_REPLY)) {
+	if (!(f->has & NFCT_HAS_CTR_REPLY) && (old->has & NFCT_HAS_CTR_REPLY)) {
 		f->pkts[1] = old->pkts[1];
 		f->bytes[1] = old->bytes[1];
 		f->has |= NFCT_HAS_CTR_REPLY;
@@ -263,9 +262,9 @@ void nfct_track_dump(struct nfct_tracker *tr, const struct nfct_flow *f,
 }
 
 struct purge_ctx {
-	struct nfct_tracker *tr;	/* whose flows go */
-	uint32_t sec;			/* time of the purge */
-	uint32_t usec;			/* and its microseconds */
+	struct nfct_tracker *tr; /* whose flows go */
+	uint32_t sec;		 /* time of the purge */
+	uint32_t usec;		 /* and its microseconds */
 };
 
 static void purge_one(void *arg, struct nfct_entry *e)

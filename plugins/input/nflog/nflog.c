@@ -43,12 +43,12 @@
  * The kernel batches messages into datagrams of up to nlbufsiz (at most
  * 128 KiB) or one packet's size (at most 64 KiB), so this never truncates.
  */
-#define NFLOG_RXBUF		(256 * 1024)
-#define NFLOG_ACK_TIMEOUT_MS	2000
-#define NFLOG_NLBUFSIZ_MIN	4096	/* above the kernel's NLMSG_GOODSIZE */
-#define NFLOG_NLBUFSIZ_MAX	131072	/* the kernel's upper bound */
+#define NFLOG_RXBUF	     (256 * 1024)
+#define NFLOG_ACK_TIMEOUT_MS 2000
+#define NFLOG_NLBUFSIZ_MIN   4096   /* above the kernel's NLMSG_GOODSIZE */
+#define NFLOG_NLBUFSIZ_MAX   131072 /* the kernel's upper bound */
 /* The kernel's internal ENOTSUPP, which some netlink paths let out. */
-#define KERNEL_ENOTSUPP		524
+#define KERNEL_ENOTSUPP 524
 
 #ifndef SO_RCVBUFFORCE
 #define SO_RCVBUFFORCE 33
@@ -66,114 +66,156 @@ enum nflog_ctr {
 	C_NLERRORS,
 };
 
-static const char *const nflog_counters[] = {
-	[C_MESSAGES] = "messages",
-	[C_MALFORMED] = "malformed",
-	[C_TRUNCATED] = "truncated",
-	[C_ENOBUFS] = "enobufs",
-	[C_SEQ_GAPS] = "seq_gaps",
-	[C_NLERRORS] = "netlink_errors",
-	NULL
-};
+static const char *const nflog_counters[] = { [C_MESSAGES] = "messages",
+					      [C_MALFORMED] = "malformed",
+					      [C_TRUNCATED] = "truncated",
+					      [C_ENOBUFS] = "enobufs",
+					      [C_SEQ_GAPS] = "seq_gaps",
+					      [C_NLERRORS] = "netlink_errors",
+					      NULL };
 
 struct nflog_priv {
 	/* options, filled by the core */
-	uint64_t group;			/* NFLOG group to bind */
-	uint64_t bufsize;		/* ulogd2's, ignored */
-	uint64_t addressfamily;		/* early ulogd2's, ignored */
-	bool bind;			/* make NFLOG the families' logger */
-	bool unbind;			/* unbind the families first */
-	bool seq_local;			/* ask for NFULA_SEQ */
-	bool seq_global;		/* ask for NFULA_SEQ_GLOBAL */
-	uint64_t label;			/* raw.label */
-	uint64_t rcvbuf;		/* socket receive buffer, 0: leave */
-	uint64_t rcvbuf_max;		/* grow on ENOBUFS up to this */
-	uint64_t qthreshold;		/* NFULA_CFG_QTHRESH, 0: leave */
-	uint64_t qtimeout;		/* NFULA_CFG_TIMEOUT, 0: leave */
-	uint64_t copy_range;		/* bytes of packet; 0: metadata only */
-	uint64_t nlbufsiz;		/* NFULA_CFG_NLBUFSIZ, 0: leave */
-	bool conntrack;			/* ask for NFULA_CT */
-	uint64_t max_batch;		/* messages per wakeup */
+	uint64_t group;		/* NFLOG group to bind */
+	uint64_t bufsize;	/* ulogd2's, ignored */
+	uint64_t addressfamily; /* early ulogd2's, ignored */
+	bool bind;		/* make NFLOG the families' logger */
+	bool unbind;		/* unbind the families first */
+	bool seq_local;		/* ask for NFULA_SEQ */
+	bool seq_global;	/* ask for NFULA_SEQ_GLOBAL */
+	uint64_t label;		/* raw.label */
+	uint64_t rcvbuf;	/* socket receive buffer, 0: leave */
+	uint64_t rcvbuf_max;	/* grow on ENOBUFS up to this */
+	uint64_t qthreshold;	/* NFULA_CFG_QTHRESH, 0: leave */
+	uint64_t qtimeout;	/* NFULA_CFG_TIMEOUT, 0: leave */
+	uint64_t copy_range;	/* bytes of packet; 0: metadata only */
+	uint64_t nlbufsiz;	/* NFULA_CFG_NLBUFSIZ, 0: leave */
+	bool conntrack;		/* ask for NFULA_CT */
+	uint64_t max_batch;	/* messages per wakeup */
 
 	/* state */
-	int fd;				/* the netlink socket, -1 when closed */
-	uint8_t *buf;			/* NFLOG_RXBUF bytes, owned */
-	uint32_t req_seq;		/* nlmsg_seq of the last request */
-	uint64_t rcvbuf_now;		/* receive buffer asked for so far */
-	bool grow_warned;		/* told that the buffer cannot grow */
-	struct nflog_seq seqtrack;	/* for the seq_gaps counter */
-	unsigned int batch;		/* messages in this wakeup */
-	bool dgram_trunc;		/* this datagram had MSG_TRUNC */
-	struct nflog_fill_ctx fill;	/* label, ct, reception time */
+	int fd;			    /* the netlink socket, -1 when closed */
+	uint8_t *buf;		    /* NFLOG_RXBUF bytes, owned */
+	uint32_t req_seq;	    /* nlmsg_seq of the last request */
+	uint64_t rcvbuf_now;	    /* receive buffer asked for so far */
+	bool grow_warned;	    /* told that the buffer cannot grow */
+	struct nflog_seq seqtrack;  /* for the seq_gaps counter */
+	unsigned int batch;	    /* messages in this wakeup */
+	bool dgram_trunc;	    /* this datagram had MSG_TRUNC */
+	struct nflog_fill_ctx fill; /* label, ct, reception time */
 	/* waiting for an ack in start() */
-	uint32_t want_seq;		/* nlmsg_seq awaited, 0: none */
-	bool acked;			/* the ack or error came */
-	int ack_err;			/* its error, 0 or -errno */
+	uint32_t want_seq; /* nlmsg_seq awaited, 0: none */
+	bool acked;	   /* the ack or error came */
+	int ack_err;	   /* its error, 0 or -errno */
 };
 
 static const struct nfp_option nflog_options[] = {
-	{ .name = "group", .type = NFP_OPT_UINT, .def = "0", .min = 0,
-	  .max = 65535, .off = offsetof(struct nflog_priv, group),
+	{ .name = "group",
+	  .type = NFP_OPT_UINT,
+	  .def = "0",
+	  .min = 0,
+	  .max = 65535,
+	  .off = offsetof(struct nflog_priv, group),
 	  .help = "NFLOG group to listen on (nft 'log group N', iptables --nflog-group N)." },
-	{ .name = "bufsize", .type = NFP_OPT_SIZE,
+	{ .name = "bufsize",
+	  .type = NFP_OPT_SIZE,
 	  .flags = NFP_OPT_DEPRECATED,
 	  .off = offsetof(struct nflog_priv, bufsize),
 	  .help = "ignored: nfpipe receives into a 256 KiB buffer, enough for any datagram." },
-	{ .name = "bind", .type = NFP_OPT_BOOL, .def = "0",
+	{ .name = "bind",
+	  .type = NFP_OPT_BOOL,
+	  .def = "0",
 	  .off = offsetof(struct nflog_priv, bind),
 	  .help = "Make NFLOG the default logger of IPv4, IPv6 and bridge (group 0 gets what nf_log_packet() logs without a rule, e.g. nf_conntrack_log_invalid)." },
-	{ .name = "unbind", .type = NFP_OPT_BOOL, .def = "1",
+	{ .name = "unbind",
+	  .type = NFP_OPT_BOOL,
+	  .def = "1",
 	  .off = offsetof(struct nflog_priv, unbind),
 	  .help = "With bind=1, unbind the families' logger first; kept for ulogd2 configs, as today's kernels replace it on bind anyway." },
-	{ .name = "rmem", .type = NFP_OPT_SIZE, .flags = NFP_OPT_DEPRECATED,
+	{ .name = "rmem",
+	  .type = NFP_OPT_SIZE,
+	  .flags = NFP_OPT_DEPRECATED,
 	  .off = offsetof(struct nflog_priv, rcvbuf),
 	  .help = "early ulogd2's name: use netlink_socket_buffer_size." },
-	{ .name = "addressfamily", .type = NFP_OPT_UINT,
+	{ .name = "addressfamily",
+	  .type = NFP_OPT_UINT,
 	  .flags = NFP_OPT_DEPRECATED,
 	  .off = offsetof(struct nflog_priv, addressfamily),
 	  .help = "ignored: a group gets every family; bind=1 binds IPv4, IPv6 and bridge." },
-	{ .name = "seq_local", .type = NFP_OPT_BOOL, .def = "0",
+	{ .name = "seq_local",
+	  .type = NFP_OPT_BOOL,
+	  .def = "0",
 	  .off = offsetof(struct nflog_priv, seq_local),
 	  .help = "Ask for per-group sequence numbers: oob.seq.local and the seq_gaps loss counter." },
-	{ .name = "seq_global", .type = NFP_OPT_BOOL, .def = "0",
+	{ .name = "seq_global",
+	  .type = NFP_OPT_BOOL,
+	  .def = "0",
 	  .off = offsetof(struct nflog_priv, seq_global),
 	  .help = "Ask for per-namespace sequence numbers: oob.seq.global." },
-	{ .name = "numeric_label", .type = NFP_OPT_UINT, .def = "0",
-	  .min = 0, .max = 255,
+	{ .name = "numeric_label",
+	  .type = NFP_OPT_UINT,
+	  .def = "0",
+	  .min = 0,
+	  .max = 255,
 	  .off = offsetof(struct nflog_priv, label),
 	  .help = "Value of raw.label in every record (e.g. 0 drop, 1 accept)." },
-	{ .name = "netlink_socket_buffer_size", .type = NFP_OPT_SIZE,
-	  .def = "8M", .min = 0, .max = 1024 * 1024 * 1024,
+	{ .name = "netlink_socket_buffer_size",
+	  .type = NFP_OPT_SIZE,
+	  .def = "8M",
+	  .min = 0,
+	  .max = 1024 * 1024 * 1024,
 	  .off = offsetof(struct nflog_priv, rcvbuf),
 	  .help = "Socket receive buffer (SO_RCVBUFFORCE as root, else capped by net.core.rmem_max); 0 keeps the system default." },
-	{ .name = "netlink_socket_buffer_maxsize", .type = NFP_OPT_SIZE,
-	  .def = "0", .min = 0, .max = 1024 * 1024 * 1024,
+	{ .name = "netlink_socket_buffer_maxsize",
+	  .type = NFP_OPT_SIZE,
+	  .def = "0",
+	  .min = 0,
+	  .max = 1024 * 1024 * 1024,
 	  .off = offsetof(struct nflog_priv, rcvbuf_max),
 	  .help = "On ENOBUFS double the receive buffer up to this size; 0 never grows it." },
-	{ .name = "netlink_qthreshold", .type = NFP_OPT_UINT, .def = "0",
-	  .min = 0, .max = UINT32_MAX,
+	{ .name = "netlink_qthreshold",
+	  .type = NFP_OPT_UINT,
+	  .def = "0",
+	  .min = 0,
+	  .max = UINT32_MAX,
 	  .off = offsetof(struct nflog_priv, qthreshold),
 	  .help = "Messages the kernel queues before it sends a datagram; 0 keeps the kernel's (100)." },
-	{ .name = "netlink_qtimeout", .type = NFP_OPT_UINT, .def = "0",
-	  .min = 0, .max = UINT32_MAX,
+	{ .name = "netlink_qtimeout",
+	  .type = NFP_OPT_UINT,
+	  .def = "0",
+	  .min = 0,
+	  .max = UINT32_MAX,
 	  .off = offsetof(struct nflog_priv, qtimeout),
 	  .help = "Longest the kernel queues a message, in 1/100 s; 0 keeps the kernel's (100 = 1 s)." },
-	{ .name = "copy_range", .type = NFP_OPT_UINT, .def = "65535",
-	  .min = 0, .max = 65535,
+	{ .name = "copy_range",
+	  .type = NFP_OPT_UINT,
+	  .def = "65535",
+	  .min = 0,
+	  .max = 65535,
 	  .off = offsetof(struct nflog_priv, copy_range),
 	  .help = "Bytes of each packet to copy (a rule's snaplen may cut more); 0 copies metadata only, no raw.pkt." },
-	{ .name = "nlbufsiz", .type = NFP_OPT_SIZE, .def = "128k", .min = 0,
+	{ .name = "nlbufsiz",
+	  .type = NFP_OPT_SIZE,
+	  .def = "128k",
+	  .min = 0,
 	  .max = NFLOG_NLBUFSIZ_MAX,
 	  .off = offsetof(struct nflog_priv, nlbufsiz),
 	  .help = "Kernel buffer per datagram, 4096..131072 bytes; 0 keeps the kernel's (one page). Large buffers mean fewer, fuller datagrams: less CPU per packet." },
-	{ .name = "conntrack", .type = NFP_OPT_BOOL, .def = "0",
+	{ .name = "conntrack",
+	  .type = NFP_OPT_BOOL,
+	  .def = "0",
 	  .off = offsetof(struct nflog_priv, conntrack),
 	  .help = "Ask for conntrack info: ct.state, ct.mark, ct.id (kernel needs CONFIG_NETFILTER_NETLINK_GLUE_CT)." },
-	{ .name = "attach_conntrack", .type = NFP_OPT_BOOL,
+	{ .name = "attach_conntrack",
+	  .type = NFP_OPT_BOOL,
 	  .off = offsetof(struct nflog_priv, conntrack),
 	  .help = "ulogd2's name for conntrack." },
-	{ .name = "max_batch", .type = NFP_OPT_UINT, .def = "1024", .min = 1,
-	  .max = 1000000, .off = offsetof(struct nflog_priv, max_batch),
+	{ .name = "max_batch",
+	  .type = NFP_OPT_UINT,
+	  .def = "1024",
+	  .min = 1,
+	  .max = 1000000,
+	  .off = offsetof(struct nflog_priv, max_batch),
 	  .help = "Messages read per loop wakeup before other sockets get their turn." },
 	{ 0 }
 };
@@ -263,15 +305,19 @@ static void grow_rcvbuf(struct nfp_inst *inst)
 
 	if (!p->rcvbuf_max || p->rcvbuf_now >= p->rcvbuf_max) {
 		if (!p->grow_warned)
-			nfp_warn(inst, "the kernel dropped NFLOG messages (ENOBUFS): raise netlink_socket_buffer_size or netlink_socket_buffer_maxsize, or netlink_qthreshold");
+			nfp_warn(
+				inst,
+				"the kernel dropped NFLOG messages (ENOBUFS): raise netlink_socket_buffer_size or netlink_socket_buffer_maxsize, or netlink_qthreshold");
 		p->grow_warned = true;
 		return;
 	}
 	if (want > p->rcvbuf_max)
 		want = p->rcvbuf_max;
 	got = set_rcvbuf(p, want);
-	nfp_info(inst, "the kernel dropped NFLOG messages (ENOBUFS): receive buffer raised to %d bytes",
-		 got);
+	nfp_info(
+		inst,
+		"the kernel dropped NFLOG messages (ENOBUFS): receive buffer raised to %d bytes",
+		got);
 }
 
 /*
@@ -303,14 +349,17 @@ static ssize_t rx_one(struct nfp_inst *inst)
 	/* Only the kernel (port 0) may talk to us; anyone can unicast. */
 	if (mh.msg_namelen < sizeof(sa) || sa.nl_pid != 0) {
 		inst->ctr[C_MALFORMED]++;
-		nfp_warn_rl(inst, "ignored a datagram from user-space netlink port %u",
-			    (unsigned int)sa.nl_pid);
+		nfp_warn_rl(
+			inst,
+			"ignored a datagram from user-space netlink port %u",
+			(unsigned int)sa.nl_pid);
 		return n;
 	}
 	p->dgram_trunc = (mh.msg_flags & MSG_TRUNC) != 0;
 	if (p->dgram_trunc) {
 		inst->ctr[C_TRUNCATED]++;
-		nfp_warn_rl(inst, "NFLOG datagram larger than %d bytes truncated",
+		nfp_warn_rl(inst,
+			    "NFLOG datagram larger than %d bytes truncated",
 			    NFLOG_RXBUF);
 		n = NFLOG_RXBUF;
 	}
@@ -449,17 +498,20 @@ static void bind_error(struct nfp_inst *inst, uint16_t group, int err)
 	if (err == -EPERM || err == -EBUSY) {
 		owner = group_owner(group);
 		if (owner) {
-			nfp_err(inst, "another process already listens on NFLOG group %u in this network namespace (netlink port %u, usually its pid): stop it or use another group",
+			nfp_err(inst,
+				"another process already listens on NFLOG group %u in this network namespace (netlink port %u, usually its pid): stop it or use another group",
 				group, owner);
 			return;
 		}
 	}
 	if (err == -EPERM) {
-		nfp_err(inst, "binding NFLOG group %u needs root or CAP_NET_ADMIN",
+		nfp_err(inst,
+			"binding NFLOG group %u needs root or CAP_NET_ADMIN",
 			group);
 		return;
 	}
-	nfp_err(inst, "cannot bind NFLOG group %u: %s (is nfnetlink_log available? modprobe nfnetlink_log)",
+	nfp_err(inst,
+		"cannot bind NFLOG group %u: %s (is nfnetlink_log available? modprobe nfnetlink_log)",
 		group, strerror(-err));
 }
 
@@ -514,10 +566,9 @@ static int bind_group(struct nfp_inst *inst)
 
 	nlh = cfg_msg(p, buf, AF_UNSPEC, group);
 	nflog_attr_put_cfg_cmd(nlh, NFULNL_CFG_CMD_BIND);
-	nflog_attr_put_cfg_mode(nlh,
-				p->copy_range ? NFULNL_COPY_PACKET :
-						NFULNL_COPY_META,
-				(uint32_t)p->copy_range);
+	nflog_attr_put_cfg_mode(
+		nlh, p->copy_range ? NFULNL_COPY_PACKET : NFULNL_COPY_META,
+		(uint32_t)p->copy_range);
 	/* The library has no helper for these: libmnl's. */
 	if (p->qthreshold)
 		mnl_attr_put_u32(nlh, NFULA_CFG_QTHRESH,
@@ -550,10 +601,14 @@ static int bind_group(struct nfp_inst *inst)
 		p->fill.ct = true;
 	} else if (ret == -EOPNOTSUPP || ret == -EINVAL ||
 		   ret == -KERNEL_ENOTSUPP) {
-		nfp_warn(inst, "this kernel lacks CONFIG_NETFILTER_NETLINK_GLUE_CT (or nf_conntrack_netlink): going on without ct.state, ct.mark and ct.id");
+		nfp_warn(
+			inst,
+			"this kernel lacks CONFIG_NETFILTER_NETLINK_GLUE_CT (or nf_conntrack_netlink): going on without ct.state, ct.mark and ct.id");
 	} else {
-		nfp_warn(inst, "the kernel refused conntrack info (%s): going on without ct.state, ct.mark and ct.id",
-			 strerror(-ret));
+		nfp_warn(
+			inst,
+			"the kernel refused conntrack info (%s): going on without ct.state, ct.mark and ct.id",
+			strerror(-ret));
 	}
 	return 0;
 }
@@ -565,12 +620,15 @@ static int nflog_configure(struct nfp_inst *inst)
 	struct nflog_priv *p = inst->priv;
 
 	if (p->nlbufsiz && p->nlbufsiz < NFLOG_NLBUFSIZ_MIN) {
-		nfp_err(inst, "nlbufsiz=%llu is below %d bytes: the kernel ignores it; use 0 for its default",
+		nfp_err(inst,
+			"nlbufsiz=%llu is below %d bytes: the kernel ignores it; use 0 for its default",
 			(unsigned long long)p->nlbufsiz, NFLOG_NLBUFSIZ_MIN);
 		return -EINVAL;
 	}
 	if (p->rcvbuf_max && p->rcvbuf_max < p->rcvbuf)
-		nfp_warn(inst, "netlink_socket_buffer_maxsize is below netlink_socket_buffer_size: the buffer will not grow");
+		nfp_warn(
+			inst,
+			"netlink_socket_buffer_maxsize is below netlink_socket_buffer_size: the buffer will not grow");
 	/* Keys nobody will ever set stay out of OPRINT's and JSON's way. */
 	if (!p->conntrack)
 		return nfp_inst_set_keys(inst, NULL, nflog_keys_noct);
@@ -610,8 +668,10 @@ static int nflog_start(struct nfp_inst *inst)
 	if (p->rcvbuf) {
 		got = set_rcvbuf(p, p->rcvbuf);
 		if ((uint64_t)got < p->rcvbuf)
-			nfp_warn(inst, "receive buffer is %d bytes, not %llu: run as root (SO_RCVBUFFORCE) or raise net.core.rmem_max",
-				 got, (unsigned long long)p->rcvbuf);
+			nfp_warn(
+				inst,
+				"receive buffer is %d bytes, not %llu: run as root (SO_RCVBUFFORCE) or raise net.core.rmem_max",
+				got, (unsigned long long)p->rcvbuf);
 	}
 	if (p->bind) {
 		ret = bind_families(inst);
@@ -682,7 +742,8 @@ NFP_PLUGIN(input, nflog) = {
 	.size = sizeof(struct nfp_plugin),
 	.kind = NFP_INPUT,
 	.name = "NFLOG",
-	.summary = "packets logged by nftables 'log group N' / iptables NFLOG rules",
+	.summary =
+		"packets logged by nftables 'log group N' / iptables NFLOG rules",
 	.options = nflog_options,
 	.out_keys = nflog_keys,
 	.counters = nflog_counters,
