@@ -382,6 +382,8 @@ is "$(js "$T/ev.json" ct.labels ct.id="$LABEL" ct.event=1)" \
 line=$(ct_of "$T/list.txt" "$LABEL")
 is "$(js "$T/poll.json" ct.labels ct.id="$LABEL" | tail -1)" "5,7,12,33" \
 	"ct.labels without a label file: numbers (conntrack -L: $(ct_labels "$line"))"
+check "a missing connlabel_file is named with the reason" \
+	grep -qF "cannot read connlabel_file $T/no-such-connlabel.conf: No such file or directory" "$T/ct.log"
 is "$(js "$T/table.json" ct.labels ct.id="$LABEL" ct.event=4)" \
 	"${names//bit/}" \
 	"ct.labels on the DESTROY record (the table keeps them from NEW)"

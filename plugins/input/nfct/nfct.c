@@ -885,13 +885,24 @@ static int nfct_start(struct nfp_inst *inst)
 	err = nfct_parser_init(&p->parser);
 	if (err)
 		return err;
-	/* A missing file is no error: labels then show as numbers. */
+	/*
+	 * A missing file is no error: labels then show as numbers. The
+	 * library also gives no map for a file it reads but whose every line
+	 * it skips (a name with other than letters, digits, '-', ' ').
+	 */
 	p->labels = nfct_labelmap_new(p->connlabel_file);
-	if (!p->labels && p->connlabel_file)
-		nfp_warn(
-			inst,
-			"cannot read connlabel_file %s: ct.labels shows bit numbers",
-			p->connlabel_file);
+	if (!p->labels && p->connlabel_file) {
+		if (access(p->connlabel_file, R_OK))
+			nfp_warn(
+				inst,
+				"cannot read connlabel_file %s: %s; ct.labels shows bit numbers",
+				p->connlabel_file, strerror(errno));
+		else
+			nfp_warn(
+				inst,
+				"connlabel_file %s names no label libnetfilter_conntrack takes (a line is \"BIT NAME\", NAME of letters, digits, '-' and spaces); ct.labels shows bit numbers",
+				p->connlabel_file);
+	}
 	table_size(p, &buckets, &max);
 	err = nfct_track_init(&p->tr, p->hash_enable, buckets, max);
 	if (err) {
