@@ -502,6 +502,14 @@ static void own_db(const char *db)
 	nfp_own_path(NULL, side);
 }
 
+/*
+ * Held by a worker from its database's creation check to the switch to
+ * WAL: the switch takes an exclusive lock, and SQLite answers BUSY at once
+ * (no busy_timeout) where waiting could deadlock, as when two workers of
+ * this process open one new file together.
+ */
+static pthread_mutex_t connect_lock = PTHREAD_MUTEX_INITIALIZER;
+
 /* Tables, views, indexes and triggers in @h's main database, or -1. */
 static int count_objects(sqlite3 *h)
 {
@@ -521,16 +529,15 @@ static int count_objects(sqlite3 *h)
  * Create the database from the schema script unless it has tables, as one
  * writer: two instances (threads here, or two daemons) meeting on one new
  * file would otherwise both see it empty, or one would see it half made
- * and take a table still missing for a changed layout. The mutex orders
- * this process's workers; BEGIN EXCLUSIVE (which waits busy_timeout)
- * orders processes. A script that opens transactions of its own cannot run
- * inside ours: it is rolled back and run alone. Returns 1 when it created
- * the tables, 0 when they were there, -1 on an SQLite error and -2 when
- * the schema failed, with *@err set (sqlite3_free) for both.
+ * and take a table still missing for a changed layout. The caller holds
+ * connect_lock, which orders this process's workers; BEGIN EXCLUSIVE
+ * (which waits busy_timeout) orders processes. A script that opens transactions
+ * of its own cannot run inside ours: it is rolled back and run alone. Returns 1
+ * when it created the tables, 0 when they were there, -1 on an SQLite error and
+ * -2 when the schema failed, with *@err set (sqlite3_free) for both.
  */
 static int create_once(sqlite3 *h, const char *schema, char **err)
 {
-	static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 	int rc, n = count_objects(h);
 
 	if (n != 0) {
@@ -538,11 +545,8 @@ static int create_once(sqlite3 *h, const char *schema, char **err)
 			*err = sqlite3_mprintf("%s", sqlite3_errmsg(h));
 		return n > 0 ? 0 : -1;
 	}
-	pthread_mutex_lock(&lock);
-	if (sqlite3_exec(h, "BEGIN EXCLUSIVE", NULL, NULL, err) != SQLITE_OK) {
-		pthread_mutex_unlock(&lock);
+	if (sqlite3_exec(h, "BEGIN EXCLUSIVE", NULL, NULL, err) != SQLITE_OK)
 		return -1;
-	}
 	n = count_objects(h);
 	if (n != 0) {
 		rc = n > 0 ? 0 : -1;
@@ -564,7 +568,6 @@ static int create_once(sqlite3 *h, const char *schema, char **err)
 			 rc >= 0 ? err : NULL) != SQLITE_OK &&
 	    rc >= 0)
 		rc = -1;
-	pthread_mutex_unlock(&lock);
 	return rc;
 }
 
@@ -587,21 +590,23 @@ static int s3_connect(struct nfp_sink *s, void *ctx)
 	if (rc != SQLITE_OK)
 		goto fail;
 	sqlite3_busy_timeout(x->h, x->busy_timeout);
+	pthread_mutex_lock(&connect_lock);
 	n = create_once(x->h, x->schema, &err);
 	if (n == 1)
 		nfp_log(li, NFP_LOG_INFO, "created %s from %s", x->db,
 			x->schema);
 	if (n < 0) {
+		pthread_mutex_unlock(&connect_lock);
 		nfp_log_rl(&x->rl, li, NFP_LOG_ERROR, "cannot %s %s: %s",
 			   n == -2 ? "create" : "open", x->db, err ? err : "?");
 		sqlite3_free(err);
 		ctx_close(x);
 		return n == -2 ? -EINVAL : -EIO;
 	}
-	if (sqlite3_exec(x->h, "PRAGMA journal_mode=WAL", NULL, NULL, NULL) !=
-		    SQLITE_OK ||
-	    sqlite3_exec(x->h, sync_sql[x->synchronous], NULL, NULL, NULL) !=
-		    SQLITE_OK)
+	rc = sqlite3_exec(x->h, "PRAGMA journal_mode=WAL", NULL, NULL, NULL);
+	pthread_mutex_unlock(&connect_lock);
+	if (rc != SQLITE_OK || sqlite3_exec(x->h, sync_sql[x->synchronous],
+					    NULL, NULL, NULL) != SQLITE_OK)
 		goto fail;
 	own_db(x->db);
 	if (!columns_match(x)) {
