@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "engine.h"
+#include "../tests/fuzz/flatrec.h"
 #include "nfacct_parse.h"
 
 static struct nfp_rec rec;		      /* laid out for nfacct_keys */
@@ -67,17 +68,7 @@ int main(int argc, char **argv)
 		fclose(f);
 		nf++;
 	}
-	for (i = 0; i < NFACCT_K__MAX; i++)
-		map[i] = (int32_t)i;
-	used[0] = ~UINT64_C(0);
-	rec.slots = slots;
-	rec.valid = valid;
-	rec.in_map = map;
-	rec.out_map = map;
-	rec.out_used = used;
-	rec.arena = nfp_arena_new();
-	rec.nslots = NFACCT_K__MAX;
-	rec.nvalid = 1;
+	flat_rec_init(&rec, slots, map, valid, used, NFACCT_K__MAX);
 	acct = nfacct_alloc();
 	if (!acct || !nf)
 		return 1;

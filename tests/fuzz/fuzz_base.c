@@ -14,6 +14,7 @@
 #include <linux/if_ether.h>
 
 #include "engine.h"
+#include "flatrec.h"
 #include "base.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -26,23 +27,10 @@ static struct nfp_rec *fuzz_rec(void)
 	static uint64_t valid[(BK__COUNT + 63) / 64];
 	static uint64_t used[(BK__COUNT + 63) / 64];
 	static struct nfp_rec rec;
-	unsigned int i;
 
 	if (rec.slots)
 		return &rec;
-	for (i = 0; i < BK__COUNT; i++)
-		map[i] = (int32_t)i;
-	memset(used, 0xff, sizeof(used));
-	rec.slots = slots;
-	rec.valid = valid;
-	rec.in_map = map;
-	rec.out_map = map;
-	rec.out_used = used;
-	rec.arena = nfp_arena_new();
-	rec.nslots = BK__COUNT;
-	rec.nvalid = ARRAY_SIZE(valid);
-	if (!rec.arena)
-		abort();
+	flat_rec_init(&rec, slots, map, valid, used, BK__COUNT);
 	return &rec;
 }
 
@@ -71,10 +59,10 @@ static void check(const struct nfp_rec *rec)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const struct {
-		uint8_t family;		/* NFPROTO_* */
-		uint16_t ethertype;	/* for the bridge */
+		uint8_t family;	    /* NFPROTO_* */
+		uint16_t ethertype; /* for the bridge */
 	} as[] = {
-		{ 2, 0 }, { 10, 0 }, { 3, 0 },
+		{ 2, 0 },	 { 10, 0 },	    { 3, 0 },
 		{ 7, ETH_P_IP }, { 7, ETH_P_IPV6 }, { 7, ETH_P_ARP },
 		{ 7, 0x88cc },
 	};

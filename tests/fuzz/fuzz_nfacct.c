@@ -15,6 +15,7 @@
 #include "nfp.h"
 
 #include "engine.h"
+#include "flatrec.h"
 #include "nfacct_parse.h"
 
 _Static_assert(NFACCT_K__MAX <= 64, "fz_state.valid needs more words");
@@ -33,21 +34,10 @@ static struct fz_state fz;
 
 static void fz_init(void)
 {
-	unsigned int i;
-
 	if (fz.rec.slots)
 		return;
-	for (i = 0; i < NFACCT_K__MAX; i++)
-		fz.map[i] = (int32_t)i;
-	fz.used[0] = ~UINT64_C(0);
-	fz.rec.slots = fz.slots;
-	fz.rec.valid = fz.valid;
-	fz.rec.in_map = fz.map;
-	fz.rec.out_map = fz.map;
-	fz.rec.out_used = fz.used;
-	fz.rec.arena = nfp_arena_new();
-	fz.rec.nslots = NFACCT_K__MAX;
-	fz.rec.nvalid = 1;
+	flat_rec_init(&fz.rec, fz.slots, fz.map, fz.valid, fz.used,
+		      NFACCT_K__MAX);
 	/* Lives as long as the process, like the daemon's per instance. */
 	fz.acct = nfacct_alloc();
 	if (!fz.acct)

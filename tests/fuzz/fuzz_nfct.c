@@ -14,6 +14,7 @@
 #include "nfp.h"
 
 #include "engine.h"
+#include "flatrec.h"
 #include "nfct_parse.h"
 #include "nfct_track.h"
 
@@ -38,21 +39,11 @@ static struct fz_state fz;
 static void fz_init(void)
 {
 	const char *why, *bad;
-	unsigned int i;
 
 	if (fz.rec.slots)
 		return;
-	for (i = 0; i < NFCT_K__MAX; i++)
-		fz.map[i] = (int32_t)i;
-	fz.used[0] = ~UINT64_C(0);
-	fz.rec.slots = fz.slots;
-	fz.rec.valid = fz.valid;
-	fz.rec.in_map = fz.map;
-	fz.rec.out_map = fz.map;
-	fz.rec.out_used = fz.used;
-	fz.rec.arena = nfp_arena_new();
-	fz.rec.nslots = NFCT_K__MAX;
-	fz.rec.nvalid = 1;
+	flat_rec_init(&fz.rec, fz.slots, fz.map, fz.valid, fz.used,
+		      NFCT_K__MAX);
 	if (nfct_parser_init(&fz.parser))
 		abort();
 	nfct_filter_init(&fz.filter);

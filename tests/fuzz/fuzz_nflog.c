@@ -30,6 +30,7 @@
 #include <libnetfilter_log/libnetfilter_log.h>
 
 #include "engine.h"
+#include "flatrec.h"
 #include "nflog_parse.h"
 
 struct fz_state {
@@ -45,21 +46,10 @@ static struct fz_state fz;
 
 static void fz_init(void)
 {
-	unsigned int i;
-
 	if (fz.rec.slots)
 		return;
-	for (i = 0; i < NFLOG_K__MAX; i++)
-		fz.map[i] = (int32_t)i;
-	fz.used[0] = ~UINT64_C(0);
-	fz.rec.slots = fz.slots;
-	fz.rec.valid = fz.valid;
-	fz.rec.in_map = fz.map;
-	fz.rec.out_map = fz.map;
-	fz.rec.out_used = fz.used;
-	fz.rec.arena = nfp_arena_new();
-	fz.rec.nslots = NFLOG_K__MAX;
-	fz.rec.nvalid = 1;
+	flat_rec_init(&fz.rec, fz.slots, fz.map, fz.valid, fz.used,
+		      NFLOG_K__MAX);
 }
 
 /* Touch every byte a value claims to have. */

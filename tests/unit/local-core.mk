@@ -10,7 +10,7 @@ TESTS += tests/unit/test_engine
 
 # Fuzz targets replay their corpora in `make check`; build them with
 # clang -fsanitize=fuzzer -DNFP_LIBFUZZER to fuzz for real.
-EXTRA_DIST += tests/fuzz/replay.h
+EXTRA_DIST += tests/fuzz/replay.h tests/fuzz/flatrec.h
 check_PROGRAMS += tests/fuzz/fuzz_config
 tests_fuzz_fuzz_config_SOURCES = tests/fuzz/fuzz_config.c
 tests_fuzz_fuzz_config_LDADD = libnfpcore.la
